@@ -1,0 +1,256 @@
+"""Kiosk API, version 1. Every route but health needs a kiosk's bearer token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from hub.db import Address, Case, CaseUpdate, Device, utcnow
+from hub.devices import device_for_token
+from hub.gazetteer import bulky_slots, collections
+from hub.state import HubState
+from kiosk.workflows.validators import REFERENCE_ALPHABET, FieldError, validate_postcode
+
+router = APIRouter(prefix="/api/v1")
+
+MAX_ANSWERS_BYTES = 64 * 1024
+STATUS_TEXT = {
+    "received": "Received. We have your request and will deal with it soon.",
+    "in_progress": "In progress. The team is working on it.",
+    "closed": "Done. This request is closed.",
+}
+
+
+def state(request: Request) -> HubState:
+    hub_state: HubState = request.app.state.hub
+    return hub_state
+
+
+StateDep = Annotated[HubState, Depends(state)]
+
+
+def device(hub: StateDep, authorization: Annotated[str, Header()] = "") -> Device:
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise HTTPException(401, "Send the kiosk's device token as 'Authorization: Bearer <token>'",
+                            headers={"WWW-Authenticate": "Bearer"})
+    with hub.sessions() as session:
+        found = device_for_token(session, token.strip())
+        if found is None:
+            raise HTTPException(401, "Unknown or revoked device token", headers={"WWW-Authenticate": "Bearer"})
+        found.last_seen_at = utcnow()
+        session.commit()
+        return found
+
+
+DeviceDep = Annotated[Device, Depends(device)]
+
+
+class AddressOut(BaseModel):
+    uprn: str
+    line1: str
+    line2: str
+    town: str
+    postcode: str
+
+
+class AddressList(BaseModel):
+    postcode: str
+    addresses: list[AddressOut]
+
+
+class Collection(BaseModel):
+    bin: str
+    day: str
+    next: dt.date
+
+
+class CollectionsOut(BaseModel):
+    uprn: str
+    address: str
+    round: str
+    collections: list[Collection]
+
+
+class OptionOut(BaseModel):
+    value: str
+    label: str
+
+
+class OptionsOut(BaseModel):
+    options: list[OptionOut]
+
+
+class SummaryLine(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    question: Annotated[str, Field(max_length=300)]
+    answer: Annotated[str, Field(max_length=5000)]
+
+
+class SubmissionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reference: Annotated[str, Field(pattern=rf"^[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$")]
+    journey_id: Annotated[str, Field(max_length=64)]
+    journey_version: int
+    channel: Literal["self-service", "assisted", "kiosk-to-phone"] = "self-service"
+    submitted_at: dt.datetime
+    answers: dict[str, Any]
+    summary: list[SummaryLine]
+
+
+class SubmissionOut(BaseModel):
+    reference: str
+    status: str
+    replayed: bool
+
+
+class RequestStatus(BaseModel):
+    reference: str
+    title: str
+    received_at: dt.datetime
+    status: str
+    status_text: str
+    updates: list[str]
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/addresses", response_model=AddressList)
+def addresses(hub: StateDep, _: DeviceDep, postcode: Annotated[str, Query(max_length=16)]) -> AddressList:
+    try:
+        normalised = validate_postcode(postcode)
+    except FieldError as err:
+        raise HTTPException(422, err.message) from None
+    with hub.sessions() as session:
+        rows = session.scalars(select(Address).where(Address.postcode == normalised).order_by(Address.uprn)).all()
+    rows = sorted(rows, key=lambda a: _house_sort_key(a.line1))
+    return AddressList(
+        postcode=normalised,
+        addresses=[AddressOut(uprn=a.uprn, line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode) for a in rows],
+    )
+
+
+def _house_sort_key(line: str) -> tuple[int, str]:
+    digits = ""
+    for ch in line:
+        if ch.isdigit():
+            digits += ch
+        elif digits:
+            break
+    return (int(digits) if digits else 10**6, line)
+
+
+@router.get("/addresses/{uprn}/collections", response_model=CollectionsOut)
+def bin_collections(hub: StateDep, _: DeviceDep, uprn: str) -> CollectionsOut:
+    with hub.sessions() as session:
+        address = session.get(Address, uprn)
+    if address is None:
+        raise HTTPException(404, "No address with that UPRN")
+    return CollectionsOut(
+        uprn=address.uprn,
+        address=", ".join(p for p in (address.line1, address.line2, address.town, address.postcode) if p),
+        round=address.bin_round,
+        collections=[Collection(**c) for c in collections(address, dt.date.today())],  # type: ignore[arg-type]
+    )
+
+
+@router.get("/options/{source}", response_model=OptionsOut)
+def options(hub: StateDep, _: DeviceDep, source: str) -> OptionsOut:
+    if source != "bulky_waste_slots":
+        raise HTTPException(404, f"No option source called {source!r}")
+    cfg = hub.settings.bulky_waste
+    days = bulky_slots(list(cfg.days), cfg.lead_days, cfg.count, dt.date.today())
+    return OptionsOut(options=[OptionOut(value=d.isoformat(), label=f"{d:%A} {d.day} {d:%B}") for d in days])
+
+
+@router.post("/submissions", response_model=SubmissionOut, status_code=201)
+async def submit(
+    request: Request,
+    response: Response,
+    hub: StateDep,
+    dev: DeviceDep,
+    body: SubmissionIn,
+    idempotency_key: Annotated[str, Header(min_length=8, max_length=64)],
+) -> SubmissionOut:
+    journey = hub.journeys.get(body.journey_id)
+    if journey is None or journey.submit is None:
+        raise HTTPException(422, f"Unknown journey {body.journey_id!r}, or it takes no submissions")
+    unknown = sorted(set(body.answers) - set(journey.step_ids))
+    if unknown:
+        raise HTTPException(422, f"Answers name steps the journey does not have: {', '.join(unknown)}")
+    if len(json.dumps(body.answers)) > MAX_ANSWERS_BYTES:
+        raise HTTPException(413, "Answers are too large")
+    raw = await request.body()
+    body_hash = hashlib.sha256(raw).hexdigest()
+    with hub.sessions() as session:
+        existing = session.scalar(select(Case).where(Case.idempotency_key == idempotency_key))
+        if existing is not None:
+            return _replay(existing, body, response)
+        case = Case(
+            reference=body.reference,
+            idempotency_key=idempotency_key,
+            body_hash=body_hash,
+            journey_id=journey.id,
+            journey_title=journey.title,
+            channel=body.channel,
+            kiosk_id=dev.kiosk_id,
+            site=dev.site,
+            sealed=hub.sealer.seal({"answers": body.answers, "summary": [s.model_dump() for s in body.summary]}),
+            submitted_at=body.submitted_at.astimezone(dt.UTC).replace(tzinfo=None)
+            if body.submitted_at.tzinfo else body.submitted_at,
+            connector=journey.submit.connector,
+        )
+        session.add(case)
+        try:
+            session.flush()
+            session.add(CaseUpdate(case_id=case.id, text="Received from the kiosk"))
+            session.commit()
+        except IntegrityError:
+            # A concurrent retry with the same key won the race, or the reference is taken.
+            session.rollback()
+            existing = session.scalar(select(Case).where(Case.idempotency_key == idempotency_key))
+            if existing is not None:
+                return _replay(existing, body, response)
+            raise HTTPException(409, "That reference is already used by another submission") from None
+    hub.relay.wake()
+    return SubmissionOut(reference=case.reference, status=case.status, replayed=False)
+
+
+def _replay(existing: Case, body: SubmissionIn, response: Response) -> SubmissionOut:
+    if existing.reference != body.reference:
+        raise HTTPException(422, "Idempotency-Key was already used for a different submission")
+    response.status_code = 200
+    return SubmissionOut(reference=existing.reference, status=existing.status, replayed=True)
+
+
+def request_status(hub: HubState, reference: str) -> RequestStatus | None:
+    with hub.sessions() as session:
+        case = session.scalar(select(Case).where(Case.reference == reference))
+        if case is None:
+            return None
+        return RequestStatus(
+            reference=case.reference,
+            title=case.journey_title,
+            received_at=case.received_at,
+            status=case.status,
+            status_text=STATUS_TEXT.get(case.status, case.status),
+            updates=[f"{u.at:%d %B %Y}: {u.text}" for u in case.updates],
+        )
+
+
+@router.get("/requests/{reference}", response_model=RequestStatus)
+def track(hub: StateDep, _: DeviceDep, reference: Annotated[str, Field(max_length=20)]) -> RequestStatus:
+    found = request_status(hub, reference.upper())
+    if found is None:
+        raise HTTPException(404, "We cannot find a request with that reference")
+    return found

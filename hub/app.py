@@ -1,0 +1,62 @@
+"""Build the hub's FastAPI app from settings."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import httpx
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from hub import api, pages
+from hub.config import HubSettings
+from hub.connectors.base import Connector
+from hub.connectors.inbox import InboxConnector
+from hub.connectors.open311 import Open311Connector
+from hub.crypto import Sealer
+from hub.db import make_engine, make_sessions
+from hub.relay import RelayWorker
+from hub.state import HubState
+from kiosk.workflows.loader import load_journeys
+
+
+def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
+    engine = make_engine(settings.database_url)
+    sessions = make_sessions(engine)
+    journeys = {j.id: j for j in load_journeys([settings.journeys_dir])}
+    client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+    connectors: dict[str, Connector] = {"inbox": InboxConnector()}
+    if settings.open311 is not None:
+        connectors["open311"] = Open311Connector(settings.open311, client)
+    sealer = Sealer(settings.data_key)
+    relay = RelayWorker(sessions, sealer, journeys, connectors, settings.relay)
+    hub_state = HubState(settings, sessions, sealer, journeys, relay)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(relay.run()) if run_relay else None
+        yield
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await client.aclose()
+        engine.dispose()
+
+    app = FastAPI(
+        title=f"{settings.council_name} kiosk hub",
+        version="1",
+        lifespan=lifespan,
+        description="Kiosk device API (bearer token per kiosk), public request tracking and staff pages.",
+    )
+    app.state.hub = hub_state
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/staff/cases")
+
+    return app

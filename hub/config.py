@@ -1,0 +1,79 @@
+"""Hub settings, read from one TOML file. Errors name the file, the key and the problem."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Open311Settings(Strict):
+    endpoint: Annotated[str, Field(pattern=r"^https?://")]
+    api_key: str = ""
+    jurisdiction_id: str = ""
+    timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+
+
+class RelaySettings(Strict):
+    poll_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
+    first_retry_seconds: Annotated[float, Field(gt=0)] = 10.0
+    max_retry_seconds: Annotated[float, Field(gt=0)] = 1800.0
+
+
+Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+
+
+class BulkyWasteSettings(Strict):
+    days: list[Weekday] = ["Tuesday", "Thursday"]
+    lead_days: Annotated[int, Field(ge=0, le=60)] = 3
+    count: Annotated[int, Field(ge=1, le=20)] = 6
+
+
+class HubSettings(Strict):
+    council_name: str = "Demo Borough Council"
+    database_url: str = "sqlite:///hub.sqlite3"
+    #: Fernet key (urlsafe base64, 32 bytes) that encrypts residents' answers at rest.
+    data_key: Annotated[str, Field(min_length=44, max_length=44)]
+    journeys_dir: Path = Path("config/journeys")
+    #: Address the kiosks' QR codes point at (the hub as a phone would reach it).
+    public_url: str = "http://127.0.0.1:8700"
+    open311: Open311Settings | None = None
+    relay: RelaySettings = RelaySettings()
+    bulky_waste: BulkyWasteSettings = BulkyWasteSettings()
+
+
+class SettingsError(Exception):
+    pass
+
+
+def load_settings(path: Path) -> HubSettings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML: {exc}") from None
+    base = path.parent
+    for key in ("journeys_dir",):
+        if isinstance(data.get(key), str) and not Path(data[key]).is_absolute():
+            data[key] = str((base / data[key]).resolve())
+    url = data.get("database_url")
+    if isinstance(url, str) and url.startswith("sqlite:///") and not url.startswith("sqlite:////"):
+        data["database_url"] = "sqlite:///" + str((base / url.removeprefix("sqlite:///")).resolve())
+    try:
+        return HubSettings.model_validate(data)
+    except ValidationError as exc:
+        raise SettingsError(describe_error(path, exc)) from None
+
+
+def describe_error(path: Path, exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    key = ".".join(str(p) for p in first["loc"])
+    msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].removeprefix("Value error, ")
+    return f"{path}: {key}: {msg}"

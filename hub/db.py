@@ -1,0 +1,126 @@
+"""Hub storage (SQLAlchemy 2). SQLite by default; nothing here is SQLite-specific."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    create_engine,
+    event,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, sessionmaker
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Device(Base):
+    """A kiosk allowed to call the API. Only a SHA-256 of its token is kept."""
+
+    __tablename__ = "devices"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), unique=True)
+    site: Mapped[str] = mapped_column(String(64))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class Address(Base):
+    __tablename__ = "addresses"
+    uprn: Mapped[str] = mapped_column(String(12), primary_key=True)
+    line1: Mapped[str] = mapped_column(String(100))
+    line2: Mapped[str] = mapped_column(String(100), default="")
+    town: Mapped[str] = mapped_column(String(60))
+    postcode: Mapped[str] = mapped_column(String(8), index=True)
+    ward: Mapped[str] = mapped_column(String(60), default="")
+    bin_round: Mapped[str] = mapped_column(String(20), default="")
+    general_waste_day: Mapped[str] = mapped_column(String(10), default="")
+    recycling_day: Mapped[str] = mapped_column(String(10), default="")
+    garden_waste_day: Mapped[str] = mapped_column(String(10), default="")
+    council_tax_band: Mapped[str] = mapped_column(String(1), default="")
+
+
+class Case(Base):
+    """One submission. Answers are sealed; the rest holds no personal data."""
+
+    __tablename__ = "cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(14), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: SHA-256 of the request body, to spot a key reused for a different submission.
+    body_hash: Mapped[str] = mapped_column(String(64))
+    journey_id: Mapped[str] = mapped_column(String(64), index=True)
+    journey_title: Mapped[str] = mapped_column(String(120))
+    channel: Mapped[str] = mapped_column(String(20))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    site: Mapped[str] = mapped_column(String(64))
+    sealed: Mapped[bytes] = mapped_column(LargeBinary)
+    submitted_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    connector: Mapped[str] = mapped_column(String(20))
+    #: pending -> sent, or failed (needs a person); attempts and next try for backoff.
+    relay_state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    relay_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_relay_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    relay_error: Mapped[str] = mapped_column(Text, default="")
+    external_id: Mapped[str] = mapped_column(String(64), default="")
+    updates: Mapped[list[CaseUpdate]] = relationship(back_populates="case", order_by="CaseUpdate.at")
+
+
+class CaseUpdate(Base):
+    """What a resident may see when tracking: plain status lines, no personal data."""
+
+    __tablename__ = "case_updates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    text: Mapped[str] = mapped_column(String(300))
+    case: Mapped[Case] = relationship(back_populates="updates")
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(200))
+
+
+def make_engine(url: str) -> Engine:
+    connect_args = {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args=connect_args)
+    if url.startswith("sqlite"):
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+    Base.metadata.create_all(engine)
+    return engine
+
+
+def make_sessions(engine: Engine) -> sessionmaker:  # type: ignore[type-arg]
+    return sessionmaker(engine, expire_on_commit=False)

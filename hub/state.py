@@ -1,0 +1,24 @@
+"""Everything a request handler needs, built once per app (no module-level singletons)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.config import HubSettings
+from hub.crypto import Sealer
+from kiosk.workflows.model import Journey
+
+if TYPE_CHECKING:
+    from hub.relay import RelayWorker
+
+
+@dataclass
+class HubState:
+    settings: HubSettings
+    sessions: sessionmaker[Session]
+    sealer: Sealer
+    journeys: dict[str, Journey]
+    relay: RelayWorker

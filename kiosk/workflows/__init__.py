@@ -1,0 +1,1 @@
+"""Qt-free journey engine: models, loading, validation, branching, answers."""

@@ -1,0 +1,104 @@
+"""Renderer-neutral descriptions of a step: what the Qt view and the hub's HTML both draw."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kiosk.workflows.model import Journey, Step, StepType
+
+#: Which on-screen keyboard layout suits each field.
+KEYBOARDS: dict[StepType, str] = {
+    StepType.TEXT: "text",
+    StepType.LONG_TEXT: "text",
+    StepType.NUMBER: "numeric",
+    StepType.DATE: "numeric",
+    StepType.EMAIL: "email",
+    StepType.PHONE: "phone",
+    StepType.ADDRESS: "postcode",
+    StepType.REFERENCE: "text",
+}
+
+
+@dataclass(frozen=True)
+class OptionView:
+    value: str
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class ErrorView:
+    message: str
+    part: str = ""
+
+
+@dataclass(frozen=True)
+class StepView:
+    journey_id: str
+    journey_title: str
+    step_id: str
+    type: StepType
+    heading: str
+    hint: str
+    body: tuple[str, ...]
+    optional: bool
+    sensitive: bool
+    options: tuple[OptionView, ...]
+    keyboard: str
+    max_length: int | None
+    continue_label: str
+    #: The current answer, in the shape the widget takes (see JourneySession.answer_for_widget).
+    value: Any
+    errors: tuple[ErrorView, ...] = ()
+    can_go_back: bool = True
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    step_id: str
+    label: str
+    answer: str
+    sensitive: bool
+
+
+def heading_for(step: Step) -> str:
+    text = step.question or step.summary_label
+    if step.optional and step.collects_answer:
+        return f"{text} (optional)"
+    return text
+
+
+def describe_step(
+    journey: Journey,
+    step: Step,
+    value: Any,
+    errors: tuple[ErrorView, ...],
+    options: tuple[OptionView, ...] | None,
+    can_go_back: bool,
+    submit_label: str,
+) -> StepView:
+    if options is None:
+        options = tuple(OptionView(o.value, o.label, o.hint) for o in step.options)
+    if step.type == StepType.YES_NO:
+        options = (OptionView("yes", "Yes"), OptionView("no", "No"))
+    label = step.continue_label or (submit_label if step.type == StepType.CHECK_ANSWERS else "Continue")
+    return StepView(
+        journey_id=journey.id,
+        journey_title=journey.title,
+        step_id=step.id,
+        type=step.type,
+        heading=heading_for(step) if step.type != StepType.CHECK_ANSWERS else (step.question or "Check your answers"),
+        hint=step.hint,
+        body=tuple(step.body),
+        optional=step.optional,
+        sensitive=step.sensitive,
+        options=options,
+        keyboard=KEYBOARDS.get(step.type, "text"),
+        max_length=step.max_length,
+        continue_label=label,
+        value=value,
+        errors=errors,
+        can_go_back=can_go_back,
+    )

@@ -1,0 +1,288 @@
+"""One resident's run through one journey: answers, the path taken, back, change, submit.
+
+The engine decides what comes next; views only render ``StepView`` and hand back what the
+resident entered (``raw``). Nothing here knows about Qt or HTTP.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from kiosk.workflows import validators as v
+from kiosk.workflows.describe import ErrorView, OptionView, StepView, SummaryRow, describe_step
+from kiosk.workflows.model import Condition, Journey, Step, StepType
+
+Answer = Any
+
+
+def _blank(raw: Any) -> bool:
+    if raw is None:
+        return True
+    if isinstance(raw, str):
+        return not raw.strip()
+    if isinstance(raw, (list, tuple)):
+        return len(raw) == 0
+    if isinstance(raw, dict):
+        if raw.get("mode") == "select":
+            return not str(raw.get("postcode", "")).strip() and not raw.get("address")
+        return all(not str(val).strip() for key, val in raw.items() if key != "mode")
+    return False
+
+
+class JourneySession:
+    def __init__(self, journey: Journey, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.journey = journey
+        self._today = today
+        self.answers: dict[str, Answer] = {}
+        self.history: list[str] = [journey.start]
+        self.changing = False
+        self._dynamic: dict[str, tuple[OptionView, ...]] = {}
+        self._errors: tuple[ErrorView, ...] = ()
+        self._raw: Any = None
+        self.error_count = 0
+
+    # ---- where we are -------------------------------------------------------------
+    @property
+    def current(self) -> Step:
+        return self.journey.step(self.history[-1])
+
+    def view(self) -> StepView:
+        step = self.current
+        value = self._raw if self._errors else self.answer_for_widget(step)
+        submit_label = self.journey.submit.submit_label if self.journey.submit else "Continue"
+        return describe_step(
+            self.journey,
+            step,
+            value,
+            self._errors,
+            self._dynamic.get(step.id),
+            can_go_back=len(self.history) > 1,
+            submit_label=submit_label,
+        )
+
+    def set_dynamic_options(self, step_id: str, options: list[OptionView]) -> None:
+        self._dynamic[step_id] = tuple(options)
+
+    def needs_dynamic_options(self) -> str:
+        """The options_source of the current step if its options are not loaded yet."""
+        step = self.current
+        if step.options_source and step.id not in self._dynamic:
+            return step.options_source
+        return ""
+
+    def options_for(self, step: Step) -> tuple[OptionView, ...]:
+        if step.id in self._dynamic:
+            return self._dynamic[step.id]
+        if step.type == StepType.YES_NO:
+            return (OptionView("yes", "Yes"), OptionView("no", "No"))
+        return tuple(OptionView(o.value, o.label, o.hint) for o in step.options)
+
+    # ---- moving -------------------------------------------------------------------
+    def submit_answer(self, raw: Any) -> bool:
+        """Validate what was entered on the current step; on success move on. False on errors."""
+        step = self.current
+        if step.collects_answer:
+            try:
+                value = self.validate(step, raw)
+            except v.FieldError as err:
+                self._errors = (ErrorView(err.message, err.part),)
+                self._raw = raw
+                self.error_count += 1
+                return False
+            self.answers[step.id] = value  # None records a skipped optional question
+        self._errors = ()
+        self._raw = None
+        self.history.append(self._next_step_id(step))
+        return True
+
+    def _next_step_id(self, step: Step) -> str:
+        if self.changing:
+            path = self.path()
+            after = path[path.index(step.id) + 1 :] if step.id in path else path
+            for sid in after:
+                s = self.journey.step(sid)
+                if s.terminal:
+                    self.changing = False
+                    return sid
+                if s.collects_answer and sid not in self.answers:
+                    return sid
+        return self.route_from(step)
+
+    def route_from(self, step: Step) -> str:
+        for route in step.routes():
+            if route.when is None or self._holds(route.when):
+                return route.goto
+        raise RuntimeError(f"no route from {step.id}")  # prevented by the loader
+
+    def _holds(self, cond: Condition) -> bool:
+        value = self.answers.get(cond.answer)
+        if cond.answered is not None:
+            return (value is not None) == cond.answered
+        if cond.equals is not None:
+            return value == cond.equals
+        if cond.not_equals is not None:
+            return value != cond.not_equals
+        if cond.one_of is not None:
+            return value in cond.one_of
+        if cond.includes is not None:
+            return isinstance(value, list) and cond.includes in value
+        return False
+
+    def back(self) -> bool:
+        if len(self.history) <= 1:
+            return False
+        self.history.pop()
+        self._errors = ()
+        self._raw = None
+        return True
+
+    def change(self, step_id: str) -> None:
+        """From check answers, revisit one answer; Continue then returns to check answers."""
+        self.changing = True
+        self._errors = ()
+        self._raw = None
+        self.history.append(step_id)
+
+    def path(self) -> list[str]:
+        """Steps the current answers lead through, from the start to an end or a gap."""
+        out: list[str] = []
+        sid = self.journey.start
+        while sid not in out:
+            out.append(sid)
+            step = self.journey.step(sid)
+            if step.terminal or (step.collects_answer and step.id not in self.answers):
+                break
+            sid = self.route_from(step)
+        return out
+
+    # ---- validation ---------------------------------------------------------------
+    def validate(self, step: Step, raw: Any) -> Answer:
+        name = step.error_name or "an answer"
+        if _blank(raw):
+            if step.optional:
+                return None
+            if step.type in (StepType.CHOICE, StepType.YES_NO):
+                raise v.FieldError(f"Select {name}" if step.error_name else "Select yes or no")
+            if step.type == StepType.MULTI_CHOICE:
+                raise v.FieldError(f"Select {name}")
+        t = step.type
+        if t in (StepType.TEXT, StepType.LONG_TEXT):
+            return v.validate_text(str(raw or ""), name, step.max_length)
+        if t == StepType.NUMBER:
+            return v.validate_number(str(raw or ""), name, step.min, step.max, step.whole_number)
+        if t == StepType.EMAIL:
+            return v.validate_email(str(raw or ""), name)
+        if t == StepType.PHONE:
+            return v.validate_phone(str(raw or ""), name)
+        if t == StepType.REFERENCE:
+            return v.validate_reference(str(raw or ""), name)
+        if t == StepType.DATE:
+            parts = raw or {}
+            date = v.validate_date(
+                str(parts.get("day", "")), str(parts.get("month", "")), str(parts.get("year", "")),
+                name, step.date_rule, self._today(),
+            )
+            return date.isoformat()
+        if t in (StepType.CHOICE, StepType.YES_NO):
+            if raw not in [o.value for o in self.options_for(step)]:
+                raise v.FieldError(f"Select {name}" if step.error_name else "Select yes or no")
+            return raw
+        if t == StepType.MULTI_CHOICE:
+            allowed = [o.value for o in self.options_for(step)]
+            chosen = [x for x in allowed if x in raw]
+            if len(chosen) != len(set(raw)):
+                raise v.FieldError(f"Select {name}")
+            return chosen
+        if t == StepType.ADDRESS:
+            return self._validate_address(raw or {}, name)
+        raise v.FieldError("This question cannot be answered here")  # pragma: no cover
+
+    def _validate_address(self, raw: dict[str, Any], name: str) -> dict[str, Any]:
+        if raw.get("mode") == "manual":
+            line1 = str(raw.get("line1", "")).strip()
+            town = str(raw.get("town", "")).strip()
+            if not line1:
+                raise v.FieldError("Enter the first line of the address, like the house number and street", "line1")
+            if not town:
+                raise v.FieldError("Enter the town or city", "town")
+            postcode = v.validate_postcode(str(raw.get("postcode", "")), "the postcode")
+            return {
+                "uprn": "",
+                "line1": line1[:100],
+                "line2": str(raw.get("line2", "")).strip()[:100],
+                "town": town[:60],
+                "postcode": postcode,
+                "manual": True,
+            }
+        v.validate_postcode(str(raw.get("postcode", "")), "the postcode")
+        chosen = raw.get("address")
+        if not isinstance(chosen, dict) or not chosen.get("uprn"):
+            raise v.FieldError(f"Select {name} from the list, or choose My address is not listed", "address")
+        return {
+            "uprn": str(chosen["uprn"]),
+            "line1": str(chosen.get("line1", "")),
+            "line2": str(chosen.get("line2", "")),
+            "town": str(chosen.get("town", "")),
+            "postcode": str(chosen.get("postcode", "")),
+            "manual": False,
+        }
+
+    # ---- presenting answers -------------------------------------------------------
+    def answer_for_widget(self, step: Step) -> Any:
+        value = self.answers.get(step.id)
+        if value is None:
+            return None
+        if step.type == StepType.DATE:
+            d = dt.date.fromisoformat(value)
+            return {"day": str(d.day), "month": str(d.month), "year": str(d.year)}
+        if step.type == StepType.ADDRESS:
+            if value.get("manual"):
+                return {"mode": "manual", **{k: value[k] for k in ("line1", "line2", "town", "postcode")}}
+            return {"mode": "select", "postcode": value["postcode"], "address": dict(value)}
+        if step.type == StepType.NUMBER:
+            return str(value)
+        return value
+
+    def display(self, step: Step) -> str:
+        value = self.answers.get(step.id)
+        if value is None:
+            return "Not provided"
+        if step.type == StepType.DATE:
+            d = dt.date.fromisoformat(value)
+            return f"{d.day} {d:%B %Y}"
+        if step.type in (StepType.CHOICE, StepType.YES_NO):
+            labels = {o.value: o.label for o in self.options_for(step)}
+            return labels.get(value, str(value))
+        if step.type == StepType.MULTI_CHOICE:
+            labels = {o.value: o.label for o in self.options_for(step)}
+            return "\n".join(labels.get(x, x) for x in value)
+        if step.type == StepType.ADDRESS:
+            return format_address(value)
+        return str(value)
+
+    def summary(self) -> list[SummaryRow]:
+        rows = []
+        for sid in self.path():
+            step = self.journey.step(sid)
+            if step.collects_answer:
+                label = step.summary_label or step.question
+                rows.append(SummaryRow(sid, label, self.display(step), step.sensitive))
+        return rows
+
+    def submission(self) -> dict[str, Any]:
+        """Answers on the path actually taken: what goes to the hub."""
+        path = self.path()
+        answers = {sid: self.answers.get(sid) for sid in path if self.journey.step(sid).collects_answer}
+        return {
+            "journey_id": self.journey.id,
+            "journey_version": self.journey.version,
+            "answers": answers,
+            "summary": [{"question": r.label, "answer": r.answer} for r in self.summary()],
+        }
+
+
+def format_address(value: dict[str, Any]) -> str:
+    parts = [value.get("line1", ""), value.get("line2", ""), value.get("town", ""), value.get("postcode", "")]
+    return ", ".join(p for p in parts if p)
