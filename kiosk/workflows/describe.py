@@ -101,4 +101,5 @@ def describe_step(
         value=value,
         errors=errors,
         can_go_back=can_go_back,
+        extra={"end": step.type == StepType.INFO and step.end},
     )

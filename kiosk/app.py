@@ -1,0 +1,82 @@
+"""Start the kiosk: settings, services, the window, and the qasync event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from accessibility.themes import STANDARD
+from kiosk.config import KioskSettings, read_token
+from kiosk.controller import KioskController, Services
+from kiosk.hub_client import HubClient
+from kiosk.outbox import Outbox
+from kiosk.outbox_worker import OutboxWorker
+from kiosk.places import load_places
+from kiosk.views.style import style_sheet
+from kiosk.views.window import KioskWindow
+from kiosk.workflows.loader import load_journeys
+
+log = logging.getLogger("kiosk")
+
+
+def build_services(settings: KioskSettings) -> Services:
+    token = read_token(settings)
+    journeys = load_journeys([settings.journeys_dir])
+    outbox = Outbox(settings.state_dir / "outbox.sqlite3", settings.outbox.key)
+    client = HubClient(settings.hub.url, token, settings.hub.connect_timeout_seconds,
+                       settings.hub.read_timeout_seconds)
+    worker = OutboxWorker(outbox, client, settings.outbox.first_retry_seconds, settings.outbox.max_retry_seconds)
+    return Services(settings, journeys, outbox, client, worker, load_places(settings.places_file))
+
+
+def prepare_app(app: QApplication) -> None:
+    font = QFont("Noto Sans")
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    app.setFont(font)
+    app.setStyleSheet(style_sheet(STANDARD))
+
+
+def build_kiosk(app: QApplication, services: Services) -> tuple[KioskWindow, KioskController]:
+    prepare_app(app)
+    window = KioskWindow(services.settings.branding)
+    controller = KioskController(window, services)
+    services.worker.set_listener(controller.on_send_state)
+    return window, controller
+
+
+def show_full_screen(window: KioskWindow) -> None:
+    screen = QGuiApplication.primaryScreen()
+    if screen is not None:
+        # Without a window manager showFullScreen() does not resize, so size from the screen first.
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
+def run(settings: KioskSettings) -> int:
+    import qasync
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("council-kiosk")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    services = build_services(settings)
+    window, controller = build_kiosk(app, services)
+    controller.show_attract()
+    show_full_screen(window)
+    worker_task = loop.create_task(services.worker.run())
+    ready_file = os.environ.get("KIOSK_READY_FILE")
+    if ready_file:
+        Path(ready_file).write_text("attract\n")
+    log.info("kiosk %s ready at the attract screen", settings.kiosk_id)
+    app.aboutToQuit.connect(worker_task.cancel)
+    with loop:
+        loop.run_forever()
+    services.outbox.close()
+    return 0

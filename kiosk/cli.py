@@ -1,0 +1,73 @@
+"""The ``kiosk`` command: run the kiosk, check journey files, export their JSON Schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+DEFAULT_CONFIG = Path("config/demo/kiosk.toml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Council self-service kiosk.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="start the kiosk full screen")
+    run.add_argument("--config", type=Path, default=DEFAULT_CONFIG)
+    check_config = sub.add_parser("check-config", help="check a kiosk settings file")
+    check_config.add_argument("path", type=Path)
+    journeys = sub.add_parser("journeys", help="journey files")
+    jsub = journeys.add_subparsers(dest="journeys_command", required=True)
+    check = jsub.add_parser("check", help="validate journey files (default: config/journeys)")
+    check.add_argument("paths", type=Path, nargs="*", default=[Path("config/journeys")])
+    jsub.add_parser("schema", help="print the JSON Schema of a journey file")
+    args = parser.parse_args(argv)
+
+    if args.command == "journeys":
+        from kiosk.workflows.loader import JourneyError, load_journeys
+        from kiosk.workflows.model import Journey
+
+        if args.journeys_command == "schema":
+            print(json.dumps(Journey.model_json_schema(), indent=2))
+            return 0
+        problems = 0
+        files: list[Path] = []
+        for p in args.paths:
+            files.extend(sorted(p.glob("*.toml")) if p.is_dir() else [p])
+        for f in files:
+            try:
+                load_journeys([f])
+            except JourneyError as exc:
+                print(exc, file=sys.stderr)
+                problems += 1
+        if problems == 0:
+            try:
+                found = load_journeys(files)  # ids must also be unique across files
+            except JourneyError as exc:
+                print(exc, file=sys.stderr)
+                return 1
+            print(f"{len(found)} journey file(s) OK")
+            return 0
+        return 1
+
+    from kiosk.config import ConfigError, load_settings, read_token
+
+    try:
+        settings = load_settings(args.config if args.command == "run" else args.path)
+        read_token(settings)
+    except ConfigError as exc:
+        print(f"kiosk: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "check-config":
+        print(f"{args.path}: OK")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from kiosk.app import run as run_app
+
+    return run_app(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Kiosk settings from one TOML file. Any problem names the file, the key and what is wrong."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Branding(Strict):
+    council_name: Annotated[str, Field(min_length=1, max_length=60)] = "Demo Borough Council"
+    #: SVG logo, shown in the top bar; empty for the council's name only.
+    logo: Path | None = None
+    #: Top bar colour; checked for contrast against white text before use.
+    header_colour: Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$")] = "#0b0c0c"
+    contact_phone: str = ""
+    contact_web: str = ""
+    counter_directions: str = "Please ask at the customer service counter."
+
+
+class Screen(Strict):
+    """Physical size, so type can be sized for the viewing distance (EN 301 549 5.1.4)."""
+
+    diagonal_inches: Annotated[float, Field(gt=7, lt=100)] = 24.0
+    viewing_distance_mm: Annotated[int, Field(ge=300, le=1500)] = 600
+
+
+class HubLink(Strict):
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    #: Where phones reach the hub (QR codes); defaults to url.
+    public_url: Annotated[str, Field(pattern=r"^https?://")] | None = None
+    device_token_file: Path
+    connect_timeout_seconds: Annotated[float, Field(gt=0, le=30)] = 3.0
+    read_timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 8.0
+
+
+class OutboxSettings(Strict):
+    #: Fernet key (urlsafe base64, 32 bytes) encrypting queued submissions on disk.
+    key: Annotated[str, Field(min_length=44, max_length=44)]
+    first_retry_seconds: Annotated[float, Field(gt=0)] = 5.0
+    max_retry_seconds: Annotated[float, Field(gt=0)] = 300.0
+
+    @field_validator("key")
+    @classmethod
+    def _fernet(cls, value: str) -> str:
+        import base64
+        import binascii
+
+        try:
+            raw = base64.urlsafe_b64decode(value.encode("ascii"))
+        except (binascii.Error, UnicodeEncodeError):
+            raise ValueError("must be a urlsafe base64 key, as printed by `hub new-key`") from None
+        if len(raw) != 32:
+            raise ValueError("must decode to 32 bytes, as printed by `hub new-key`")
+        return value
+
+
+class KioskSettings(Strict):
+    kiosk_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
+    site: Annotated[str, Field(min_length=1, max_length=64)]
+    state_dir: Path
+    journeys_dir: Path
+    places_file: Path | None = None
+    touch_only: bool = False
+    hub: HubLink
+    outbox: OutboxSettings
+    branding: Branding = Branding()
+    screen: Screen = Screen()
+
+
+class ConfigError(Exception):
+    pass
+
+
+_PATH_KEYS = {("state_dir",), ("journeys_dir",), ("places_file",), ("hub", "device_token_file"), ("branding", "logo")}
+
+
+def load_settings(path: Path) -> KioskSettings:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    for keys in _PATH_KEYS:  # relative paths are relative to the config file
+        holder = data
+        for key in keys[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None  # type: ignore[assignment]
+        if isinstance(holder, dict) and isinstance(holder.get(keys[-1]), str):
+            p = Path(holder[keys[-1]])
+            holder[keys[-1]] = str(p if p.is_absolute() else (path.parent / p).resolve())
+    try:
+        return KioskSettings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"].removeprefix("Value error, ")
+        raise ConfigError(f"{path}: {key}: {msg}") from None
+
+
+def read_token(settings: KioskSettings) -> str:
+    try:
+        token = settings.hub.device_token_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise ConfigError(f"hub.device_token_file: cannot read {settings.hub.device_token_file}: {exc.strerror}") from None
+    if not token:
+        raise ConfigError(f"hub.device_token_file: {settings.hub.device_token_file} is empty")
+    return token

@@ -1,0 +1,340 @@
+"""Joins the pages to the journey engine and the hub. Decides which page shows, never how.
+
+Every answer a resident gives lives in one ``JourneySession``; ``end_session`` drops it and
+everything that shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from PySide6.QtWidgets import QApplication
+
+from kiosk.config import KioskSettings
+from kiosk.hub_client import HubClient, HubRejected
+from kiosk.outbox import Outbox
+from kiosk.outbox_worker import OutboxWorker
+from kiosk.places import Place, places_offering
+from kiosk.references import new_reference
+from kiosk.tasks import TaskRunner
+from kiosk.views.pages import (
+    AttractPage,
+    CheckAnswersPage,
+    ConfirmationPage,
+    HomePage,
+    MessagePage,
+    ResultPage,
+    Section,
+    StepPage,
+    busy_page,
+)
+from kiosk.views.window import KioskWindow
+from kiosk.workflows.describe import OptionView
+from kiosk.workflows.engine import JourneySession
+from kiosk.workflows.model import Journey, StepType
+from kiosk.workflows.validators import FieldError, validate_postcode
+
+log = logging.getLogger("kiosk.controller")
+
+SEND_STATUS = {
+    "sending": "Sending to the council now.",
+    "sent": "Sent. The council has received it.",
+    "waiting": "Saved on this kiosk. It will be sent when the connection is back. Keep your reference.",
+    "held": "Saved on this kiosk. Staff will make sure it reaches the right team. Keep your reference.",
+}
+
+
+@dataclass
+class Services:
+    settings: KioskSettings
+    journeys: list[Journey]
+    outbox: Outbox
+    client: HubClient
+    worker: OutboxWorker
+    places: list[Place] = field(default_factory=list)
+
+
+class KioskController:
+    def __init__(self, window: KioskWindow, services: Services) -> None:
+        self.window = window
+        self.services = services
+        self.journeys = {j.id: j for j in services.journeys}
+        self.session: JourneySession | None = None
+        self.tasks = TaskRunner()
+        self._confirmation: tuple[str, ConfirmationPage] | None = None
+        window.start_again.connect(self._on_start_again)
+        window.get_help.connect(self._on_get_help)
+        window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
+
+    @property
+    def settings(self) -> KioskSettings:
+        return self.services.settings
+
+    # ---- session lifecycle --------------------------------------------------------
+    def show_attract(self) -> None:
+        page = AttractPage(self.settings.branding.council_name)
+        page.start.connect(self.show_home)
+        self.window.show_page(page, top_bar=False)
+
+    def show_home(self) -> None:
+        self.session = None
+        offline = None
+        if self.services.worker.hub_reachable is False:
+            offline = {j.id for j in self.services.journeys if j.needs_hub}
+        page = HomePage(self.services.journeys, offline)
+        page.journey_chosen.connect(self.start_journey)
+        self.window.show_page(page)
+
+    def end_session(self) -> None:
+        """Every way out of a session comes here: drop answers, pages, pending look-ups."""
+        self.tasks.cancel_all()
+        self.session = None
+        self._confirmation = None
+        self.window.close_overlay()
+        self.window.keyboard.detach()
+        clipboard = QApplication.clipboard()
+        if clipboard is not None:
+            clipboard.clear()
+        self.show_attract()
+
+    # ---- journeys -----------------------------------------------------------------
+    def start_journey(self, journey_id: str) -> None:
+        self.session = JourneySession(self.journeys[journey_id])
+        self.show_step()
+
+    def show_step(self) -> None:
+        session = self.session
+        if session is None:
+            return
+        step = session.current
+        source = session.needs_dynamic_options()
+        if source:
+            self._load_options(session, source)
+            return
+        if step.type == StepType.CHECK_ANSWERS:
+            page = CheckAnswersPage(session.view(), session.summary())
+            page.change.connect(self._on_change)
+            page.submit.connect(self._on_submit)
+            page.back.connect(self._on_back)
+            self.window.show_page(page)
+            return
+        if step.type == StepType.RESULT:
+            self._run_lookup(session)
+            return
+        view = session.view()
+        step_page = StepPage(view)
+        step_page.continued.connect(self._on_continue)
+        step_page.back.connect(self._on_back)
+        step_page.finished.connect(self.end_session)
+        if step_page.address_field is not None:
+            field_ = step_page.address_field
+            field_.lookup_requested.connect(lambda pc: self._lookup_addresses(field_, pc))
+        self.window.show_page(step_page)
+
+    def _on_continue(self, raw: Any) -> None:
+        if self.session is None:
+            return
+        self.session.submit_answer(raw)
+        self.show_step()
+
+    def _on_keyboard_enter(self) -> None:
+        page = self.window.page
+        if isinstance(page, StepPage):
+            page.primary.click()
+
+    def _on_back(self) -> None:
+        if self.session is None or not self.session.back():
+            self.show_home()
+            return
+        self.show_step()
+
+    def _on_change(self, step_id: str) -> None:
+        if self.session is not None:
+            self.session.change(step_id)
+            self.show_step()
+
+    # ---- look-ups -----------------------------------------------------------------
+    def _lookup_addresses(self, field_: Any, postcode: str) -> None:
+        try:
+            normalised = validate_postcode(postcode, "a postcode")
+        except FieldError as err:
+            field_.show_lookup_failed(err.message)
+            return
+        session = self.session
+
+        def done(addresses: list[dict[str, str]]) -> None:
+            if self.session is session:
+                field_.show_addresses(addresses)
+
+        def failed(exc: Exception) -> None:
+            if self.session is not session:
+                return
+            if isinstance(exc, HubRejected) and exc.status == 422:
+                field_.show_lookup_failed(exc.detail)
+            else:
+                field_.show_lookup_failed("We cannot look up addresses right now. "
+                                          "Choose My address is not listed to type the address in.")
+
+        self.tasks.run(self.services.client.addresses(normalised), done, failed)
+
+    def _load_options(self, session: JourneySession, source: str) -> None:
+        self.window.show_page(busy_page("Please wait", "Finding the choices for you…"))
+
+        def done(options: list[dict[str, str]]) -> None:
+            if self.session is session:
+                session.set_dynamic_options(session.current.id, [OptionView(o["value"], o["label"]) for o in options])
+                self.show_step()
+
+        def failed(exc: Exception) -> None:
+            if self.session is session:
+                self._show_fault(
+                    "Sorry, we cannot show the choices right now",
+                    ["We cannot reach the council's system to get them. Your answers so far are kept.",
+                     "Try again in a minute, or ask at the counter."],
+                    retry=self.show_step,
+                )
+
+        self.tasks.run(self.services.client.options(source), done, failed)
+
+    def _run_lookup(self, session: JourneySession) -> None:
+        step = session.current
+        answer = session.answers.get(step.lookup_from)
+        heading = step.question
+        if step.lookup == "places":
+            self._show_places(session, str(answer or "wifi"))
+            return
+        if step.lookup == "bin_days" and isinstance(answer, dict) and not answer.get("uprn"):
+            self._show_result(session, "We cannot check bin days for that address here", [
+                "We only hold collection days for addresses in our list, and the address you typed is not in it.",
+                "Ask at the counter and staff will check for you.",
+            ], [])
+            return
+        self.window.show_page(busy_page("Please wait", "Checking with the council's system…"))
+
+        def failed(exc: Exception) -> None:
+            if self.session is not session:
+                return
+            if isinstance(exc, HubRejected) and exc.status == 404:
+                self._show_result(session, "We cannot find that", [exc.detail + ".",
+                                  "Check your receipt and try again. If you sent it in the last few minutes, "
+                                  "it may still be on its way."], [])
+                return
+            self._show_fault(
+                "Sorry, we cannot check this right now",
+                ["We cannot reach the council's system. Nothing you entered has been lost.",
+                 "Try again in a minute, or ask at the counter."],
+                retry=self.show_step,
+            )
+
+        if step.lookup == "bin_days":
+            assert isinstance(answer, dict)
+
+            def bins(found: dict[str, Any]) -> None:
+                if self.session is not session:
+                    return
+                sections = []
+                for c in found["collections"]:
+                    try:
+                        nxt = dt.date.fromisoformat(c["next"])
+                        when = f"Next collection: {nxt:%A} {nxt.day} {nxt:%B}"
+                    except ValueError:
+                        when = ""
+                    sections.append(Section(c["bin"], tuple(x for x in (f"Collected every {c['day']}", when) if x)))
+                self._show_result(session, heading, [found["address"],
+                                  "Put your bin out by 7am on collection day."], sections)
+
+            self.tasks.run(self.services.client.collections(answer["uprn"]), bins, failed)
+        elif step.lookup == "request_status":
+
+            def status(found: dict[str, Any]) -> None:
+                if self.session is not session:
+                    return
+                self._show_result(session, found["title"], [f"Reference {found['reference']}",
+                                  found["status_text"]], [Section("Updates", tuple(found["updates"]))])
+
+            self.tasks.run(self.services.client.request_status(str(answer)), status, failed)
+
+    def _show_places(self, session: JourneySession, need: str) -> None:
+        found = places_offering(self.services.places, need)
+        intro = ["All of these are free to use."] if found else [
+            "We do not have a list of places here yet. Ask at the counter."]
+        sections = [Section(p.name, (p.address, *p.hours, *([p.note] if p.note else []))) for p in found]
+        self._show_result(session, session.current.question, intro, sections)
+
+    def _show_result(self, session: JourneySession, heading: str, intro: list[str], sections: list[Section]) -> None:
+        page = ResultPage(session.journey.title, heading, intro, sections)
+        page.finished.connect(self.end_session)
+        page.back.connect(self._on_back)
+        self.window.show_page(page)
+
+    def _show_fault(self, heading: str, paragraphs: list[str], retry: Any) -> None:
+        page = MessagePage("fault", heading, paragraphs, [("retry", "Try again", "primary"),
+                                                          ("start", "Start again", "secondary")])
+        page.action.connect(lambda key: retry() if key == "retry" else self.end_session())
+        self.window.show_page(page)
+
+    # ---- submitting ---------------------------------------------------------------
+    def _on_submit(self) -> None:
+        session = self.session
+        if session is None or session.journey.submit is None:
+            return
+        payload = session.submission()
+        reference = new_reference()
+        payload.update(
+            reference=reference,
+            channel="self-service",
+            submitted_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        )
+        try:
+            self.services.outbox.put("submission", uuid.uuid4().hex, payload)
+        except Exception:
+            log.exception("could not commit a submission to the outbox")
+            page = MessagePage("fault", "Sorry, we could not save your answers", [
+                "Nothing has been sent. This kiosk has a problem storing information.",
+                self.settings.branding.counter_directions,
+            ], [("start", "Start again", "primary")])
+            page.action.connect(lambda _k: self.end_session())
+            self.window.show_page(page)
+            return
+        log.info("submission queued for journey %s", session.journey.id)
+        submit = session.journey.submit
+        initial = "waiting" if self.services.worker.hub_reachable is False else "sending"
+        url = f"{(self.settings.hub.public_url or self.settings.hub.url).rstrip('/')}/track/{reference}"
+        page = ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next, url,
+                                SEND_STATUS[initial])
+        page.finished.connect(self.end_session)
+        self._confirmation = (reference, page)
+        self.session = None  # answers are in the outbox now; nothing to go back to
+        self.window.show_page(page)
+        self.services.worker.wake()
+
+    def on_send_state(self, reference: str, state: str) -> None:
+        """From the outbox worker: tell the resident the truth about their submission."""
+        if self._confirmation is not None and self._confirmation[0] == reference:
+            self._confirmation[1].set_status(SEND_STATUS.get(state, SEND_STATUS["waiting"]))
+
+    # ---- top bar ------------------------------------------------------------------
+    def _on_start_again(self) -> None:
+        if self.session is None:
+            self.end_session()
+            return
+        overlay = self.window.show_overlay(
+            "Do you want to start again?",
+            ["Everything you have entered will be deleted."],
+            [("confirm", "Yes, delete my answers", "primary"), ("cancel", "No, go back", "secondary")],
+        )
+        overlay.action.connect(lambda k: self.end_session() if k == "confirm" else self.window.close_overlay())
+
+    def _on_get_help(self) -> None:
+        b = self.settings.branding
+        paragraphs = [b.counter_directions, "Staff can come to this screen and help you finish. "
+                      "Your answers stay on the screen while you wait."]
+        if b.contact_phone:
+            paragraphs.append(f"You can also phone {b.contact_phone}.")
+        overlay = self.window.show_overlay("A member of staff can help you", paragraphs,
+                                           [("close", "Close this message", "primary")])
+        overlay.action.connect(lambda _k: self.window.close_overlay())

@@ -1,0 +1,105 @@
+"""The kiosk's only way to the hub: httpx with explicit timeouts, and every failure turned
+into a ``HubError`` carrying a sentence a resident can be shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class HubError(Exception):
+    """Base: the hub could not give an answer we can use."""
+
+
+class HubUnavailable(HubError):
+    """Network down, timeout, or the hub is failing (5xx). Worth retrying later."""
+
+
+class HubRejected(HubError):
+    """The hub understood and said no (4xx). ``detail`` is its reason."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(f"HTTP {status}: {detail}")
+        self.status = status
+        self.detail = detail
+
+
+class HubReplyInvalid(HubUnavailable):
+    """The reply was not what the API promises. Treated like an outage: retry later."""
+
+
+class HubClient:
+    def __init__(self, base_url: str, token: str, connect_timeout: float = 3.0, read_timeout: float = 8.0,
+                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+        self._client = httpx.AsyncClient(
+            base_url=base_url.rstrip("/") + "/api/v1",
+            headers={"Authorization": f"Bearer {token}", "User-Agent": "council-kiosk/0.1"},
+            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
+            transport=transport,
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    async def _call(self, method: str, url: str, **kwargs: Any) -> Any:
+        try:
+            response = await self._client.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise HubUnavailable(f"{type(exc).__name__}: {exc}") from None
+        if response.status_code >= 500:
+            raise HubUnavailable(f"HTTP {response.status_code}")
+        try:
+            body = response.json()
+        except ValueError:
+            raise HubReplyInvalid(f"HTTP {response.status_code}: reply is not JSON") from None
+        if response.status_code >= 400:
+            detail = body.get("detail") if isinstance(body, dict) else None
+            raise HubRejected(response.status_code, detail if isinstance(detail, str) else "request refused")
+        if not isinstance(body, dict):
+            raise HubReplyInvalid("reply is not a JSON object")
+        return body
+
+    @staticmethod
+    def _list_of_dicts(body: dict[str, Any], key: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
+        items = body.get(key)
+        if not isinstance(items, list):
+            raise HubReplyInvalid(f"reply has no list '{key}'")
+        out = []
+        for item in items:
+            if not isinstance(item, dict) or not all(isinstance(item.get(f), str) for f in fields):
+                raise HubReplyInvalid(f"an item of '{key}' lacks {', '.join(fields)}")
+            out.append({f: item[f] for f in fields})
+        return out
+
+    async def addresses(self, postcode: str) -> list[dict[str, str]]:
+        body = await self._call("GET", "/addresses", params={"postcode": postcode})
+        return self._list_of_dicts(body, "addresses", ("uprn", "line1", "line2", "town", "postcode"))
+
+    async def collections(self, uprn: str) -> dict[str, Any]:
+        body = await self._call("GET", f"/addresses/{uprn}/collections")
+        items = self._list_of_dicts(body, "collections", ("bin", "day", "next"))
+        return {"address": str(body.get("address", "")), "collections": items}
+
+    async def options(self, source: str) -> list[dict[str, str]]:
+        body = await self._call("GET", f"/options/{source}")
+        return self._list_of_dicts(body, "options", ("value", "label"))
+
+    async def submit(self, payload: dict[str, Any], idempotency_key: str) -> str:
+        body = await self._call("POST", "/submissions", json=payload, headers={"Idempotency-Key": idempotency_key})
+        reference = body.get("reference")
+        if reference != payload.get("reference"):
+            raise HubReplyInvalid("acknowledgement does not name our reference")
+        return str(reference)
+
+    async def request_status(self, reference: str) -> dict[str, Any]:
+        body = await self._call("GET", f"/requests/{reference}")
+        if not isinstance(body.get("status_text"), str) or not isinstance(body.get("title"), str):
+            raise HubReplyInvalid("status reply lacks title or status_text")
+        updates = body.get("updates", [])
+        return {
+            "reference": str(body.get("reference", reference)),
+            "title": body["title"],
+            "status_text": body["status_text"],
+            "updates": [u for u in updates if isinstance(u, str)] if isinstance(updates, list) else [],
+        }

@@ -1,0 +1,97 @@
+"""Durable, encrypted outbox: a submission is committed here before the resident sees a
+reference, and deleted only once the hub has acknowledged it.
+
+SQLite with synchronous=FULL, so a commit survives power loss or kill -9. Payloads are
+encrypted (Fernet) so nothing a resident typed is readable from the disk.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    idempotency_key: str
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    last_error: str
+
+
+class Outbox:
+    def __init__(self, path: Path, key: str) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._fernet = Fernet(key.encode("ascii"))
+        self._db = sqlite3.connect(path, isolation_level=None, timeout=10)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute(
+            """CREATE TABLE IF NOT EXISTS outbox (
+                id INTEGER PRIMARY KEY,
+                idempotency_key TEXT UNIQUE NOT NULL,
+                kind TEXT NOT NULL,
+                sealed BLOB NOT NULL,
+                created_at REAL NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at REAL NOT NULL,
+                state TEXT NOT NULL DEFAULT 'queued',
+                last_error TEXT NOT NULL DEFAULT ''
+            )"""
+        )
+
+    def close(self) -> None:
+        self._db.close()
+
+    def put(self, kind: str, idempotency_key: str, payload: dict[str, Any]) -> None:
+        sealed = self._fernet.encrypt(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+        now = time.time()
+        self._db.execute(
+            "INSERT INTO outbox (idempotency_key, kind, sealed, created_at, next_attempt_at) VALUES (?,?,?,?,?)",
+            (idempotency_key, kind, sealed, now, now),
+        )
+
+    def due(self, now: float | None = None, limit: int = 20) -> list[OutboxItem]:
+        now = time.time() if now is None else now
+        rows = self._db.execute(
+            "SELECT id, idempotency_key, kind, sealed, attempts, last_error FROM outbox"
+            " WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
+            (now, limit),
+        ).fetchall()
+        return [
+            OutboxItem(r[0], r[1], r[2], json.loads(self._fernet.decrypt(r[3])), r[4], r[5]) for r in rows
+        ]
+
+    def next_due_at(self) -> float | None:
+        row = self._db.execute("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'").fetchone()
+        return None if row[0] is None else float(row[0])
+
+    def delete(self, item_id: int) -> None:
+        self._db.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+
+    def retry_later(self, item_id: int, error: str, delay: float) -> None:
+        self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?",
+            (error[:300], time.time() + delay, item_id),
+        )
+
+    def hold(self, item_id: int, error: str) -> None:
+        """The hub refused it: keep it (never lose a resident's submission) for staff to see."""
+        self._db.execute(
+            "UPDATE outbox SET attempts = attempts + 1, state = 'held', last_error = ? WHERE id = ?",
+            (error[:300], item_id),
+        )
+
+    def depth(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'queued'").fetchone()[0])
+
+    def held(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'held'").fetchone()[0])

@@ -1,0 +1,83 @@
+"""Sends what the outbox holds, in order, with backoff. Runs on the app's asyncio loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+
+from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
+from kiosk.outbox import Outbox
+
+log = logging.getLogger("kiosk.outbox")
+
+#: Refusals that may pass (auth being fixed, rate limits): keep retrying rather than hold.
+RETRYABLE_STATUSES = {401, 403, 408, 409, 425, 429}
+
+
+class OutboxWorker:
+    def __init__(self, outbox: Outbox, client: HubClient, first_retry: float = 5.0, max_retry: float = 300.0,
+                 on_change: Callable[[str, str], None] | None = None) -> None:
+        self._outbox = outbox
+        self._client = client
+        self._first = first_retry
+        self._max = max_retry
+        #: Called with (reference, "sent" | "waiting" | "held").
+        self._on_change = on_change or (lambda ref, state: None)
+        self._wake = asyncio.Event()
+        self.hub_reachable: bool | None = None
+        self.last_error = ""
+
+    def set_listener(self, on_change: Callable[[str, str], None]) -> None:
+        self._on_change = on_change
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.send_due()
+            except Exception:  # a storage fault must not stop sending for good
+                log.exception("outbox pass failed")
+            due_at = self._outbox.next_due_at()
+            timeout = 60.0 if due_at is None else max(0.05, due_at - time.time())
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def send_due(self) -> int:
+        """One pass over what is due. Returns how many the hub acknowledged."""
+        sent = 0
+        for item in self._outbox.due():
+            reference = str(item.payload.get("reference", ""))
+            try:
+                await self._client.submit(item.payload, item.idempotency_key)
+            except HubRejected as exc:
+                self.last_error = str(exc)
+                if exc.status in RETRYABLE_STATUSES:
+                    self._outbox.retry_later(item.id, str(exc), self._delay(item.attempts))
+                    self._on_change(reference, "waiting")
+                else:
+                    self._outbox.hold(item.id, str(exc))
+                    log.error("hub refused queued item %s: %s", item.id, exc.detail)
+                    self._on_change(reference, "held")
+                continue
+            except HubUnavailable as exc:
+                self.hub_reachable = False
+                self.last_error = str(exc)
+                self._outbox.retry_later(item.id, str(exc), self._delay(item.attempts))
+                log.warning("hub unavailable, item %s waits: %s", item.id, exc)
+                self._on_change(reference, "waiting")
+                break  # the rest would fail the same way; wait for the backoff
+            self.hub_reachable = True
+            self._outbox.delete(item.id)
+            sent += 1
+            self._on_change(reference, "sent")
+        return sent
+
+    def _delay(self, attempts: int) -> float:
+        return float(min(self._first * 2**attempts, self._max))

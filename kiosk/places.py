@@ -1,0 +1,41 @@
+"""Places with free WiFi and public computers, from the site's data file."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+Offer = Literal["wifi", "computer", "printing"]
+
+
+class Place(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str
+    address: str
+    offers: list[Offer]
+    hours: list[str]
+    note: str = ""
+
+
+class PlacesFile(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    places: list[Place]
+
+
+def load_places(path: Path | None) -> list[Place]:
+    if path is None:
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        return PlacesFile.model_validate(data).places
+    except FileNotFoundError:
+        raise ValueError(f"{path}: file not found") from None
+    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+def places_offering(places: list[Place], offer: str) -> list[Place]:
+    return [p for p in places if offer in p.offers]

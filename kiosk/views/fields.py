@@ -1,0 +1,376 @@
+"""One widget per field type. Each gives back what the resident entered, in the raw shape
+the engine validates (see JourneySession.validate), and can focus the part an error names."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QRadioButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.views.widgets import button, label
+from kiosk.workflows.describe import StepView
+from kiosk.workflows.model import StepType
+
+
+def text_input(name: str, accessible: str, keyboard: str, width_chars: int = 0) -> QLineEdit:
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    edit.setAccessibleName(accessible)
+    edit.setProperty("keyboard", keyboard)
+    edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    edit.setDragEnabled(False)
+    edit.setAcceptDrops(False)
+    hints = {
+        "email": Qt.InputMethodHint.ImhEmailCharactersOnly,
+        "numeric": Qt.InputMethodHint.ImhDigitsOnly,
+        "phone": Qt.InputMethodHint.ImhDialableCharactersOnly,
+        "postcode": Qt.InputMethodHint.ImhPreferUppercase | Qt.InputMethodHint.ImhNoPredictiveText,
+    }
+    edit.setInputMethodHints(hints.get(keyboard, Qt.InputMethodHint.ImhNone) | Qt.InputMethodHint.ImhNoPredictiveText)
+    if width_chars:
+        edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("W") * width_chars + 40)
+    else:
+        edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    return edit
+
+
+class FieldWidget(QWidget):
+    """Base: a field renders a StepView's input and hands back the raw answer."""
+
+    #: The resident pressed Enter in the last box: treat as Continue.
+    submitted = Signal()
+
+    def __init__(self, view: StepView) -> None:
+        super().__init__()
+        self.view = view
+        self.setObjectName(f"field_{view.step_id}")
+        self.lay = QVBoxLayout(self)
+        self.lay.setContentsMargins(0, 0, 0, 0)
+        self.lay.setSpacing(16)
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def focus_part(self, part: str) -> None:
+        raise NotImplementedError
+
+    def mark_invalid(self, part: str) -> None:
+        """Give the box(es) holding the error a red border. Default: every text box."""
+        for w in [*self.findChildren(QLineEdit), *self.findChildren(QPlainTextEdit)]:
+            set_invalid(w)
+
+
+def set_invalid(widget: QWidget) -> None:
+    widget.setProperty("invalid", True)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class TextField(FieldWidget):
+    def __init__(self, view: StepView) -> None:
+        super().__init__(view)
+        width = {StepType.NUMBER: 6, StepType.PHONE: 16, StepType.REFERENCE: 16}.get(view.type, 0)
+        self.edit = text_input(f"input_{view.step_id}", view.heading, view.keyboard, width)
+        if view.hint:
+            self.edit.setAccessibleDescription(view.hint)
+        if view.max_length:
+            self.edit.setMaxLength(view.max_length + 50)  # let them overtype, then say by how much
+        if view.value is not None:
+            self.edit.setText(str(view.value))
+        self.edit.returnPressed.connect(self.submitted)
+        self.lay.addWidget(self.edit)
+
+    def value(self) -> str:
+        return self.edit.text()
+
+    def focus_part(self, part: str) -> None:
+        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class LongTextField(FieldWidget):
+    def __init__(self, view: StepView) -> None:
+        super().__init__(view)
+        self.edit = QPlainTextEdit()
+        self.edit.setObjectName(f"input_{view.step_id}")
+        self.edit.setAccessibleName(view.heading)
+        if view.hint:
+            self.edit.setAccessibleDescription(view.hint)
+        self.edit.setProperty("keyboard", "text")
+        self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.edit.setAcceptDrops(False)
+        self.edit.setTabChangesFocus(True)
+        self.edit.setMinimumHeight(200)
+        if view.value is not None:
+            self.edit.setPlainText(str(view.value))
+        self.lay.addWidget(self.edit)
+        self.count = label("", "hint", f"count_{view.step_id}")
+        if view.max_length:
+            self.edit.textChanged.connect(self._on_text_changed)
+            self.lay.addWidget(self.count)
+            self._on_text_changed()
+
+    def _on_text_changed(self) -> None:
+        assert self.view.max_length is not None
+        left = self.view.max_length - len(self.edit.toPlainText())
+        text = (f"You have {left} characters remaining" if left >= 0
+                else f"You have {-left} characters too many")
+        self.count.setText(text)
+        self.count.setAccessibleName(text)
+
+    def value(self) -> str:
+        return self.edit.toPlainText()
+
+    def focus_part(self, part: str) -> None:
+        self.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class DateField(FieldWidget):
+    """GOV.UK date input: Day, Month, Year boxes side by side."""
+
+    def __init__(self, view: StepView) -> None:
+        super().__init__(view)
+        row = QHBoxLayout()
+        row.setSpacing(24)
+        self.edits: dict[str, QLineEdit] = {}
+        value = view.value or {}
+        for part, caption, chars in (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)):
+            box = QVBoxLayout()
+            box.addWidget(label(caption))
+            edit = text_input(f"input_{view.step_id}_{part}", f"{caption}, {view.heading}", "numeric", chars + 1)
+            edit.setMaxLength(chars + 2)
+            edit.setText(str(value.get(part, "")))
+            box.addWidget(edit)
+            row.addLayout(box)
+            self.edits[part] = edit
+        self.edits["year"].returnPressed.connect(self.submitted)
+        row.addStretch(1)
+        self.lay.addLayout(row)
+
+    def value(self) -> dict[str, str]:
+        return {part: edit.text() for part, edit in self.edits.items()}
+
+    def focus_part(self, part: str) -> None:
+        self.edits.get(part, self.edits["day"]).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def mark_invalid(self, part: str) -> None:
+        for name, edit in self.edits.items():
+            if not part or name == part:
+                set_invalid(edit)
+
+
+class ChoiceField(FieldWidget):
+    """Radios (one answer) or check boxes (several), each a full-width 64 px target."""
+
+    def __init__(self, view: StepView, multiple: bool) -> None:
+        super().__init__(view)
+        self.multiple = multiple
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(not multiple)
+        self.buttons: dict[str, QRadioButton | QCheckBox] = {}
+        chosen = view.value if view.value is not None else ([] if multiple else "")
+        for opt in view.options:
+            b: QRadioButton | QCheckBox = QCheckBox(opt.label) if multiple else QRadioButton(opt.label)
+            b.setObjectName(f"option_{view.step_id}_{opt.value}")
+            b.setAccessibleName(opt.label)
+            if opt.hint:
+                b.setAccessibleDescription(opt.hint)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            b.setChecked(opt.value in chosen if multiple else opt.value == chosen)
+            self.group.addButton(b)
+            self.buttons[opt.value] = b
+            self.lay.addWidget(b)
+            if opt.hint:
+                h = label(opt.hint, "hint")
+                h.setContentsMargins(72, 0, 0, 0)
+                self.lay.addWidget(h)
+
+    def value(self) -> Any:
+        picked = [v for v, b in self.buttons.items() if b.isChecked()]
+        if self.multiple:
+            return picked
+        return picked[0] if picked else ""
+
+    def focus_part(self, part: str) -> None:
+        first = next(iter(self.buttons.values()), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class AddressField(FieldWidget):
+    """Postcode first, then pick the address; or "My address is not listed" for manual entry.
+
+    The look-up itself is the controller's job: this emits ``lookup_requested`` and is told
+    the result with ``show_addresses`` or ``show_lookup_failed``.
+    """
+
+    lookup_requested = Signal(str)
+
+    def __init__(self, view: StepView) -> None:
+        super().__init__(view)
+        value = view.value or {"mode": "select"}
+        self.mode = value.get("mode", "select")
+        self.candidates: list[dict[str, str]] = []
+        self.chosen: dict[str, Any] | None = value.get("address")
+
+        # --- find by postcode
+        self.find_box = QWidget()
+        find = QVBoxLayout(self.find_box)
+        find.setContentsMargins(0, 0, 0, 0)
+        find.addWidget(label("Postcode", "subheading"))
+        row = QHBoxLayout()
+        self.postcode = text_input(f"input_{view.step_id}_postcode", f"Postcode, {view.heading}", "postcode", 10)
+        self.postcode.setText(str(value.get("postcode", "")) if self.mode == "select" else "")
+        self.postcode.returnPressed.connect(self._on_find)
+        row.addWidget(self.postcode)
+        self.find_button = button("Find address", "secondary", f"find_{view.step_id}",
+                                  "Look up the addresses at this postcode")
+        self.find_button.clicked.connect(self._on_find)
+        row.addWidget(self.find_button)
+        row.addStretch(1)
+        find.addLayout(row)
+        self.status = label("", "hint", f"lookup_status_{view.step_id}")
+        self.status.hide()
+        find.addWidget(self.status)
+        self.list_box = QWidget()
+        self.list_lay = QVBoxLayout(self.list_box)
+        self.list_lay.setContentsMargins(0, 0, 0, 0)
+        self.list_lay.setSpacing(8)
+        find.addWidget(self.list_box)
+        self.group = QButtonGroup(self)
+        self.manual_link = button("My address is not listed", "link", f"manual_{view.step_id}",
+                                  "Type the address yourself")
+        self.manual_link.clicked.connect(lambda: self.set_mode("manual"))
+        find.addWidget(self.manual_link)
+        self.lay.addWidget(self.find_box)
+
+        # --- manual entry (GOV.UK address pattern)
+        self.manual_box = QWidget()
+        man = QVBoxLayout(self.manual_box)
+        man.setContentsMargins(0, 0, 0, 0)
+        self.manual: dict[str, QLineEdit] = {}
+        for part, caption, keyboard, width in (
+            ("line1", "Address line 1", "text", 0),
+            ("line2", "Address line 2 (optional)", "text", 0),
+            ("town", "Town or city", "text", 20),
+            ("postcode", "Postcode", "postcode", 10),
+        ):
+            man.addWidget(label(caption))
+            edit = text_input(f"input_{view.step_id}_manual_{part}", caption, keyboard, width)
+            edit.setText(str(value.get(part, "")) if self.mode == "manual" else "")
+            man.addWidget(edit)
+            self.manual[part] = edit
+        self.manual["postcode"].returnPressed.connect(self.submitted)
+        self.search_link = button("Find the address by postcode instead", "link", f"search_{view.step_id}")
+        self.search_link.clicked.connect(lambda: self.set_mode("select"))
+        man.addWidget(self.search_link)
+        self.lay.addWidget(self.manual_box)
+
+        self.set_mode(self.mode)
+        if self.mode == "select" and self.chosen:
+            # Coming back to the page: show the chosen address as the one option.
+            self.show_addresses([{k: str(self.chosen.get(k, "")) for k in ("uprn", "line1", "line2", "town",
+                                                                             "postcode")}])
+
+    def set_mode(self, mode: str) -> None:
+        self.mode = mode
+        self.find_box.setVisible(mode == "select")
+        self.manual_box.setVisible(mode == "manual")
+        if mode == "manual":
+            if not self.manual["postcode"].text():
+                self.manual["postcode"].setText(self.postcode.text())
+            self.manual["line1"].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_find(self) -> None:
+        self.status.setText("Looking up addresses…")
+        self.status.setAccessibleName("Looking up addresses")
+        self.status.show()
+        self.find_button.setEnabled(False)
+        self.lookup_requested.emit(self.postcode.text())
+
+    def show_addresses(self, addresses: list[dict[str, str]]) -> None:
+        self.find_button.setEnabled(True)
+        for b in self.group.buttons():
+            self.group.removeButton(b)
+            b.hide()
+            b.deleteLater()
+        self.candidates = addresses
+        if not addresses:
+            text = "We cannot find any addresses at that postcode. Check it, or choose My address is not listed."
+        else:
+            text = f"{len(addresses)} address{'es' if len(addresses) != 1 else ''} found. Select yours."
+        self.status.setText(text)
+        self.status.setAccessibleName(text)
+        self.status.show()
+        for i, a in enumerate(addresses):
+            text_line = ", ".join(p for p in (a["line1"], a["line2"], a["town"], a["postcode"]) if p)
+            b = QRadioButton(text_line)
+            b.setObjectName(f"address_{self.view.step_id}_{i}")
+            b.setAccessibleName(text_line)
+            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            if self.chosen and self.chosen.get("uprn") == a["uprn"]:
+                b.setChecked(True)
+            self.group.addButton(b, i)
+            self.list_lay.addWidget(b)
+        first = self.group.button(0)
+        if first is not None and not self.chosen:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def show_lookup_failed(self, message: str) -> None:
+        """The look-up could not run: say so, and offer typing the address instead."""
+        self.find_button.setEnabled(True)
+        self.status.setText(message)
+        self.status.setAccessibleName(message)
+        self.status.setProperty("role", "error")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
+        self.status.show()
+
+    def value(self) -> dict[str, Any]:
+        if self.mode == "manual":
+            return {"mode": "manual", **{k: e.text() for k, e in self.manual.items()}}
+        checked = self.group.checkedId()
+        address = self.candidates[checked] if 0 <= checked < len(self.candidates) else None
+        return {"mode": "select", "postcode": self.postcode.text(), "address": address}
+
+    def focus_part(self, part: str) -> None:
+        if self.mode == "manual":
+            self.manual.get(part, self.manual["line1"]).setFocus(Qt.FocusReason.OtherFocusReason)
+        elif part == "address" and self.group.buttons():
+            self.group.buttons()[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
+            self.postcode.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def mark_invalid(self, part: str) -> None:
+        targets = [self.manual[part]] if self.mode == "manual" and part in self.manual else (
+            [self.postcode] if part == "postcode" else [])
+        for edit in targets:
+            set_invalid(edit)
+
+
+def make_field(view: StepView) -> FieldWidget | None:
+    t = view.type
+    if t in (StepType.TEXT, StepType.NUMBER, StepType.EMAIL, StepType.PHONE, StepType.REFERENCE):
+        return TextField(view)
+    if t == StepType.LONG_TEXT:
+        return LongTextField(view)
+    if t == StepType.DATE:
+        return DateField(view)
+    if t in (StepType.CHOICE, StepType.YES_NO):
+        return ChoiceField(view, multiple=False)
+    if t == StepType.MULTI_CHOICE:
+        return ChoiceField(view, multiple=True)
+    if t == StepType.ADDRESS:
+        return AddressField(view)
+    return None
+

@@ -1,0 +1,152 @@
+"""A basic in-app keyboard, so every text box can be filled by touch.
+
+It types into whichever box has focus, with the layout the box asks for (its ``keyboard``
+property). Keys never take focus. It works the same on xcb, wayland and offscreen, so tests
+can type through it. (The full keyboard, with languages and speech, comes with the
+accessibility work.)
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+
+LETTER_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
+LAYOUTS: dict[str, list[list[str]]] = {
+    "text": [list("1234567890"), *[list(r) for r in LETTER_ROWS], ["'", "-", ",", ".", "/", "&"]],
+    "email": [list("1234567890"), *[list(r) for r in LETTER_ROWS], ["@", ".", "-", "_", ".com", ".co.uk"]],
+    "postcode": [list("1234567890"), *[list(r.upper()) for r in LETTER_ROWS]],
+    "numeric": [list("123"), list("456"), list("789"), ["0"]],
+    "phone": [list("123"), list("456"), list("789"), ["+", "0"]],
+}
+SPOKEN = {"'": "apostrophe", "-": "hyphen", ",": "comma", ".": "full stop", "/": "slash", "&": "and sign",
+          "@": "at sign", "_": "underscore", "+": "plus"}
+
+
+class OnScreenKeyboard(QWidget):
+    #: The resident pressed the "Enter" key: the page treats it like Continue.
+    enter_pressed = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("keyboard")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.setAccessibleName("On-screen keyboard")
+        self.target: QLineEdit | QPlainTextEdit | None = None
+        self.layout_name = ""
+        self.shift = False
+        self._rows = QVBoxLayout(self)
+        self._rows.setContentsMargins(16, 12, 16, 12)
+        self._rows.setSpacing(8)
+        self.keys: dict[str, QPushButton] = {}
+        self.hide()
+
+    # ---- which box we type into -----------------------------------------------------
+    def attach(self, widget: QWidget | None) -> None:
+        if isinstance(widget, (QLineEdit, QPlainTextEdit)) and not widget.isReadOnly():
+            self.target = widget
+            wanted = str(widget.property("keyboard") or "text")
+            if wanted not in LAYOUTS:
+                wanted = "text"
+            if wanted != self.layout_name:
+                self._build(wanted)
+            self.show()
+        elif widget is not None and not self.isAncestorOf(widget):
+            self.detach()
+
+    def detach(self) -> None:
+        self.target = None
+        self.shift = False
+        self.hide()
+
+    # ---- building -----------------------------------------------------------------
+    def _build(self, name: str) -> None:
+        while self._rows.count():
+            item = self._rows.takeAt(0)
+            if item is not None and item.layout() is not None:
+                row = item.layout()
+                while row.count():
+                    w = row.takeAt(0).widget()
+                    if w is not None:
+                        w.deleteLater()
+        self.keys.clear()
+        self.layout_name = name
+        rows = [list(r) for r in LAYOUTS[name]]
+        for r, keys in enumerate(rows):
+            line = QHBoxLayout()
+            line.setSpacing(8)
+            line.addStretch(1)
+            if name in ("text", "email") and r == 3:
+                line.addWidget(self._key("Shift", "shift", "Shift: next letter in capitals", wide=True))
+            for k in keys:
+                line.addWidget(self._key(k, k, SPOKEN.get(k, k if not k.isalpha() else f"Letter {k}")))
+            if r == len(rows) - 1:
+                line.addWidget(self._key("⌫ Delete", "backspace", "Delete the last character", wide=True))
+            line.addStretch(1)
+            self._rows.addLayout(line)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(8)
+        bottom.addStretch(1)
+        if name in ("text", "email", "postcode", "phone"):
+            space = self._key("Space", "space", "Space", wide=True)
+            space.setMinimumWidth(360)
+            bottom.addWidget(space)
+        bottom.addWidget(self._key("Enter", "enter", "Enter: go on to the next step", wide=True))
+        bottom.addWidget(self._key("Hide keyboard", "hide", "Hide the keyboard", wide=True))
+        bottom.addStretch(1)
+        self._rows.addLayout(bottom)
+
+    def _key(self, text: str, key: str, spoken: str, wide: bool = False) -> QPushButton:
+        b = QPushButton(text)
+        b.setObjectName(f"key_{key}")
+        b.setAccessibleName(spoken)
+        b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        b.setAutoRepeat(key == "backspace")
+        if wide:
+            b.setProperty("role", "key-wide")
+        b.clicked.connect(lambda _=False, k=key: self.press(k))
+        self.keys[key] = b
+        return b
+
+    # ---- typing -------------------------------------------------------------------
+    def press(self, key: str) -> None:
+        target = self.target
+        if key == "hide":
+            self.detach()
+            return
+        if key == "shift":
+            self.shift = not self.shift
+            return
+        if key == "enter":
+            if isinstance(target, QLineEdit):
+                target.returnPressed.emit()
+            else:
+                self.enter_pressed.emit()
+            return
+        if target is None:
+            return
+        if key == "backspace":
+            if isinstance(target, QLineEdit):
+                target.backspace()
+            else:
+                target.textCursor().deletePreviousChar()
+            return
+        text = " " if key == "space" else key
+        if self.shift and len(text) == 1:
+            text = text.upper()
+            self.shift = False
+        if isinstance(target, QLineEdit):
+            target.insert(text)
+        else:
+            target.insertPlainText(text)
+
+    def type_text(self, text: str) -> None:
+        """Press the keys that spell ``text`` (tests and demos use this)."""
+        for ch in text:
+            if ch == " ":
+                self.keys["space"].click()
+            elif ch.isupper() and ch.lower() in self.keys and self.layout_name != "postcode":
+                self.keys["shift"].click()
+                self.keys[ch.lower()].click()
+            else:
+                self.keys[ch].click()

@@ -1,0 +1,339 @@
+"""The kiosk's pages. Each renders what it is given and emits what the resident asked for;
+none decides what comes next (that is the controller's and the engine's job)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.views.fields import AddressField, FieldWidget, make_field
+from kiosk.views.icons import icon
+from kiosk.views.qr import QrCode
+from kiosk.views.widgets import ErrorSummary, ScrollPage, button, label
+from kiosk.workflows.describe import StepView, SummaryRow
+from kiosk.workflows.model import Journey, StepType
+
+
+class AttractPage(QWidget):
+    """Shown between residents: the whole screen is one big 'start' target."""
+
+    start = Signal()
+
+    def __init__(self, council_name: str) -> None:
+        super().__init__()
+        self.setObjectName("attract_page")
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        self.target = QPushButton()
+        self.target.setObjectName("attract_start")
+        self.target.setProperty("role", "start")
+        self.target.setAccessibleName("Touch the screen to start")
+        self.target.setAccessibleDescription(f"{council_name} self-service. Report, book, apply and check here.")
+        self.target.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        inner = QVBoxLayout(self.target)
+        inner.setContentsMargins(80, 80, 80, 80)
+        inner.addStretch(2)
+        for text, role in (
+            (council_name, "attract-title"),
+            ("Report, book, apply and check", "attract-text"),
+            ("Touch the screen to start", "attract-title"),
+            ("Staff are here to help if you need them", "attract-text"),
+        ):
+            lab = label(text, role)
+            lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            inner.addWidget(lab)
+            inner.addSpacing(24)
+        inner.addStretch(3)
+        self.target.clicked.connect(self.start)
+        lay.addWidget(self.target)
+
+
+class HomePage(ScrollPage):
+    """Top tasks as large tiles, grouped, two or three to a row by screen shape."""
+
+    journey_chosen = Signal(str)
+
+    def __init__(self, journeys: list[Journey], offline_ids: set[str] | None = None) -> None:
+        super().__init__("home_page")
+        self.column.addWidget(label("What do you want to do?", "heading", "page_heading"))
+        self.grids: list[tuple[QGridLayout, list[QPushButton]]] = []
+        groups: dict[str, list[Journey]] = {}
+        for j in journeys:
+            groups.setdefault(j.group, []).append(j)
+        for group, items in groups.items():
+            self.column.addWidget(label(group, "subheading"))
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(24)
+            grid.setVerticalSpacing(24)
+            tiles = []
+            for j in items:
+                unavailable = offline_ids is not None and j.id in offline_ids
+                tile = button(j.tile, "tile", f"tile_{j.id}", j.title + (
+                    ". Not available right now: the connection to the council is down." if unavailable else ""))
+                tile.setIcon(icon(j.icon, 128))
+                tile.setIconSize(QSize(64, 64))
+                tile.setEnabled(not unavailable)
+                tile.clicked.connect(lambda _=False, jid=j.id: self.journey_chosen.emit(jid))
+                tiles.append(tile)
+            self.grids.append((grid, tiles))
+            self.column.addLayout(grid)
+        self._columns = 0
+        self._layout_tiles(2)
+
+    def _layout_tiles(self, columns: int) -> None:
+        if columns == self._columns:
+            return
+        self._columns = columns
+        for grid, tiles in self.grids:
+            for t in tiles:
+                grid.removeWidget(t)
+            for i, t in enumerate(tiles):
+                grid.addWidget(t, i // columns, i % columns)
+            for c in range(3):
+                grid.setColumnStretch(c, 1 if c < columns else 0)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self._layout_tiles(3 if self.width() >= 1500 else 2)
+
+
+def back_link() -> QPushButton:
+    return button("‹ Back", "link", "back", "Go back to the previous question. Your answers are kept.")
+
+
+class StepPage(ScrollPage):
+    """One question (or an information page), GOV.UK style."""
+
+    continued = Signal(object)
+    back = Signal()
+    finished = Signal()
+
+    def __init__(self, view: StepView) -> None:
+        super().__init__(f"step_{view.step_id}")
+        self.view = view
+        self.summary: ErrorSummary | None = None
+        self.column.addWidget(back_link())
+        self.column.itemAt(0).widget().clicked.connect(self.back)  # type: ignore[union-attr]
+        if view.errors:
+            self.summary = ErrorSummary([(e.part, e.message) for e in view.errors])
+            self.summary.error_chosen.connect(self._on_error_chosen)
+            self.column.addWidget(self.summary)
+        self.column.addWidget(label(view.journey_title, "caption", "caption"))
+        heading = label(view.heading, "heading", "page_heading")
+        self.column.addWidget(heading)
+        if view.hint:
+            self.column.addWidget(label(view.hint, "hint", "hint"))
+        for para in view.body:
+            self.column.addWidget(label(para))
+        self.field: FieldWidget | None = make_field(view)
+        if self.field is not None:
+            holder: QWidget = self.field
+            if view.errors:
+                frame = QFrame()
+                frame.setProperty("role", "field-error")
+                inner = QVBoxLayout(frame)
+                inner.setContentsMargins(0, 0, 0, 0)
+                for e in view.errors:
+                    inner.addWidget(label(f"Error: {e.message}", "error", "field_error"))
+                inner.addWidget(self.field)
+                holder = frame
+                self.field.mark_invalid(view.errors[0].part)
+            self.column.addWidget(holder)
+            self.field.submitted.connect(self._on_continue)
+        self.column.addSpacing(16)
+        end_page = bool(view.extra.get("end"))
+        self.primary = button(
+            "Back to the start" if end_page else view.continue_label, "primary", "continue",
+        )
+        self.primary.clicked.connect(self.finished if end_page else self._on_continue)
+        self.column.addWidget(self.primary)
+
+    @property
+    def address_field(self) -> AddressField | None:
+        return self.field if isinstance(self.field, AddressField) else None
+
+    def _on_continue(self) -> None:
+        self.continued.emit(self.field.value() if self.field is not None else None)
+
+    def _on_error_chosen(self, part: str) -> None:
+        if self.field is not None:
+            self.field.focus_part(part)
+            self.ensureWidgetVisible(self.field)
+
+    def focus_start(self) -> None:
+        """After a page change focus the error summary, or else the heading's first control."""
+        if self.summary is not None:
+            self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.field is not None and self.view.type not in (StepType.CHOICE, StepType.YES_NO,
+                                                              StepType.MULTI_CHOICE):
+            self.field.focus_part("")
+        else:
+            self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class CheckAnswersPage(ScrollPage):
+    change = Signal(str)
+    submit = Signal()
+    back = Signal()
+
+    def __init__(self, view: StepView, rows: list[SummaryRow]) -> None:
+        super().__init__("check_answers")
+        b = back_link()
+        b.clicked.connect(self.back)
+        self.column.addWidget(b)
+        self.column.addWidget(label(view.journey_title, "caption", "caption"))
+        self.column.addWidget(label(view.heading, "heading", "page_heading"))
+        for row in rows:
+            rule = QFrame()
+            rule.setProperty("role", "rule")
+            self.column.addWidget(rule)
+            line = QHBoxLayout()
+            line.setSpacing(24)
+            texts = QVBoxLayout()
+            q = label(row.label, "subheading")
+            a = label(row.answer, "", f"answer_{row.step_id}")
+            a.setAccessibleName(f"{row.label}: {row.answer}")
+            texts.addWidget(q)
+            texts.addWidget(a)
+            line.addLayout(texts, 1)
+            ch = button("Change", "link", f"change_{row.step_id}", f"Change {row.label.lower()}")
+            ch.setAccessibleName(f"Change {row.label.lower()}")
+            ch.setMinimumWidth(140)
+            ch.clicked.connect(lambda _=False, sid=row.step_id: self.change.emit(sid))
+            line.addWidget(ch, 0, Qt.AlignmentFlag.AlignTop)
+            self.column.addLayout(line)
+        rule = QFrame()
+        rule.setProperty("role", "rule")
+        self.column.addWidget(rule)
+        self.column.addWidget(label("Now send your answers", "subheading"))
+        self.column.addWidget(label("By sending this you confirm that, to the best of your knowledge, the "
+                                    "answers you are giving are correct."))
+        self.primary = button(view.continue_label, "primary", "continue")
+        self.primary.clicked.connect(self.submit)
+        self.column.addWidget(self.primary)
+
+    def focus_start(self) -> None:
+        self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class ConfirmationPage(ScrollPage):
+    """GOV.UK confirmation: green panel with the reference, then what happens next."""
+
+    finished = Signal()
+
+    def __init__(self, title: str, reference: str, next_steps: list[str], track_url: str, status: str) -> None:
+        super().__init__("confirmation")
+        panel = QFrame()
+        panel.setObjectName("confirmation_panel")
+        panel.setProperty("role", "panel")
+        inner = QVBoxLayout(panel)
+        inner.setContentsMargins(40, 40, 40, 40)
+        inner.setSpacing(12)
+        inner.addWidget(label(title, "panel-title", "page_heading"))
+        inner.addWidget(label("Your reference is", "", "reference_caption"))
+        ref = label(reference, "reference", "reference")
+        ref.setAccessibleName(f"Your reference is {' '.join(reference)}")
+        inner.addWidget(ref)
+        self.column.addWidget(panel)
+        self.status = label(status, "subheading", "send_status")
+        self.column.addWidget(self.status)
+        self.column.addWidget(label("Write down your reference, or scan the code to keep it on your phone."))
+        self.column.addWidget(label("What happens next", "subheading"))
+        for para in next_steps:
+            self.column.addWidget(label(para))
+        qr_row = QHBoxLayout()
+        qr_row.setSpacing(32)
+        qr = QrCode(track_url)
+        qr.setAccessibleName("QR code to track your request")
+        qr_row.addWidget(qr)
+        qr_text = QVBoxLayout()
+        qr_text.addWidget(label("Track it on your phone", "subheading"))
+        qr_text.addWidget(label("Point your phone's camera at the code. Or go to:"))
+        qr_text.addWidget(label(track_url, "", "track_url"))
+        qr_text.addStretch(1)
+        qr_row.addLayout(qr_text, 1)
+        self.column.addLayout(qr_row)
+        self.primary = button("Finish", "primary", "finish", "End your session. Your answers are cleared.")
+        self.primary.clicked.connect(self.finished)
+        self.column.addWidget(self.primary)
+
+    def set_status(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setAccessibleName(text)
+
+    def focus_start(self) -> None:
+        self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    lines: tuple[str, ...]
+
+
+class ResultPage(ScrollPage):
+    """The answer to a look-up: bin days, places, a request's status."""
+
+    finished = Signal()
+    back = Signal()
+
+    def __init__(self, caption: str, heading: str, intro: list[str], sections: list[Section]) -> None:
+        super().__init__("result")
+        b = back_link()
+        b.clicked.connect(self.back)
+        self.column.addWidget(b)
+        self.column.addWidget(label(caption, "caption", "caption"))
+        self.column.addWidget(label(heading, "heading", "page_heading"))
+        for para in intro:
+            self.column.addWidget(label(para, "", "result_intro"))
+        for i, s in enumerate(sections):
+            box = QFrame()
+            box.setProperty("role", "inset")
+            lay = QVBoxLayout(box)
+            lay.addWidget(label(s.title, "subheading", f"result_title_{i}"))
+            for line in s.lines:
+                lay.addWidget(label(line, "", f"result_line_{i}"))
+            self.column.addWidget(box)
+        self.primary = button("Finish", "primary", "finish", "End your session")
+        self.primary.clicked.connect(self.finished)
+        self.column.addWidget(self.primary)
+
+    def focus_start(self) -> None:
+        self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class MessagePage(ScrollPage):
+    """A plain-language page with a heading, some sentences and one or two buttons."""
+
+    action = Signal(str)
+
+    def __init__(self, name: str, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]]) -> None:
+        super().__init__(name)
+        self.column.addWidget(label(heading, "heading", "page_heading"))
+        for para in paragraphs:
+            self.column.addWidget(label(para))
+        self.buttons: dict[str, QPushButton] = {}
+        for key, text, role in actions:
+            b = button(text, role, f"action_{key}")
+            b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
+            self.column.addWidget(b)
+            self.buttons[key] = b
+
+    def focus_start(self) -> None:
+        if self.buttons:
+            next(iter(self.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+def busy_page(heading: str, text: str) -> MessagePage:
+    return MessagePage("busy", heading, [text], [])
+

@@ -1,0 +1,69 @@
+"""Turn a Theme into the Qt style sheet. Widgets pick their look with a ``role`` property."""
+
+from __future__ import annotations
+
+from accessibility.themes import Theme
+
+
+def style_sheet(theme: Theme) -> str:
+    p = theme.palette
+    px = theme.px
+    return f"""
+QWidget {{ color: {p.text}; background: {p.background}; font-size: {px(theme.body_px)}px; }}
+QWidget#topbar, QWidget#topbar QLabel {{ background: {p.header}; color: {p.header_text}; }}
+QLabel#council_name {{ font-size: {px(28)}px; font-weight: 700; }}
+QLabel[role="heading"] {{ font-size: {px(theme.heading_px)}px; font-weight: 700; }}
+QLabel[role="subheading"] {{ font-size: {px(32)}px; font-weight: 700; }}
+QLabel[role="caption"] {{ font-size: {px(26)}px; color: {p.secondary_text}; }}
+QLabel[role="hint"] {{ color: {p.secondary_text}; }}
+QLabel[role="error"] {{ color: {p.error}; font-weight: 700; }}
+QLabel[role="attract-title"] {{ font-size: {px(64)}px; font-weight: 700; }}
+QLabel[role="attract-text"] {{ font-size: {px(40)}px; }}
+QFrame[role="error-summary"] {{ border: 5px solid {p.error}; padding: 16px; }}
+QFrame[role="error-summary"] QLabel {{ border: none; }}
+QFrame[role="field-error"] {{ border-left: 5px solid {p.error}; padding-left: 16px; }}
+QFrame[role="panel"], QFrame[role="panel"] QLabel {{ background: {p.panel}; color: {p.panel_text}; }}
+QLabel[role="panel-title"] {{ font-size: {px(44)}px; font-weight: 700; }}
+QLabel[role="reference"] {{ font-size: {px(theme.reference_px)}px; font-weight: 700; }}
+QFrame[role="inset"] {{ border-left: 8px solid {p.border}; padding-left: 16px; }}
+QFrame[role="rule"] {{ background: {p.border}; max-height: 1px; min-height: 1px; }}
+QPushButton {{
+    min-height: {theme.button_height_px}px; padding: 8px 24px; border: none; border-radius: 0;
+    font-size: {px(theme.body_px)}px; font-weight: 700;
+}}
+QPushButton[role="primary"] {{ background: {p.button}; color: {p.button_text}; border-bottom: 4px solid #002d18; }}
+QPushButton[role="primary"]:pressed {{ background: {p.button_pressed}; }}
+QPushButton[role="secondary"] {{ background: {p.secondary_button}; color: {p.secondary_button_text};
+    border-bottom: 4px solid #929191; }}
+QPushButton[role="bar"] {{ background: {p.header}; color: {p.header_text}; border: 3px solid {p.header_text};
+    min-height: 64px; padding: 4px 20px; }}
+QPushButton[role="link"] {{ background: transparent; color: {p.link}; text-decoration: underline;
+    text-align: left; font-weight: 400; min-height: 48px; padding: 4px 0; }}
+QPushButton[role="error-link"] {{ background: transparent; color: {p.error}; text-decoration: underline;
+    text-align: left; font-weight: 700; min-height: 48px; padding: 4px 0; }}
+QPushButton[role="tile"] {{ background: {p.tile}; color: {p.text}; text-align: left;
+    border-bottom: 4px solid {p.border}; padding: 16px 24px; min-height: 120px; font-size: {px(28)}px; }}
+QPushButton[role="start"] {{ background: transparent; border: none; }}
+QPushButton:focus, QPushButton[role="link"]:focus, QPushButton[role="error-link"]:focus, QPushButton[role="tile"]:focus, QPushButton[role="bar"]:focus {{
+    background: {p.focus}; color: {p.focus_text}; border-bottom: 4px solid {p.focus_text}; outline: none;
+}}
+QLineEdit, QPlainTextEdit {{
+    border: 3px solid {p.input_border}; padding: 8px; min-height: 48px; background: {p.background};
+    font-size: {px(theme.body_px)}px; selection-background-color: {p.link};
+}}
+QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {p.focus_text}; outline: 3px solid {p.focus}; background: #fffbe0; }}
+QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 4px solid {p.error}; }}
+QRadioButton, QCheckBox {{ min-height: 64px; spacing: 20px; padding: 4px 8px; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: {px(40)}px; height: {px(40)}px; }}
+QRadioButton:focus, QCheckBox:focus {{ background: {p.focus}; color: {p.focus_text}; }}
+QScrollArea {{ border: none; }}
+QScrollBar:vertical {{ width: 24px; background: {p.tile}; }}
+QScrollBar::handle:vertical {{ background: {p.secondary_text}; min-height: 64px; }}
+QWidget#keyboard {{ background: #dee0e2; }}
+QWidget#keyboard QPushButton {{ background: {p.background}; color: {p.text}; border: 2px solid {p.border};
+    min-height: {max(64, px(56))}px; min-width: 64px; padding: 0 8px; font-size: {px(26)}px; }}
+QWidget#keyboard QPushButton:pressed {{ background: {p.focus}; }}
+QWidget#keyboard QPushButton[role="key-wide"] {{ background: {p.secondary_button}; }}
+QWidget#overlay {{ background: rgba(11, 12, 12, 180); }}
+QFrame#overlay_card {{ background: {p.background}; border: 6px solid {p.text}; }}
+"""

@@ -1,0 +1,111 @@
+"""Small building blocks shared by the pages: buttons, labels, scrolling, the error summary."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QScrollerProperties,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+#: Widest the reading column grows (GOV.UK two-thirds column at kiosk scale).
+COLUMN_MAX_WIDTH = 1200
+
+
+def button(text: str, role: str, name: str, description: str = "") -> QPushButton:
+    b = QPushButton(text)
+    b.setObjectName(name)
+    b.setProperty("role", role)
+    b.setAccessibleName(text.replace("&&", "&"))
+    if description:
+        b.setAccessibleDescription(description)
+    b.setCursor(Qt.CursorShape.PointingHandCursor)
+    b.setAutoDefault(False)
+    b.setSizePolicy(QSizePolicy.Policy.Expanding if role in ("primary", "tile") else QSizePolicy.Policy.Preferred,
+                    QSizePolicy.Policy.Fixed if role != "tile" else QSizePolicy.Policy.Preferred)
+    return b
+
+
+def label(text: str, role: str = "", name: str = "") -> QLabel:
+    lab = QLabel(text)
+    lab.setWordWrap(True)
+    lab.setTextFormat(Qt.TextFormat.PlainText)
+    if role:
+        lab.setProperty("role", role)
+    if name:
+        lab.setObjectName(name)
+    lab.setAccessibleName(text)
+    lab.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+    return lab
+
+
+def enable_kinetic_scrolling(area: QScrollArea) -> None:
+    """Finger scrolling: drag the page itself, with momentum, no overshoot."""
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    scroller = QScroller.scroller(area.viewport())
+    props = scroller.scrollerProperties()
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.VerticalOvershootPolicy,
+                          QScrollerProperties.OvershootPolicy.OvershootAlwaysOff)
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.HorizontalOvershootPolicy,
+                          QScrollerProperties.OvershootPolicy.OvershootAlwaysOff)
+    # Hand presses to buttons at once; the default 0.25 s delay makes taps feel dead.
+    props.setScrollMetric(QScrollerProperties.ScrollMetric.MousePressEventDelay, 0)
+    scroller.setScrollerProperties(props)
+
+
+class ScrollPage(QScrollArea):
+    """A page whose content is one left-aligned column that scrolls when it is too tall."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.setObjectName(name)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        outer = QWidget()
+        outer.setObjectName(f"{name}_content")
+        self.column = QVBoxLayout()
+        self.column.setSpacing(24)
+        self.column.setContentsMargins(0, 0, 0, 0)
+        holder = QWidget()
+        holder.setLayout(self.column)
+        holder.setMaximumWidth(COLUMN_MAX_WIDTH)
+        wrap = QVBoxLayout(outer)
+        wrap.setContentsMargins(56, 32, 56, 48)
+        wrap.addWidget(holder, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        wrap.addStretch(1)
+        holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.setWidget(outer)
+        self.holder = holder
+        enable_kinetic_scrolling(self)
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().resizeEvent(event)
+        self.holder.setFixedWidth(min(COLUMN_MAX_WIDTH, max(200, self.viewport().width() - 112)))
+
+
+class ErrorSummary(QFrame):
+    """GOV.UK error summary: 'There is a problem' and a link per error that focuses the field."""
+
+    error_chosen = Signal(str)
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.setObjectName("error_summary")
+        self.setProperty("role", "error-summary")
+        self.setAccessibleName("There is a problem")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        lay = QVBoxLayout(self)
+        lay.setSpacing(8)
+        lay.addWidget(label("There is a problem", "subheading"))
+        for i, (part, message) in enumerate(errors):
+            link = button(message, "error-link", f"error_link_{i}", "Go to the answer with this problem")
+            link.clicked.connect(lambda _=False, p=part: self.error_chosen.emit(p))
+            lay.addWidget(link)

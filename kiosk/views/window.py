@@ -1,0 +1,169 @@
+"""The kiosk's one window: top bar, the current page, the keyboard, and an overlay layer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import Branding
+from kiosk.views.icons import svg_pixmap
+from kiosk.views.keyboard import OnScreenKeyboard
+from kiosk.views.widgets import button, label
+
+
+class Overlay(QWidget):
+    """A card over a dimmed screen: the resident must answer it before going on."""
+
+    action = Signal(str)
+
+    def __init__(self, parent: QWidget, heading: str, paragraphs: list[str],
+                 actions: list[tuple[str, str, str]]) -> None:
+        super().__init__(parent)
+        self.setObjectName("overlay")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 48, 48, 48)
+        outer.addStretch(1)
+        card = QFrame()
+        card.setObjectName("overlay_card")
+        card.setMaximumWidth(1000)
+        lay = QVBoxLayout(card)
+        lay.setContentsMargins(40, 40, 40, 40)
+        lay.setSpacing(24)
+        lay.addWidget(label(heading, "heading", "overlay_heading"))
+        for p in paragraphs:
+            lay.addWidget(label(p))
+        self.buttons = {}
+        for key, text, role in actions:
+            b = button(text, role, f"overlay_{key}")
+            b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
+            lay.addWidget(b)
+            self.buttons[key] = b
+        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        outer.addStretch(1)
+        self.setGeometry(parent.rect())
+        self.show()
+        self.raise_()
+        next(iter(self.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class KioskWindow(QWidget):
+    start_again = Signal()
+    get_help = Signal()
+
+    def __init__(self, branding: Branding) -> None:
+        super().__init__()
+        self.setObjectName("kiosk_window")
+        self.setWindowTitle(f"{branding.council_name} self-service")
+        self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+        self.allow_close = False
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+
+        self.topbar = QWidget()
+        self.topbar.setObjectName("topbar")
+        self.topbar.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        bar = QHBoxLayout(self.topbar)
+        bar.setContentsMargins(32, 12, 32, 12)
+        bar.setSpacing(24)
+        if branding.logo is not None and branding.logo.exists():
+            logo = QLabel()
+            logo.setObjectName("council_logo")
+            logo.setPixmap(svg_pixmap(branding.logo, 56))
+            logo.setFixedSize(QSize(56, 56))
+            logo.setAccessibleName(f"{branding.council_name} logo")
+            bar.addWidget(logo)
+        name = label(branding.council_name, "", "council_name")
+        name.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        bar.addWidget(name, 1)
+        self.start_again_button = button("Start again", "bar", "start_again",
+                                          "Delete your answers and go back to the start")
+        self.help_button = button("Get help", "bar", "get_help", "Ask a member of staff to help you")
+        self.start_again_button.clicked.connect(self.start_again)
+        self.help_button.clicked.connect(self.get_help)
+        bar.addWidget(self.start_again_button)
+        bar.addWidget(self.help_button)
+        lay.addWidget(self.topbar)
+
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("pages")
+        lay.addWidget(self.stack, 1)
+        self.keyboard = OnScreenKeyboard()
+        lay.addWidget(self.keyboard)
+        self.overlay: Overlay | None = None
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        app.focusChanged.connect(self._on_focus_changed)
+
+    # ---- pages ----------------------------------------------------------------------
+    @property
+    def page(self) -> QWidget | None:
+        return self.stack.currentWidget()
+
+    def show_page(self, page: QWidget, top_bar: bool = True) -> None:
+        """Swap in a page; the old one is destroyed, so nothing it held lingers."""
+        self.close_overlay()
+        self.keyboard.detach()
+        old = self.stack.currentWidget()
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+        if old is not None:
+            self.stack.removeWidget(old)
+            old.hide()
+            old.deleteLater()
+        self.topbar.setVisible(top_bar)
+        focus = getattr(page, "focus_start", None)
+        if callable(focus):
+            focus()
+
+    # ---- overlay --------------------------------------------------------------------
+    def show_overlay(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]]) -> Overlay:
+        self.close_overlay()
+        self.keyboard.detach()
+        self.overlay = Overlay(self, heading, paragraphs, actions)
+        return self.overlay
+
+    def close_overlay(self) -> None:
+        if self.overlay is not None:
+            self.overlay.hide()
+            self.overlay.deleteLater()
+            self.overlay = None
+
+    # ---- keyboard follows focus -----------------------------------------------------
+    def _on_focus_changed(self, old: QWidget | None, new: QWidget | None) -> None:
+        if new is None or not self.isAncestorOf(new):
+            return
+        self.keyboard.attach(new)
+        if isinstance(new, (QLineEdit, QPlainTextEdit)):
+            # Keep the box in view above the keyboard.
+            parent: QObject | None = new.parent()
+            while parent is not None and not isinstance(parent, QScrollArea):
+                parent = parent.parent()
+            if isinstance(parent, QScrollArea):
+                parent.ensureWidgetVisible(new, 50, 120)
+
+    # ---- lockdown basics (the full set arrives with shared-terminal safety) ------------
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.allow_close:
+            event.accept()
+        else:
+            event.ignore()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.overlay is not None:
+            self.overlay.setGeometry(self.rect())

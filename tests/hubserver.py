@@ -1,0 +1,95 @@
+"""Run a real hub (uvicorn) on a free loopback port in a background thread."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from sqlalchemy import select
+
+from hub.app import create_app
+from hub.config import HubSettings, Open311Settings, RelaySettings
+from hub.crypto import Sealer, new_key
+from hub.db import Case
+from hub.devices import create_device
+from hub.gazetteer import load_gazetteer
+from hub.state import HubState
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Server(uvicorn.Server):
+    """uvicorn.Server that says when it is listening, so nobody has to poll."""
+
+    def __init__(self, config: uvicorn.Config) -> None:
+        super().__init__(config)
+        self.ready = threading.Event()
+
+    async def startup(self, sockets: Any = None) -> None:
+        await super().startup(sockets)
+        self.ready.set()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class HubServer:
+    url: str
+    token: str
+    state: HubState
+    server: uvicorn.Server
+    thread: threading.Thread
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+    def cases(self, journey_id: str | None = None) -> list[Case]:
+        with self.state.sessions() as session:
+            query = select(Case).order_by(Case.id)
+            if journey_id:
+                query = query.where(Case.journey_id == journey_id)
+            return list(session.scalars(query).all())
+
+    def case(self, reference: str) -> Case | None:
+        with self.state.sessions() as session:
+            return session.scalar(select(Case).where(Case.reference == reference))
+
+    def answers(self, case: Case) -> dict[str, Any]:
+        payload: dict[str, Any] = Sealer(self.state.settings.data_key).open(case.sealed)
+        return payload["answers"]
+
+    def new_device(self, kiosk_id: str, site: str = "test-site") -> str:
+        with self.state.sessions() as session:
+            return create_device(session, kiosk_id, site)
+
+
+def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None) -> HubServer:
+    settings = HubSettings(
+        council_name="Test Borough Council",
+        database_url=f"sqlite:///{tmp / 'hub.sqlite3'}",
+        data_key=new_key(),
+        journeys_dir=ROOT / "config" / "journeys",
+        open311=Open311Settings(endpoint=open311_url) if open311_url else None,
+        relay=relay or RelaySettings(poll_seconds=0.2, first_retry_seconds=0.2, max_retry_seconds=1.0),
+    )
+    app = create_app(settings)
+    state: HubState = app.state.hub
+    with state.sessions() as session:
+        load_gazetteer(session, ROOT / "config" / "demo" / "gazetteer.csv")
+        token = create_device(session, "test-kiosk", "test-site")
+    port = free_port()
+    server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True, name="hub")
+    thread.start()
+    if not server.ready.wait(timeout=20) or not server.started:
+        raise RuntimeError("hub did not start")
+    return HubServer(f"http://127.0.0.1:{port}", token, state, server, thread)

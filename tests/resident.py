@@ -1,0 +1,177 @@
+"""Drive the real kiosk widgets the way a resident would: tap, type, read the screen."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QScrollArea,
+    QWidget,
+)
+
+from kiosk.app import build_kiosk
+from kiosk.config import HubLink, KioskSettings, OutboxSettings
+from kiosk.controller import KioskController, Services
+from kiosk.hub_client import HubClient
+from kiosk.outbox import Outbox
+from kiosk.outbox_worker import OutboxWorker
+from kiosk.places import load_places
+from kiosk.views.window import KioskWindow
+from kiosk.workflows.loader import load_journeys
+from tests.hubserver import HubServer
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTBOX_KEY = "q3Jm7vT1cXk9Wb2Yp5Nd8Rf0Hs4Lg6Az-Ue1Io3Ky7M="
+
+
+def kiosk_settings(tmp: Path, hub_url: str, token: str) -> KioskSettings:
+    token_file = tmp / "device-token"
+    token_file.write_text(token)
+    return KioskSettings(
+        kiosk_id="test-kiosk",
+        site="test-site",
+        state_dir=tmp / "state",
+        journeys_dir=ROOT / "config" / "journeys",
+        places_file=ROOT / "config" / "demo" / "places.toml",
+        hub=HubLink(url=hub_url, device_token_file=token_file, connect_timeout_seconds=2, read_timeout_seconds=5),
+        outbox=OutboxSettings(key=OUTBOX_KEY, first_retry_seconds=0.2, max_retry_seconds=1.0),
+    )
+
+
+@dataclass
+class Kiosk:
+    qtbot: Any
+    window: KioskWindow
+    controller: KioskController
+    services: Services
+    hub: HubServer | None
+    worker_task: asyncio.Task[None]
+
+    # ---- reading the screen -----------------------------------------------------------
+    @property
+    def page(self) -> QWidget:
+        page = self.window.page
+        assert page is not None
+        return page
+
+    def page_name(self) -> str:
+        return self.page.objectName()
+
+    def heading(self) -> str:
+        lab = self.page.findChild(QLabel, "page_heading")
+        return lab.text() if lab is not None else ""
+
+    def texts(self) -> list[str]:
+        return [w.text() for w in self.page.findChildren(QLabel) if w.isVisibleTo(self.page)]
+
+    def label_text(self, name: str) -> str:
+        return str(self.widget(QLabel, name).text())
+
+    def errors(self) -> list[str]:
+        return [w.text() for w in self.page.findChildren(QAbstractButton) if w.objectName().startswith("error_link")]
+
+    def widget(self, cls: type, name: str) -> Any:
+        """The named widget on what the resident can see: overlay, page, top bar, keyboard."""
+        w = None
+        for area in (self.window.overlay, self.window.page, self.window.topbar, self.window.keyboard):
+            if area is not None and area.isVisible():
+                w = area.findChild(cls, name)
+                if w is not None:
+                    break
+        assert w is not None, f"no {cls.__name__} called {name!r} on {self.page_name()}; headings: {self.heading()!r}"
+        return w
+
+    # ---- acting -------------------------------------------------------------------
+    def _bring_into_view(self, w: QWidget) -> None:
+        parent = w.parent()
+        while parent is not None and not isinstance(parent, QScrollArea):
+            parent = parent.parent()
+        if isinstance(parent, QScrollArea):
+            parent.ensureWidgetVisible(w, 10, 10)
+
+    def tap(self, name: str) -> None:
+        """Tap a button (by object name) where it is on screen, like a finger would."""
+        w = self.widget(QAbstractButton, name)
+        assert w.isVisible(), f"{name} is not visible"
+        assert w.isEnabled(), f"{name} is disabled"
+        self._bring_into_view(w)
+        self.qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=QPoint(w.width() // 2, w.height() // 2))
+
+    def type(self, name: str, text: str, clear: bool = True) -> None:
+        """Focus a text box by tapping it and type on a physical keyboard."""
+        w = self.widget(QWidget, name)
+        assert isinstance(w, (QLineEdit, QPlainTextEdit)), name
+        self._bring_into_view(w)
+        self.qtbot.mouseClick(w, Qt.MouseButton.LeftButton)
+        if clear:
+            w.selectAll()
+            self.qtbot.keyClick(w, Qt.Key.Key_Backspace)
+        self.qtbot.keyClicks(w, text)
+
+    def wait_page(self, name: str, timeout: int = 5000) -> None:
+        self.qtbot.waitUntil(lambda: self.window.page is not None and self.page_name() == name, timeout=timeout)
+
+    def wait_heading(self, text: str, timeout: int = 5000) -> None:
+        self.qtbot.waitUntil(lambda: self.heading() == text, timeout=timeout)
+
+    def start(self, journey_id: str) -> None:
+        self.controller.end_session()
+        self.tap("attract_start")
+        self.wait_page("home_page")
+        self.tap(f"tile_{journey_id}")
+
+    def cont(self) -> None:
+        self.tap("continue")
+
+    def choose(self, step: str, value: str) -> None:
+        self.tap(f"option_{step}_{value}")
+
+    def find_address(self, step: str, postcode: str, index: int = 0) -> None:
+        self.type(f"input_{step}_postcode", postcode)
+        self.tap(f"find_{step}")
+        self.qtbot.waitUntil(lambda: self.page.findChild(QAbstractButton, f"address_{step}_{index}") is not None,
+                             timeout=5000)
+        self.tap(f"address_{step}_{index}")
+
+    def date(self, step: str, day: str, month: str, year: str) -> None:
+        self.type(f"input_{step}_day", day)
+        self.type(f"input_{step}_month", month)
+        self.type(f"input_{step}_year", year)
+
+    def close(self) -> None:
+        self.controller.end_session()
+        self.controller.tasks.cancel_all()
+        self.worker_task.cancel()
+        self.qtbot.waitUntil(self.worker_task.done, timeout=5000)
+        closing = asyncio.ensure_future(self.services.client.aclose())
+        self.qtbot.waitUntil(closing.done, timeout=5000)
+        self.window.allow_close = True  # qtbot closes and deletes the window after the test
+        self.services.outbox.close()
+
+
+def make_kiosk(qtbot: Any, hub: HubServer | None, tmp: Path, hub_url: str | None = None,
+               token: str | None = None) -> Kiosk:
+    settings = kiosk_settings(tmp, hub_url or (hub.url if hub else "http://127.0.0.1:9"),
+                              token or (hub.token if hub else "kt_none"))
+    outbox = Outbox(settings.state_dir / "outbox.sqlite3", settings.outbox.key)
+    client = HubClient(settings.hub.url, token or (hub.token if hub else "kt_none"), 2, 5)
+    worker = OutboxWorker(outbox, client, settings.outbox.first_retry_seconds, settings.outbox.max_retry_seconds)
+    services = Services(settings, load_journeys([settings.journeys_dir]), outbox, client, worker,
+                        load_places(settings.places_file))
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    window, controller = build_kiosk(app, services)
+    qtbot.addWidget(window)
+    window.resize(1920, 1080)
+    window.show()
+    controller.show_attract()
+    return Kiosk(qtbot, window, controller, services, hub, asyncio.ensure_future(worker.run()))

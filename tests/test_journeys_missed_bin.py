@@ -1,0 +1,41 @@
+"""Report a missed bin, through the real widgets, to a real hub on loopback."""
+
+from __future__ import annotations
+
+from tests.resident import Kiosk
+
+
+def test_missed_bin_reaches_the_hub_with_the_answers(kiosk: Kiosk) -> None:
+    kiosk.start("missed-bin")
+    kiosk.wait_heading("What is the address of the missed bin?")
+    kiosk.find_address("address", "ts181au", index=1)
+    kiosk.cont()
+    kiosk.wait_heading("Which bin was missed?")
+    kiosk.choose("bin_type", "recycling")
+    kiosk.cont()
+    kiosk.wait_heading("When was your bin due to be collected?")
+    kiosk.date("when", "2", "11", "2026")
+    kiosk.cont()
+    kiosk.wait_heading("Where did you leave the bin?")
+    kiosk.choose("where_left", "kerbside")
+    kiosk.cont()
+    kiosk.wait_heading("Is there anything else the crew should know? (optional)")
+    kiosk.type("input_details", "Out by 7am")
+    kiosk.cont()
+    kiosk.wait_heading("What is your email address? (optional)")
+    kiosk.cont()
+    kiosk.wait_page("check_answers")
+    assert "Not provided" in kiosk.texts()
+    kiosk.tap("continue")
+    kiosk.wait_page("confirmation")
+    reference = kiosk.label_text("reference")
+    assert kiosk.hub is not None
+    kiosk.qtbot.waitUntil(lambda: kiosk.hub.case(reference) is not None, timeout=5000)
+    case = kiosk.hub.case(reference)
+    answers = kiosk.hub.answers(case)
+    assert answers["bin_type"] == "recycling"
+    assert answers["address"]["line1"] == "Flat 1"
+    assert answers["when"] == "2026-11-02"
+    assert answers["details"] == "Out by 7am"
+    assert answers["email"] is None
+    assert case.channel == "self-service"
