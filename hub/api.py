@@ -133,21 +133,23 @@ def addresses(hub: StateDep, _: DeviceDep, postcode: Annotated[str, Query(max_le
         raise HTTPException(422, err.message) from None
     with hub.sessions() as session:
         rows = session.scalars(select(Address).where(Address.postcode == normalised).order_by(Address.uprn)).all()
-    rows = sorted(rows, key=lambda a: _house_sort_key(a.line1))
+    # Street order: by the building's number ("Flat 2, 5 High Street" sorts as 5), then by name.
+    rows = sorted(rows, key=lambda a: (_number(a.line2) if a.line2[:1].isdigit() else _number(a.line1),
+                                       a.line2, a.line1))
     return AddressList(
         postcode=normalised,
         addresses=[AddressOut(uprn=a.uprn, line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode) for a in rows],
     )
 
 
-def _house_sort_key(line: str) -> tuple[int, str]:
+def _number(line: str) -> int:
     digits = ""
     for ch in line:
         if ch.isdigit():
             digits += ch
         elif digits:
             break
-    return (int(digits) if digits else 10**6, line)
+    return int(digits) if digits else 10**6
 
 
 @router.get("/addresses/{uprn}/collections", response_model=CollectionsOut)

@@ -34,7 +34,7 @@ def test_missed_bin_reaches_the_hub_with_the_answers(kiosk: Kiosk) -> None:
     case = kiosk.hub.case(reference)
     answers = kiosk.hub.answers(case)
     assert answers["bin_type"] == "recycling"
-    assert answers["address"]["line1"] == "Flat 1"
+    assert answers["address"]["line1"] == "3 High Street"
     assert answers["when"] == "2026-11-02"
     assert answers["details"] == "Out by 7am"
     assert answers["email"] is None

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QPushButton,
     QSizePolicy,
     QVBoxLayout,
@@ -78,11 +79,7 @@ class HomePage(ScrollPage):
             tiles = []
             for j in items:
                 unavailable = offline_ids is not None and j.id in offline_ids
-                tile = button(j.tile, "tile", f"tile_{j.id}", j.title + (
-                    ". Not available right now: the connection to the council is down." if unavailable else ""))
-                tile.setIcon(icon(j.icon, 128))
-                tile.setIconSize(QSize(64, 64))
-                tile.setEnabled(not unavailable)
+                tile = task_tile(j, unavailable)
                 tile.clicked.connect(lambda _=False, jid=j.id: self.journey_chosen.emit(jid))
                 tiles.append(tile)
             self.grids.append((grid, tiles))
@@ -105,6 +102,28 @@ class HomePage(ScrollPage):
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
         self._layout_tiles(3 if self.width() >= 1500 else 2)
+
+
+def task_tile(journey: Journey, unavailable: bool) -> QPushButton:
+    """A home-screen tile: icon and two to five plain words that wrap, never clip."""
+    tile = button("", "tile", f"tile_{journey.id}", journey.title + (
+        ". Not available right now: the connection to the council is down." if unavailable else ""))
+    tile.setAccessibleName(journey.tile)
+    tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+    row = QHBoxLayout(tile)
+    row.setContentsMargins(24, 20, 24, 20)
+    row.setSpacing(20)
+    pic = QLabel()
+    pic.setPixmap(icon(journey.icon, 128).pixmap(QSize(64, 64)))
+    pic.setFixedSize(QSize(64, 64))
+    text = label(journey.tile + ("\n(not available right now)" if unavailable else ""))
+    for w in (pic, text):
+        w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        row.addWidget(w)
+    row.setStretch(1, 1)
+    tile.setMinimumHeight(max(130, row.sizeHint().height()))
+    tile.setEnabled(not unavailable)
+    return tile
 
 
 def back_link() -> QPushButton:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from accessibility.themes import Theme
+
+TICK = (Path(__file__).resolve().parent.parent / "icons" / "tick.svg").as_posix()
 
 
 def style_sheet(theme: Theme) -> str:
@@ -41,8 +45,10 @@ QPushButton[role="link"] {{ background: transparent; color: {p.link}; text-decor
     text-align: left; font-weight: 400; min-height: 48px; padding: 4px 0; }}
 QPushButton[role="error-link"] {{ background: transparent; color: {p.error}; text-decoration: underline;
     text-align: left; font-weight: 700; min-height: 48px; padding: 4px 0; }}
-QPushButton[role="tile"] {{ background: {p.tile}; color: {p.text}; text-align: left;
-    border-bottom: 4px solid {p.border}; padding: 16px 24px; min-height: 120px; font-size: {px(28)}px; }}
+QPushButton[role="tile"] {{ background: {p.tile}; color: {p.text}; border-bottom: 4px solid {p.border};
+    padding: 0; min-height: 120px; }}
+QPushButton[role="tile"] QLabel {{ background: transparent; font-size: {px(28)}px; font-weight: 700; }}
+QPushButton[role="tile"]:focus QLabel {{ color: {p.focus_text}; }}
 QPushButton[role="start"] {{ background: transparent; border: none; }}
 QPushButton:focus, QPushButton[role="link"]:focus, QPushButton[role="error-link"]:focus, QPushButton[role="tile"]:focus, QPushButton[role="bar"]:focus {{
     background: {p.focus}; color: {p.focus_text}; border-bottom: 4px solid {p.focus_text}; outline: none;
@@ -54,7 +60,12 @@ QLineEdit, QPlainTextEdit {{
 QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {p.focus_text}; outline: 3px solid {p.focus}; background: #fffbe0; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 4px solid {p.error}; }}
 QRadioButton, QCheckBox {{ min-height: 64px; spacing: 20px; padding: 4px 8px; }}
-QRadioButton::indicator, QCheckBox::indicator {{ width: {px(40)}px; height: {px(40)}px; }}
+QRadioButton::indicator, QCheckBox::indicator {{ width: {px(40)}px; height: {px(40)}px;
+    border: 3px solid {p.text}; background: {p.background}; }}
+QRadioButton::indicator {{ border-radius: {px(40) // 2 + 3}px; }}
+QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5,
+    stop:0 {p.text}, stop:0.55 {p.text}, stop:0.6 {p.background}, stop:1 {p.background}); }}
+QCheckBox::indicator:checked {{ image: url({TICK}); }}
 QRadioButton:focus, QCheckBox:focus {{ background: {p.focus}; color: {p.focus_text}; }}
 QScrollArea {{ border: none; }}
 QScrollBar:vertical {{ width: 24px; background: {p.tile}; }}
