@@ -115,7 +115,10 @@ class Kiosk:
         if clear:
             w.selectAll()
             self.qtbot.keyClick(w, Qt.Key.Key_Backspace)
-        self.qtbot.keyClicks(w, text)
+        for i, line in enumerate(text.split("\n")):
+            if i:
+                self.qtbot.keyClick(w, Qt.Key.Key_Return)
+            self.qtbot.keyClicks(w, line)
 
     def wait_page(self, name: str, timeout: int = 5000) -> None:
         self.qtbot.waitUntil(lambda: self.window.page is not None and self.page_name() == name, timeout=timeout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -21,6 +21,20 @@ from PySide6.QtWidgets import (
 from kiosk.views.widgets import button, label
 from kiosk.workflows.describe import StepView
 from kiosk.workflows.model import StepType
+
+
+class WideRadio(QRadioButton):
+    """A radio whose whole row is the touch target, not just the circle and words."""
+
+    def hitButton(self, pos: QPoint) -> bool:
+        return self.rect().contains(pos)
+
+
+class WideCheckBox(QCheckBox):
+    """A check box whose whole row is the touch target."""
+
+    def hitButton(self, pos: QPoint) -> bool:
+        return self.rect().contains(pos)
 
 
 def text_input(name: str, accessible: str, keyboard: str, width_chars: int = 0) -> QLineEdit:
@@ -180,7 +194,7 @@ class ChoiceField(FieldWidget):
         self.buttons: dict[str, QRadioButton | QCheckBox] = {}
         chosen = view.value if view.value is not None else ([] if multiple else "")
         for opt in view.options:
-            b: QRadioButton | QCheckBox = QCheckBox(opt.label) if multiple else QRadioButton(opt.label)
+            b: QRadioButton | QCheckBox = WideCheckBox(opt.label) if multiple else WideRadio(opt.label)
             b.setObjectName(f"option_{view.step_id}_{opt.value}")
             b.setAccessibleName(opt.label)
             if opt.hint:
@@ -314,7 +328,7 @@ class AddressField(FieldWidget):
         self.status.show()
         for i, a in enumerate(addresses):
             text_line = ", ".join(p for p in (a["line1"], a["line2"], a["town"], a["postcode"]) if p)
-            b = QRadioButton(text_line)
+            b = WideRadio(text_line)
             b.setObjectName(f"address_{self.view.step_id}_{i}")
             b.setAccessibleName(text_line)
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
