@@ -5,9 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import signal
+import socket
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QSocketNotifier
 from PySide6.QtGui import QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
@@ -58,6 +61,25 @@ def show_full_screen(window: KioskWindow) -> None:
     window.showFullScreen()
 
 
+def quit_on_signals(app: QApplication, window: KioskWindow) -> tuple[object, ...]:
+    """SIGINT/SIGTERM end the app cleanly, even while Qt's loop (not Python) is running."""
+    read_end, write_end = socket.socketpair()
+    read_end.setblocking(False)
+    write_end.setblocking(False)
+    signal.set_wakeup_fd(write_end.fileno())
+    notifier = QSocketNotifier(read_end.fileno(), QSocketNotifier.Type.Read, app)
+    notifier.activated.connect(lambda: read_end.recv(64))  # waking Python runs the handlers
+
+    def stop(signum: int, _frame: object) -> None:
+        log.info("stopping on signal %d", signum)
+        window.allow_close = True
+        app.quit()
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    return (read_end, write_end, notifier)  # the caller keeps these alive
+
+
 def run(settings: KioskSettings) -> int:
     import qasync
 
@@ -69,6 +91,7 @@ def run(settings: KioskSettings) -> int:
     services = build_services(settings)
     window, controller = build_kiosk(app, services)
     controller.show_attract()
+    signal_handles = quit_on_signals(app, window)
     show_full_screen(window)
     worker_task = loop.create_task(services.worker.run())
     ready_file = os.environ.get("KIOSK_READY_FILE")
@@ -79,4 +102,5 @@ def run(settings: KioskSettings) -> int:
     with loop:
         loop.run_forever()
     services.outbox.close()
+    del signal_handles
     return 0
