@@ -29,15 +29,16 @@ class JourneyError(Exception):
 
 def _format_validation(err: ValidationError, data: dict[str, object]) -> tuple[str, str]:
     """First pydantic error as (step id, plain problem)."""
-    first = err.errors()[0]
-    loc = list(first["loc"])
+    # For "str or list of routes" pydantic reports both branches; the deepest is the real one.
+    first = max(err.errors(), key=lambda e: len(e["loc"]))
+    loc = [p for p in first["loc"] if not (isinstance(p, str) and ("[" in p or p == "str"))]
     step = ""
     if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
         steps = data.get("steps")
         if isinstance(steps, list) and loc[1] < len(steps) and isinstance(steps[loc[1]], dict):
             step = str(steps[loc[1]].get("id", f"#{loc[1] + 1}"))
         loc = loc[2:]
-    key = ".".join(str(p) for p in loc if not isinstance(p, int) or True)
+    key = ".".join(str(p) for p in loc)
     msg = first["msg"]
     if first["type"] == "extra_forbidden":
         msg = "unknown key"
