@@ -72,11 +72,12 @@ class HubServer:
             return create_device(session, kiosk_id, site)
 
 
-def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None) -> HubServer:
+def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None,
+              port: int | None = None, token: str | None = None, data_key: str | None = None) -> HubServer:
     settings = HubSettings(
         council_name="Test Borough Council",
         database_url=f"sqlite:///{tmp / 'hub.sqlite3'}",
-        data_key=new_key(),
+        data_key=data_key or new_key(),
         journeys_dir=ROOT / "config" / "journeys",
         open311=Open311Settings(endpoint=open311_url) if open311_url else None,
         relay=relay or RelaySettings(poll_seconds=0.2, first_retry_seconds=0.2, max_retry_seconds=1.0),
@@ -85,8 +86,8 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
     state: HubState = app.state.hub
     with state.sessions() as session:
         load_gazetteer(session, ROOT / "config" / "demo" / "gazetteer.csv")
-        token = create_device(session, "test-kiosk", "test-site")
-    port = free_port()
+        token = create_device(session, "test-kiosk", "test-site", token)
+    port = port or free_port()
     server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True, name="hub")
     thread.start()

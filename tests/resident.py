@@ -34,6 +34,7 @@ OUTBOX_KEY = "q3Jm7vT1cXk9Wb2Yp5Nd8Rf0Hs4Lg6Az-Ue1Io3Ky7M="
 
 
 def kiosk_settings(tmp: Path, hub_url: str, token: str) -> KioskSettings:
+    tmp.mkdir(parents=True, exist_ok=True)
     token_file = tmp / "device-token"
     token_file.write_text(token)
     return KioskSettings(

@@ -1,0 +1,213 @@
+"""The durable outbox: nothing lost, nothing duplicated, whatever the hub or the kiosk does."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import subprocess
+import sys
+import uuid
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import pytest
+from PySide6.QtWidgets import QLineEdit
+
+from kiosk.hub_client import HubClient, HubReplyInvalid, HubUnavailable
+from kiosk.outbox import Outbox
+from kiosk.outbox_worker import OutboxWorker
+from kiosk.references import new_reference
+from tests.fakehub import Reply, fake_hub
+from tests.hubserver import HubServer, free_port, start_hub
+from tests.resident import OUTBOX_KEY, Kiosk, make_kiosk
+
+ROOT = Path(__file__).resolve().parent.parent
+T = TypeVar("T")
+
+
+def run(qtbot: Any, coro: Coroutine[Any, Any, T], timeout: int = 10000) -> T:
+    """Run a coroutine on the app's qasync loop while Qt spins."""
+    task = asyncio.ensure_future(coro)
+    qtbot.waitUntil(task.done, timeout=timeout)
+    return task.result()
+
+
+def payload(details: str = "none") -> dict[str, Any]:
+    return {
+        "reference": new_reference(), "journey_id": "missed-bin", "journey_version": 1, "channel": "self-service",
+        "submitted_at": dt.datetime.now(dt.UTC).isoformat(), "answers": {"bin_type": "general", "details": details},
+        "summary": [{"question": "Bin", "answer": "General waste"}],
+    }
+
+
+def report_missed_bin(kiosk: Kiosk) -> str:
+    """A quick missed-bin report with a typed-in address (no look-up needed)."""
+    kiosk.start("missed-bin")
+    kiosk.wait_heading("What is the address of the missed bin?")
+    kiosk.tap("manual_address")
+    kiosk.type("input_address_manual_line1", "1 High Street")
+    kiosk.type("input_address_manual_town", "Stockton-on-Tees")
+    kiosk.type("input_address_manual_postcode", "TS18 1AU")
+    kiosk.cont()
+    kiosk.choose("bin_type", "general")
+    kiosk.cont()
+    kiosk.date("when", "1", "11", "2026")
+    kiosk.cont()
+    kiosk.choose("where_left", "kerbside")
+    kiosk.cont()
+    kiosk.cont()
+    kiosk.cont()
+    kiosk.wait_page("check_answers")
+    kiosk.tap("continue")
+    kiosk.wait_page("confirmation")
+    return kiosk.label_text("reference")
+
+
+def test_hub_down_then_up_delivers_once_and_tells_the_truth(qtbot, qasync_loop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    port = free_port()
+    token = "kt_" + uuid.uuid4().hex
+    kiosk = make_kiosk(qtbot, None, tmp_path / "kiosk", hub_url=f"http://127.0.0.1:{port}", token=token)
+    try:
+        reference = report_missed_bin(kiosk)
+        # The resident has a reference at once, and is told the truth about sending.
+        qtbot.waitUntil(lambda: kiosk.label_text("send_status").startswith("Saved on this kiosk"), timeout=5000)
+        assert kiosk.services.outbox.depth() == 1
+        hub = start_hub(tmp_path / "hub", port=port, token=token)
+        try:
+            qtbot.waitUntil(lambda: kiosk.services.outbox.depth() == 0, timeout=10000)
+            qtbot.waitUntil(lambda: kiosk.label_text("send_status").startswith("Sent"), timeout=5000)
+            assert [c.reference for c in hub.cases()] == [reference]
+        finally:
+            hub.stop()
+    finally:
+        kiosk.close()
+
+
+def test_killed_between_commit_and_send_is_sent_on_restart_exactly_once(qtbot, qasync_loop, hub: HubServer,  # type: ignore[no-untyped-def]
+                                                                       tmp_path: Path) -> None:
+    path = tmp_path / "outbox.sqlite3"
+    body = payload("sent after a crash")
+    child = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "outbox_child.py"), str(path), OUTBOX_KEY, uuid.uuid4().hex,
+         json.dumps(body)],
+        capture_output=True, text=True, cwd=ROOT, timeout=60, env={"PYTHONPATH": str(ROOT)},
+    )
+    assert child.returncode == -9, child.stderr
+    assert child.stdout.strip() == "committed"
+    assert body["reference"].encode() not in path.read_bytes()  # encrypted on disk
+    assert hub.case(body["reference"]) is None
+
+    outbox = Outbox(path, OUTBOX_KEY)  # the restarted kiosk
+    assert outbox.depth() == 1
+    client = HubClient(hub.url, hub.token)
+    worker = OutboxWorker(outbox, client)
+    assert run(qtbot, worker.send_due()) == 1
+    assert run(qtbot, worker.send_due()) == 0
+    assert outbox.depth() == 0
+    assert [c.reference for c in hub.cases()].count(body["reference"]) == 1
+    run(qtbot, client.aclose())
+    outbox.close()
+
+
+def test_ack_lost_after_the_hub_stored_it_does_not_duplicate(qtbot, qasync_loop, hub: HubServer,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "outbox.sqlite3", OUTBOX_KEY)
+    body = payload()
+    key = uuid.uuid4().hex
+    outbox.put("submission", key, body)
+    # The first send reached the hub, but the kiosk died before it could delete the item.
+    r = httpx.post(f"{hub.url}/api/v1/submissions", json=body,
+                   headers={"Authorization": f"Bearer {hub.token}", "Idempotency-Key": key})
+    assert r.status_code == 201
+    client = HubClient(hub.url, hub.token)
+    worker = OutboxWorker(outbox, client)
+    assert run(qtbot, worker.send_due()) == 1  # the retry is acknowledged as a replay
+    assert outbox.depth() == 0
+    assert [c.reference for c in hub.cases()].count(body["reference"]) == 1
+    run(qtbot, client.aclose())
+    outbox.close()
+
+
+@pytest.mark.parametrize("reply", [
+    Reply(200, b"<html>proxy login</html>", "text/html"),
+    Reply(200, b"[1, 2, 3]"),
+    Reply(201, b'{"reference": "SOME-OTHE-RREF"}'),
+    Reply(502, b"bad gateway", "text/plain"),
+    Reply(503, b'{"detail": "maintenance"}'),
+    Reply(429, b'{"detail": "slow down"}'),
+    Reply(hang=True),
+], ids=["html", "json-list", "wrong-reference", "502", "503", "429", "hang"])
+def test_malformed_or_failing_replies_keep_the_submission(qtbot, qasync_loop, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                          reply: Reply) -> None:
+    with fake_hub(reply) as fake:
+        outbox = Outbox(tmp_path / "outbox.sqlite3", OUTBOX_KEY)
+        outbox.put("submission", uuid.uuid4().hex, payload())
+        client = HubClient(fake.url, "kt_x", connect_timeout=1, read_timeout=0.5)
+        seen: list[str] = []
+        worker = OutboxWorker(outbox, client, first_retry=0.1, on_change=lambda ref, state: seen.append(state))
+        assert run(qtbot, worker.send_due()) == 0
+        assert outbox.depth() == 1  # kept, to retry
+        assert outbox.held() == 0
+        assert seen == ["waiting"]
+        assert worker.last_error
+        assert len(fake.requests) == 1
+        run(qtbot, client.aclose())
+        outbox.close()
+
+
+def test_a_refusal_is_held_not_lost(qtbot, qasync_loop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with fake_hub(Reply(422, b'{"detail": "Unknown journey"}')) as fake:
+        outbox = Outbox(tmp_path / "outbox.sqlite3", OUTBOX_KEY)
+        outbox.put("submission", uuid.uuid4().hex, payload())
+        client = HubClient(fake.url, "kt_x")
+        worker = OutboxWorker(outbox, client)
+        run(qtbot, worker.send_due())
+        assert outbox.depth() == 0 and outbox.held() == 1
+        run(qtbot, worker.send_due())
+        assert len(fake.requests) == 1  # held items are not hammered at the hub
+        run(qtbot, client.aclose())
+        outbox.close()
+
+
+def test_hub_client_turns_bad_lookup_replies_into_errors(qtbot, qasync_loop) -> None:  # type: ignore[no-untyped-def]
+    with fake_hub(Reply(200, b'{"addresses": [{"uprn": 5}]}')) as fake:
+        client = HubClient(fake.url, "kt_x")
+        with pytest.raises(HubReplyInvalid):
+            run(qtbot, client.addresses("TS18 1AU"))
+        fake.reply = Reply(200, b'{"collections": "soon"}')
+        with pytest.raises(HubReplyInvalid):
+            run(qtbot, client.collections("1"))
+        fake.reply = Reply(500, b"oops", "text/plain")
+        with pytest.raises(HubUnavailable):
+            run(qtbot, client.request_status("AAAA-AAAA-AAAA"))
+        run(qtbot, client.aclose())
+
+
+def test_kiosk_explains_a_broken_lookup_and_keeps_the_journey(qtbot, qasync_loop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with fake_hub(Reply(200, b"not json", "text/plain")) as fake:
+        kiosk = make_kiosk(qtbot, None, tmp_path, hub_url=fake.url, token="kt_x")
+        try:
+            kiosk.start("missed-bin")
+            kiosk.wait_heading("What is the address of the missed bin?")
+            kiosk.type("input_address_postcode", "TS18 1AU")
+            kiosk.tap("find_address")
+            qtbot.waitUntil(lambda: kiosk.label_text("lookup_status_address").startswith(
+                "We cannot look up addresses right now"), timeout=5000)
+            # The way on: type the address in.
+            kiosk.tap("manual_address")
+            assert kiosk.widget(QLineEdit, "input_address_manual_postcode").text() == "TS18 1AU"
+            # A look-up journey says plainly that it cannot work now, and offers a retry.
+            kiosk.start("track-request")
+            kiosk.wait_heading("What is your reference?")
+            kiosk.type("input_reference", "KQ4M-7XTB-3HNP")
+            kiosk.cont()
+            kiosk.wait_heading("Sorry, we cannot check this right now")
+            requests_before = len(fake.requests)
+            kiosk.tap("action_retry")
+            kiosk.wait_heading("Sorry, we cannot check this right now")
+            assert len(fake.requests) == requests_before + 1
+        finally:
+            kiosk.close()
