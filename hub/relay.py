@@ -7,6 +7,7 @@ so a hub restart simply picks up where it stopped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import logging
 
@@ -47,10 +48,9 @@ class RelayWorker:
                 await self.relay_due()
             except Exception:  # keep relaying whatever one case does
                 log.exception("relay pass failed")
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=self._settings.poll_seconds)
-            except TimeoutError:
-                pass
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(self._settings.poll_seconds):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def relay_due(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -43,10 +44,10 @@ class OutboxWorker:
                 log.exception("outbox pass failed")
             due_at = self._outbox.next_due_at()
             timeout = 60.0 if due_at is None else max(0.05, due_at - time.time())
-            try:
-                await asyncio.wait_for(self._wake.wait(), timeout=timeout)
-            except TimeoutError:
-                pass
+            # asyncio.timeout, not wait_for: no inner task, so cancelling the worker is immediate.
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(timeout):
+                    await self._wake.wait()
             self._wake.clear()
 
     async def send_due(self) -> int:

@@ -28,7 +28,8 @@ class TaskRunner:
     ) -> asyncio.Task[None]:
         async def wrapper() -> None:
             try:
-                result = await asyncio.wait_for(work, timeout)
+                async with asyncio.timeout(timeout):
+                    result = await work
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -73,13 +73,15 @@ class HubServer:
 
 
 def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None,
-              port: int | None = None, token: str | None = None, data_key: str | None = None) -> HubServer:
+              port: int | None = None, token: str | None = None, data_key: str | None = None,
+              journeys_dir: Path | None = None) -> HubServer:
     settings = HubSettings(
         council_name="Test Borough Council",
         database_url=f"sqlite:///{tmp / 'hub.sqlite3'}",
         data_key=data_key or new_key(),
-        journeys_dir=ROOT / "config" / "journeys",
-        open311=Open311Settings(endpoint=open311_url) if open311_url else None,
+        journeys_dir=journeys_dir or ROOT / "config" / "journeys",
+        open311=Open311Settings(endpoint=open311_url, api_key="test-api-key", timeout_seconds=2)
+        if open311_url else None,
         relay=relay or RelaySettings(poll_seconds=0.2, first_retry_seconds=0.2, max_retry_seconds=1.0),
     )
     app = create_app(settings)

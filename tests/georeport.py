@@ -1,0 +1,78 @@
+"""A small Open311 GeoReport v2 server for tests: POST /requests.json (form-encoded) and
+GET /requests/{id}.json, with the error array the spec describes."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs
+
+SERVICES = {"MISSED_BIN", "FLY_TIPPING"}
+
+
+@dataclass
+class GeoReport:
+    url: str = ""
+    api_key: str = "test-api-key"
+    received: list[dict[str, str]] = field(default_factory=list)
+    #: How many POSTs to answer with 503 before accepting (a back office having a bad day).
+    fail_first: int = 0
+    #: Answer with a token instead of a service_request_id (deferred ids, per the spec).
+    use_token: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+@contextmanager
+def georeport_server() -> Iterator[GeoReport]:
+    state = GeoReport()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _send(self, status: int, body: object) -> None:
+            raw = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def do_POST(self) -> None:  # noqa: N802
+            if self.path != "/requests.json":
+                return self._send(404, [{"code": 404, "description": "not found"}])
+            if self.headers.get("Content-Type", "").split(";")[0] != "application/x-www-form-urlencoded":
+                return self._send(400, [{"code": 400, "description": "form encoding expected"}])
+            length = int(self.headers.get("Content-Length") or 0)
+            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            with state.lock:
+                if state.fail_first > 0:
+                    state.fail_first -= 1
+                    return self._send(503, [{"code": 503, "description": "temporarily unavailable"}])
+                if form.get("api_key") != state.api_key:
+                    return self._send(403, [{"code": 403, "description": "Invalid api_key received"}])
+                if form.get("service_code") not in SERVICES:
+                    return self._send(400, [{"code": 400,
+                                             "description": f"Service code {form.get('service_code')} was not found"}])
+                if not (form.get("address_string") or (form.get("lat") and form.get("long"))):
+                    return self._send(400, [{"code": 400, "description": "A location is required"}])
+                state.received.append(form)
+                number = len(state.received)
+            if state.use_token:
+                return self._send(201, [{"token": f"tok-{number}"}])
+            return self._send(201, [{"service_request_id": f"SR{1000 + number}", "service_notice": ""}])
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
