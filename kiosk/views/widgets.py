@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
+    QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
@@ -77,9 +78,15 @@ class ScrollPage(QScrollArea):
         holder = QWidget()
         holder.setLayout(self.column)
         holder.setMaximumWidth(COLUMN_MAX_WIDTH)
+        # No alignment flags here: they make Qt lay out by size hint and ignore height-for-width,
+        # which clips wrapped headings. A stretch beside and below keeps the column top left.
         wrap = QVBoxLayout(outer)
         wrap.setContentsMargins(56, 32, 56, 48)
-        wrap.addWidget(holder, 0, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(holder)
+        row.addStretch(1)
+        wrap.addLayout(row)
         wrap.addStretch(1)
         holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.setWidget(outer)
