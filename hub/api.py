@@ -16,7 +16,7 @@ from hub.db import Address, Case, CaseUpdate, Device, utcnow
 from hub.devices import device_for_token
 from hub.gazetteer import bulky_slots, collections
 from hub.state import HubState
-from kiosk.workflows.validators import REFERENCE_ALPHABET, FieldError, validate_postcode
+from kiosk.workflows.validators import REFERENCE_PATTERN, FieldError, validate_postcode
 
 router = APIRouter(prefix="/api/v1")
 
@@ -96,7 +96,7 @@ class SummaryLine(BaseModel):
 
 class SubmissionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reference: Annotated[str, Field(pattern=rf"^[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$")]
+    reference: Annotated[str, Field(pattern=REFERENCE_PATTERN)]
     journey_id: Annotated[str, Field(max_length=64)]
     journey_version: int
     channel: Literal["self-service", "assisted", "kiosk-to-phone"] = "self-service"
@@ -138,7 +138,9 @@ def addresses(hub: StateDep, _: DeviceDep, postcode: Annotated[str, Query(max_le
                                        a.line2, a.line1))
     return AddressList(
         postcode=normalised,
-        addresses=[AddressOut(uprn=a.uprn, line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode) for a in rows],
+        addresses=[
+            AddressOut(uprn=a.uprn, line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode) for a in rows
+        ],
     )
 
 
@@ -162,7 +164,7 @@ def bin_collections(hub: StateDep, _: DeviceDep, uprn: str) -> CollectionsOut:
         uprn=address.uprn,
         address=", ".join(p for p in (address.line1, address.line2, address.town, address.postcode) if p),
         round=address.bin_round,
-        collections=[Collection(**c) for c in collections(address, dt.date.today())],  # type: ignore[arg-type]
+        collections=[Collection.model_validate(c) for c in collections(address, dt.date.today())],
     )
 
 

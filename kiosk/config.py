@@ -108,7 +108,9 @@ def read_token(settings: KioskSettings) -> str:
     try:
         token = settings.hub.device_token_file.read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise ConfigError(f"hub.device_token_file: cannot read {settings.hub.device_token_file}: {exc.strerror}") from None
+        raise ConfigError(
+            f"hub.device_token_file: cannot read {settings.hub.device_token_file}: {exc.strerror}"
+        ) from None
     if not token:
         raise ConfigError(f"hub.device_token_file: {settings.hub.device_token_file} is empty")
     return token

@@ -293,12 +293,12 @@ class KioskController:
             self.services.outbox.put("submission", uuid.uuid4().hex, payload)
         except Exception:
             log.exception("could not commit a submission to the outbox")
-            page = MessagePage("fault", "Sorry, we could not save your answers", [
+            fault = MessagePage("fault", "Sorry, we could not save your answers", [
                 "Nothing has been sent. This kiosk has a problem storing information.",
                 self.settings.branding.counter_directions,
             ], [("start", "Start again", "primary")])
-            page.action.connect(lambda _k: self.end_session())
-            self.window.show_page(page)
+            fault.action.connect(lambda _k: self.end_session())
+            self.window.show_page(fault)
             return
         log.info("submission queued for journey %s", session.journey.id)
         submit = session.journey.submit

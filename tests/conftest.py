@@ -28,7 +28,7 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
-    yield loop
+    return loop
 
 
 @pytest.fixture(scope="session")

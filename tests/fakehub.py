@@ -45,9 +45,9 @@ def fake_hub(reply: Reply) -> Iterator[FakeHub]:
             self.end_headers()
             self.wfile.write(state.reply.body)
 
-        do_GET = do_POST = _answer  # noqa: N815
+        do_GET = do_POST = _answer
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

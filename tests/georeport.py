@@ -39,7 +39,7 @@ def georeport_server() -> Iterator[GeoReport]:
             self.end_headers()
             self.wfile.write(raw)
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             if self.path != "/requests.json":
                 return self._send(404, [{"code": 404, "description": "not found"}])
             if self.headers.get("Content-Type", "").split(";")[0] != "application/x-www-form-urlencoded":
@@ -63,7 +63,7 @@ def georeport_server() -> Iterator[GeoReport]:
                 return self._send(201, [{"token": f"tok-{number}"}])
             return self._send(201, [{"service_request_id": f"SR{1000 + number}", "service_notice": ""}])
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -98,7 +98,7 @@ def test_every_view_of_every_journey_is_named_sized_and_unclipped(kiosk: Kiosk, 
         if journey.submit is None:
             continue
         session = JourneySession(journey)
-        session.history.append([s.id for s in journey.steps if s.type == StepType.CHECK_ANSWERS][0])
+        session.history.append(next(s.id for s in journey.steps if s.type == StepType.CHECK_ANSWERS))
         kiosk.window.show_page(CheckAnswersPage(session.view(), session.summary()))
         problems += check_page(kiosk, f"{journey.id}/check answers")
         kiosk.window.show_page(ConfirmationPage(journey.submit.confirmation_title, "KQ4M-7XTB-3HNP",

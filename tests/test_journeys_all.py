@@ -53,7 +53,7 @@ def test_fly_tipping_anonymous_with_hazard_warning_typed_on_screen_keyboard(kios
     kiosk.wait_heading("Do you want to give your contact details?")
     kiosk.choose("anonymous", "no")
     kiosk.cont()
-    case, answers = submit_and_get_case(kiosk, "fly-tipping")
+    _case, answers = submit_and_get_case(kiosk, "fly-tipping")
     assert answers["where"] == {"uprn": "", "line1": "Back lane behind Church Road", "line2": "",
                                 "town": "Stockton-on-Tees", "postcode": "TS18 1TX", "manual": True}
     assert answers["location_detail"] == "By the Garages"
@@ -97,7 +97,7 @@ def test_bulky_waste_offers_slots_from_the_hub_and_branches_on_payment(kiosk: Ki
     kiosk.wait_heading("What phone number can the crew call on the day?")
     kiosk.type("input_phone", "07700 900 982")
     kiosk.cont()
-    case, answers = submit_and_get_case(kiosk, "bulky-waste")
+    _case, answers = submit_and_get_case(kiosk, "bulky-waste")
     assert answers["address"]["line1"] == "16 Acacia Avenue"
     assert answers["items"] == ["sofa", "fridge"]
     assert answers["item_count"] == 2
@@ -144,7 +144,7 @@ def test_council_tax_move_with_change_link_returning_to_check_answers(kiosk: Kio
     assert kiosk.widget(QLineEdit, "input_name").text() == "Alex Resident"
     kiosk.type("input_name", "Alex J Resident")
     kiosk.cont()
-    case, answers = submit_and_get_case(kiosk, "council-tax-move")
+    _case, answers = submit_and_get_case(kiosk, "council-tax-move")
     assert answers["name"] == "Alex J Resident"
     assert answers["old_address"]["line1"] == "7 Harbour Walk"
     assert answers["move_out"] == "2026-12-01"
@@ -186,7 +186,7 @@ def test_single_person_discount_application(kiosk: Kiosk) -> None:
     kiosk.wait_heading("What is your email address? (optional)")
     kiosk.type("input_email", "sam@example.org")
     kiosk.cont()
-    case, answers = submit_and_get_case(kiosk, "single-person-discount")
+    _case, answers = submit_and_get_case(kiosk, "single-person-discount")
     assert answers == {
         "live_alone": "yes", "name": "Sam Single", "account": "12345678",
         "address": {"uprn": "900000000041", "line1": "The Old Forge", "line2": "Station Lane", "town": "Yarm",
@@ -222,7 +222,7 @@ def test_online_account_registration_with_back_keeping_answers(kiosk: Kiosk) -> 
     kiosk.wait_heading("Do you want emails about changes to your bin collections?")
     kiosk.choose("updates", "yes")
     kiosk.cont()
-    case, answers = submit_and_get_case(kiosk, "online-account")
+    _case, answers = submit_and_get_case(kiosk, "online-account")
     assert answers["dob"] == "1961-03-27"
     assert answers["address"]["line1"] == "10 High Street"
     assert answers["phone"] == "07700900123"

@@ -63,12 +63,12 @@ class OnScreenKeyboard(QWidget):
     def _build(self, name: str) -> None:
         while self._rows.count():
             item = self._rows.takeAt(0)
-            if item is not None and item.layout() is not None:
-                row = item.layout()
-                while row.count():
-                    w = row.takeAt(0).widget()
-                    if w is not None:
-                        w.deleteLater()
+            row = item.layout() if item is not None else None
+            while row is not None and row.count():
+                taken = row.takeAt(0)
+                w = taken.widget() if taken is not None else None
+                if w is not None:
+                    w.deleteLater()
         self.keys.clear()
         self.layout_name = name
         rows = [list(r) for r in LAYOUTS[name]]

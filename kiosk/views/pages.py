@@ -4,6 +4,7 @@ none decides what comes next (that is the controller's and the engine's job)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,

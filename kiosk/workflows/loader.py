@@ -169,9 +169,8 @@ def _check_conditions_order(journey: Journey, path: Path | str) -> None:
         before = _always_before(journey, step.id)
         for route in step.routes():
             if route.when is not None and route.when.answer not in before | {step.id}:
-                raise JourneyError(
-                    path, f"condition looks at '{route.when.answer}', which is not always asked before this step", step.id
-                )
+                problem = f"condition looks at '{route.when.answer}', which is not always asked before this step"
+                raise JourneyError(path, problem, step.id)
 
 
 def _always_before(journey: Journey, target: str) -> set[str]:
@@ -185,13 +184,13 @@ def _always_before(journey: Journey, target: str) -> set[str]:
     changed = True
     while changed:
         changed = False
-        for s in journey.step_ids:
-            if s == journey.start:
+        for sid in journey.step_ids:
+            if sid == journey.start:
                 continue
-            ps = [dom[p] for p in preds[s]]
-            new = ({s} | set.intersection(*ps)) if ps else {s}
-            if new != dom[s]:
-                dom[s] = new
+            ps = [dom[p] for p in preds[sid]]
+            new = ({sid} | set.intersection(*ps)) if ps else {sid}
+            if new != dom[sid]:
+                dom[sid] = new
                 changed = True
     return dom[target] - {target}
 

@@ -46,7 +46,8 @@ def validate_postcode(raw: str, name: str = "your postcode") -> str:
     return value
 
 
-_EMAIL = re.compile(r"^[^\s@]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
+_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?"
+_EMAIL = re.compile(rf"^[^\s@]+@{_LABEL}(?:\.{_LABEL})+$")
 
 
 def validate_email(raw: str, name: str = "your email address") -> str:
@@ -129,8 +130,8 @@ def validate_date(
         raise FieldError(f"Enter {name}", "day")
     if missing:
         raise FieldError(f"{_capitalise(name)} must include a {' and '.join(missing)}", missing[0])
-    for part, value in parts.items():
-        if not value.isdigit():
+    for part, text in parts.items():
+        if not text.isdigit():
             raise FieldError(f"{_capitalise(name)} must be a real date", part)
     if len(parts["year"]) != 4:
         raise FieldError("Year must include 4 numbers", "year")
@@ -152,7 +153,8 @@ def validate_date(
 
 #: Case references: 3 groups of 4 from an alphabet with no look-alike characters.
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
-_REFERENCE = re.compile(rf"^[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$")
+REFERENCE_PATTERN = rf"^[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}-[{REFERENCE_ALPHABET}]{{4}}$"
+_REFERENCE = re.compile(REFERENCE_PATTERN)
 
 
 def normalise_reference(raw: str) -> str:
