@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.views.touch import NoDragSelect
 from kiosk.views.widgets import button, label
 from kiosk.workflows.describe import StepView
 from kiosk.workflows.model import StepType
@@ -37,6 +38,11 @@ class WideCheckBox(QCheckBox):
         return self.rect().contains(pos)
 
 
+def no_select(widget: QWidget) -> None:
+    guard = NoDragSelect(widget)  # parented to the widget, so it lives and dies with it
+    widget.installEventFilter(guard)
+
+
 def text_input(name: str, accessible: str, keyboard: str, width_chars: int = 0) -> QLineEdit:
     edit = QLineEdit()
     edit.setObjectName(name)
@@ -45,6 +51,7 @@ def text_input(name: str, accessible: str, keyboard: str, width_chars: int = 0) 
     edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
     edit.setDragEnabled(False)
     edit.setAcceptDrops(False)
+    no_select(edit)
     hints = {
         "email": Qt.InputMethodHint.ImhEmailCharactersOnly,
         "numeric": Qt.InputMethodHint.ImhDigitsOnly,
@@ -124,6 +131,7 @@ class LongTextField(FieldWidget):
         self.edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.edit.setAcceptDrops(False)
         self.edit.setTabChangesFocus(True)
+        no_select(self.edit.viewport())
         self.edit.setMinimumHeight(200)
         if view.value is not None:
             self.edit.setPlainText(str(view.value))

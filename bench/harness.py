@@ -1,0 +1,107 @@
+"""Shared set-up for the benchmarks: a real hub in its own process, and a kiosk in this one."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTBOX_KEY = "q3Jm7vT1cXk9Wb2Yp5Nd8Rf0Hs4Lg6Az-Ue1Io3Ky7M="
+HUB_KEY = "Uv7cE8m0d0Hqk3J9X5oYb2G8n6P1sRzT4aWfLqVdKiM="
+
+
+@dataclass
+class Hub:
+    url: str
+    token: str
+    workdir: Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def hub_process(workdir: Path) -> Iterator[Hub]:
+    """``hub serve`` as a subprocess, with the demo gazetteer and a fresh device token."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    config = workdir / "hub.toml"
+    config.write_text(
+        f'database_url = "sqlite:///{workdir / "hub.sqlite3"}"\n'
+        f'data_key = "{HUB_KEY}"\n'
+        f'journeys_dir = "{ROOT / "config" / "journeys"}"\n'
+    )
+    py = sys.executable
+    run = [py, "-m", "hub", "--config", str(config)]
+    subprocess.run([*run, "load-gazetteer", str(ROOT / "config" / "demo" / "gazetteer.csv")], check=True,
+                   cwd=ROOT, capture_output=True)
+    token_file = workdir / "token"
+    subprocess.run([*run, "create-token", "bench-kiosk", "--site", "bench", "--token-file", str(token_file)],
+                   check=True, cwd=ROOT, capture_output=True)
+    port = free_port()
+    log = (workdir / "hub.log").open("w")
+    proc = subprocess.Popen([*run, "serve", "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: _healthy(url), 30, "hub start")
+        yield Hub(url, token_file.read_text().strip(), workdir)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+def _healthy(url: str) -> bool:
+    try:
+        return httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def wait_for(condition: Callable[[], bool], seconds: float, what: str, step: Callable[[], None] | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        if step is not None:
+            step()
+        else:
+            time.sleep(0.05)
+
+
+def kiosk_config(workdir: Path, hub: Hub) -> Path:
+    (workdir / "token").write_text(hub.token)
+    config = workdir / "kiosk.toml"
+    config.write_text(
+        'kiosk_id = "bench-kiosk"\nsite = "bench"\n'
+        f'state_dir = "{workdir / "state"}"\njourneys_dir = "{ROOT / "config" / "journeys"}"\n'
+        f'places_file = "{ROOT / "config" / "demo" / "places.toml"}"\n'
+        f'[hub]\nurl = "{hub.url}"\ndevice_token_file = "{workdir / "token"}"\n'
+        f'[outbox]\nkey = "{OUTBOX_KEY}"\n'
+    )
+    return config
+
+
+def environment() -> str:
+    import platform
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"Python {platform.python_version()}, {os.cpu_count()} cores, {cpu}"

@@ -1,0 +1,217 @@
+"""Tap-to-paint latency and memory, driving the real kiosk widgets against a hub process.
+
+    .venv/bin/python -m bench.journeys [--rounds 10]
+
+Measures, in the kiosk process (offscreen, 1920x1080):
+- p50/p95 from a tap on Continue (mouse press+release) to the next page's first paint;
+- peak RSS of the kiosk process after completing three journeys (missed bin, fly-tipping,
+  bulky waste), and after all the rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import qasync
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
+
+from bench.harness import environment, hub_process, kiosk_config, wait_for
+from kiosk.app import build_kiosk, build_services
+from kiosk.config import load_settings
+
+
+class PaintClock(QObject):
+    """Notes when any widget of a given page first paints."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.page: QWidget | None = None
+        self.painted_at: float | None = None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if (self.painted_at is None and self.page is not None and event.type() == QEvent.Type.Paint
+                and isinstance(obj, QWidget) and (obj is self.page or self.page.isAncestorOf(obj))):
+            self.painted_at = time.perf_counter()
+        return False
+
+
+class Driver:
+    def __init__(self, app: QApplication, window, controller) -> None:  # type: ignore[no-untyped-def]
+        self.app, self.window, self.controller = app, window, controller
+        self.clock = PaintClock()
+        app.installEventFilter(self.clock)
+        self.step_ms: list[float] = []
+        self.step_names: list[str] = []
+
+    def spin(self) -> None:
+        self.app.processEvents()
+        # processEvents() alone never runs deleteLater(); a real event loop does.
+        self.app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+    def find(self, cls: type, name: str) -> QWidget:
+        found: list[QWidget | None] = [None]
+
+        def look() -> bool:
+            for area in (self.window.overlay, self.window.page, self.window.topbar, self.window.keyboard):
+                if area is not None and area.isVisible():
+                    w = area.findChild(cls, name)
+                    if w is not None and w.isVisible():
+                        found[0] = w
+                        return True
+            return False
+
+        wait_for(look, 10, f"widget {name}", self.spin)
+        assert found[0] is not None
+        return found[0]
+
+    def tap(self, name: str) -> None:
+        w = self.find(QAbstractButton, name)
+        QTest.mouseClick(w, Qt.MouseButton.LeftButton, pos=QPoint(w.width() // 2, w.height() // 2))
+
+    def cont(self) -> None:
+        """Tap Continue and time it until the next page has painted."""
+        old = self.window.page
+        old_name = old.objectName()
+        self.clock.page, self.clock.painted_at = None, None
+        start = time.perf_counter()
+        self.tap("continue")
+        wait_for(lambda: self.window.page is not old, 10, "next page", self.spin)
+        self.clock.page = self.window.page
+        self.window.page.update()
+        wait_for(lambda: self.clock.painted_at is not None, 10, "paint", self.spin)
+        assert self.clock.painted_at is not None
+        self.step_ms.append((self.clock.painted_at - start) * 1000)
+        self.step_names.append(f"{old_name} -> {self.window.page.objectName()}")
+
+    def type(self, name: str, text: str) -> None:
+        w = self.find(QLineEdit, name)
+        QTest.mouseClick(w, Qt.MouseButton.LeftButton)
+        assert isinstance(w, QLineEdit)
+        w.clear()
+        QTest.keyClicks(w, text)
+
+    def address(self, step: str, postcode: str) -> None:
+        self.type(f"input_{step}_postcode", postcode)
+        self.tap(f"find_{step}")
+        self.tap(f"address_{step}_0")
+
+    def heading(self, text: str) -> None:
+        wait_for(lambda: (lab := self.window.page.findChild(QLabel, "page_heading")) is not None
+                 and lab.text() == text, 10, text, self.spin)
+
+    def start(self, journey: str) -> None:
+        self.controller.end_session()
+        self.tap("attract_start")
+        self.tap(f"tile_{journey}")
+
+    def finish(self) -> None:
+        wait_for(lambda: self.window.page.objectName() == "check_answers", 10, "check answers", self.spin)
+        self.cont()
+        self.find(QLabel, "reference")
+        wait_for(lambda: self.controller.services.outbox.depth() == 0, 10, "sent", self.spin)
+
+
+def missed_bin(d: Driver) -> None:
+    d.start("missed-bin")
+    d.address("address", "TS18 1AU")
+    d.cont()
+    d.tap("option_bin_type_general")
+    d.cont()
+    for part, value in (("day", "2"), ("month", "11"), ("year", "2026")):
+        d.type(f"input_when_{part}", value)
+    d.cont()
+    d.tap("option_where_left_kerbside")
+    d.cont()
+    d.cont()
+    d.cont()
+    d.finish()
+
+
+def fly_tipping(d: Driver) -> None:
+    d.start("fly-tipping")
+    d.address("where", "TS18 1TX")
+    d.cont()
+    d.type("input_location_detail", "Behind the garages")
+    d.cont()
+    d.tap("option_what_bags")
+    d.cont()
+    d.tap("option_size_car_boot")
+    d.cont()
+    d.tap("option_anonymous_no")
+    d.cont()
+    d.finish()
+
+
+def bulky_waste(d: Driver) -> None:
+    d.start("bulky-waste")
+    d.address("address", "TS20 1AA")
+    d.cont()
+    d.tap("option_items_sofa")
+    d.cont()
+    d.type("input_item_count", "1")
+    d.cont()
+    d.heading("Which day should we collect?")
+    slot = d.window.page.findChildren(QAbstractButton)
+    d.tap(next(b.objectName() for b in slot if b.objectName().startswith("option_slot_")))
+    d.cont()
+    d.tap("option_payment_counter")
+    d.cont()
+    d.type("input_phone", "07700900982")
+    d.cont()
+    d.finish()
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--verbose", action="store_true", help="list the slowest steps")
+    args = parser.parse_args()
+    app = QApplication([])
+    # Driven by processEvents() below, like pytest-qt does: the loop counts as running.
+    loop = qasync.QEventLoop(app, already_running=True)
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory() as tmp, hub_process(Path(tmp) / "hub") as hub:
+        services = build_services(load_settings(kiosk_config(Path(tmp), hub)))
+        window, controller = build_kiosk(app, services)
+        window.resize(1920, 1080)
+        window.show()
+        controller.show_attract()
+        worker = asyncio.ensure_future(services.worker.run())
+        driver = Driver(app, window, controller)
+        for journey in (missed_bin, fly_tipping, bulky_waste):
+            journey(driver)
+        rss_three = peak_rss_mb()
+        for _ in range(args.rounds - 1):
+            for journey in (missed_bin, fly_tipping, bulky_waste):
+                journey(driver)
+        worker.cancel()
+        steps = sorted(driver.step_ms)
+        p95 = steps[int(0.95 * (len(steps) - 1))]
+        print(f"tap Continue -> next page painted: p50 {statistics.median(steps):.1f} ms, p95 {p95:.1f} ms, "
+              f"max {steps[-1]:.1f} ms over {len(steps)} taps (target p95 <= 50 ms)")
+        print(f"peak RSS of the kiosk process: {rss_three:.0f} MB after three journeys, "
+              f"{peak_rss_mb():.0f} MB after {args.rounds * 3} (target <= 150 MB)")
+        if args.verbose:
+            slowest = sorted(zip(driver.step_ms, driver.step_names, strict=True), reverse=True)[:15]
+            for ms, name in slowest:
+                print(f"  {ms:6.1f} ms  {name}")
+        print(environment())
+
+
+if __name__ == "__main__":
+    main()

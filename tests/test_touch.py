@@ -1,0 +1,45 @@
+"""Touch behaviour: no selecting text by dragging, whole-row targets, branding contrast."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QLineEdit, QRadioButton
+
+from accessibility.themes import STANDARD
+from kiosk.app import branded_theme
+from kiosk.config import Branding
+from tests.resident import Kiosk
+
+
+def test_dragging_across_a_text_box_selects_nothing(kiosk: Kiosk) -> None:
+    kiosk.start("council-tax-move")
+    kiosk.wait_heading("What is your full name?")
+    kiosk.type("input_name", "Alex Resident")
+    edit = kiosk.widget(QLineEdit, "input_name")
+    y = edit.height() // 2
+    kiosk.qtbot.mousePress(edit, Qt.MouseButton.LeftButton, pos=QPoint(5, y))
+    kiosk.qtbot.mouseMove(edit, QPoint(edit.width() - 5, y))
+    kiosk.qtbot.mouseRelease(edit, Qt.MouseButton.LeftButton, pos=QPoint(edit.width() - 5, y))
+    assert edit.selectedText() == ""
+    kiosk.qtbot.mouseDClick(edit, Qt.MouseButton.LeftButton, pos=QPoint(20, y))
+    assert edit.selectedText() == ""
+    assert edit.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
+
+
+def test_tapping_anywhere_on_an_option_row_chooses_it(kiosk: Kiosk) -> None:
+    kiosk.start("missed-bin")
+    kiosk.tap("manual_address")
+    kiosk.type("input_address_manual_line1", "1 High Street")
+    kiosk.type("input_address_manual_town", "Stockton-on-Tees")
+    kiosk.type("input_address_manual_postcode", "TS18 1AU")
+    kiosk.cont()
+    kiosk.wait_heading("Which bin was missed?")
+    radio = kiosk.widget(QRadioButton, "option_bin_type_garden")
+    # Far right of the row, well away from the circle and the words.
+    kiosk.qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(radio.width() - 10, radio.height() // 2))
+    assert radio.isChecked()
+
+
+def test_council_colour_is_used_only_when_readable() -> None:
+    assert branded_theme(Branding(header_colour="#1d70b8")).palette.header == "#1d70b8"
+    assert branded_theme(Branding(header_colour="#ffdd00")).palette.header == STANDARD.palette.header
