@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from typing import Annotated, Any, Literal
 
@@ -181,7 +180,6 @@ def options(hub: StateDep, _: DeviceDep, source: str) -> OptionsOut:
 
 @router.post("/submissions", response_model=SubmissionOut, status_code=201)
 async def submit(
-    request: Request,
     response: Response,
     hub: StateDep,
     dev: DeviceDep,
@@ -196,8 +194,6 @@ async def submit(
         raise HTTPException(422, f"Answers name steps the journey does not have: {', '.join(unknown)}")
     if len(json.dumps(body.answers)) > MAX_ANSWERS_BYTES:
         raise HTTPException(413, "Answers are too large")
-    raw = await request.body()
-    body_hash = hashlib.sha256(raw).hexdigest()
     with hub.sessions() as session:
         existing = session.scalar(select(Case).where(Case.idempotency_key == idempotency_key))
         if existing is not None:
@@ -205,7 +201,6 @@ async def submit(
         case = Case(
             reference=body.reference,
             idempotency_key=idempotency_key,
-            body_hash=body_hash,
             journey_id=journey.id,
             journey_title=journey.title,
             channel=body.channel,

@@ -63,8 +63,6 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(14), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    #: SHA-256 of the request body, to spot a key reused for a different submission.
-    body_hash: Mapped[str] = mapped_column(String(64))
     journey_id: Mapped[str] = mapped_column(String(64), index=True)
     journey_title: Mapped[str] = mapped_column(String(120))
     channel: Mapped[str] = mapped_column(String(20))

@@ -18,15 +18,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.app import build_kiosk
+from kiosk.app import build_kiosk, build_services
 from kiosk.config import HubLink, KioskSettings, OutboxSettings
 from kiosk.controller import KioskController, Services
-from kiosk.hub_client import HubClient
-from kiosk.outbox import Outbox
-from kiosk.outbox_worker import OutboxWorker
-from kiosk.places import load_places
 from kiosk.views.window import KioskWindow
-from kiosk.workflows.loader import load_journeys
 from tests.hubserver import HubServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,11 +161,7 @@ def make_kiosk(qtbot: Any, hub: HubServer | None, tmp: Path, hub_url: str | None
                token: str | None = None) -> Kiosk:
     settings = kiosk_settings(tmp, hub_url or (hub.url if hub else "http://127.0.0.1:9"),
                               token or (hub.token if hub else "kt_none"))
-    outbox = Outbox(settings.state_dir / "outbox.sqlite3", settings.outbox.key)
-    client = HubClient(settings.hub.url, token or (hub.token if hub else "kt_none"), 2, 5)
-    worker = OutboxWorker(outbox, client, settings.outbox.first_retry_seconds, settings.outbox.max_retry_seconds)
-    services = Services(settings, load_journeys([settings.journeys_dir]), outbox, client, worker,
-                        load_places(settings.places_file))
+    services = build_services(settings)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     window, controller = build_kiosk(app, services)
@@ -178,4 +169,4 @@ def make_kiosk(qtbot: Any, hub: HubServer | None, tmp: Path, hub_url: str | None
     window.resize(1920, 1080)
     window.show()
     controller.show_attract()
-    return Kiosk(qtbot, window, controller, services, hub, asyncio.ensure_future(worker.run()))
+    return Kiosk(qtbot, window, controller, services, hub, asyncio.ensure_future(services.worker.run()))
