@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLineEdit, QRadioButton
+from PySide6.QtWidgets import QLineEdit, QRadioButton, QWidget
 
 from accessibility.themes import STANDARD
 from kiosk.app import branded_theme
@@ -43,3 +43,17 @@ def test_tapping_anywhere_on_an_option_row_chooses_it(kiosk: Kiosk) -> None:
 def test_council_colour_is_used_only_when_readable() -> None:
     assert branded_theme(Branding(header_colour="#1d70b8")).palette.header == "#1d70b8"
     assert branded_theme(Branding(header_colour="#ffdd00")).palette.header == STANDARD.palette.header
+
+
+def test_error_summary_link_moves_focus_to_the_field(kiosk: Kiosk) -> None:
+    kiosk.start("council-tax-move")
+    kiosk.wait_heading("What is your full name?")
+    kiosk.cont()
+    kiosk.wait_heading("What is your full name?")
+    kiosk.qtbot.waitUntil(lambda: kiosk.errors() == ["Enter your full name"])
+    summary = kiosk.page.findChild(QWidget, "error_summary")
+    assert summary is not None and summary.hasFocus()  # announced first
+    kiosk.tap("error_link_0")
+    edit = kiosk.widget(QLineEdit, "input_name")
+    kiosk.qtbot.waitUntil(edit.hasFocus, timeout=2000)
+    assert kiosk.label_text("field_error") == "Error: Enter your full name"
