@@ -61,6 +61,76 @@ class OutboxSettings(Strict):
         return value
 
 
+class Timeouts(Strict):
+    """Idle time before the "Do you need more time?" warning (WCAG 2.2.1), per kind of screen."""
+
+    question_seconds: Annotated[int, Field(ge=30, le=1800)] = 120
+    confirmation_seconds: Annotated[int, Field(ge=10, le=600)] = 30
+    #: How long the warning gives to answer: WCAG asks for at least 20 seconds.
+    warning_seconds: Annotated[int, Field(ge=20, le=300)] = 30
+
+
+class Maintenance(Strict):
+    """Leaving the app needs this PIN. Hold the council's name in the top bar to ask for it."""
+
+    #: argon2 hash of the PIN, e.g. from `python -m kiosk hash-pin`.
+    pin_hash: str
+    max_tries: Annotated[int, Field(ge=1, le=20)] = 5
+    lockout_seconds: Annotated[int, Field(ge=30, le=86400)] = 300
+    hold_seconds: Annotated[float, Field(ge=1, le=10)] = 3.0
+
+    @field_validator("pin_hash")
+    @classmethod
+    def _argon2(cls, value: str) -> str:
+        from argon2.exceptions import InvalidHashError
+        from argon2.low_level import Type
+
+        try:
+            from argon2 import extract_parameters
+
+            params = extract_parameters(value)
+        except (InvalidHashError, ValueError):
+            raise ValueError("is not an argon2 hash; make one with `python -m kiosk hash-pin`") from None
+        if params.type != Type.ID:
+            raise ValueError("must be an argon2id hash; make one with `python -m kiosk hash-pin`")
+        return value
+
+
+_HOURS = r"^(closed|([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9])$"
+Hours = Annotated[str, Field(pattern=_HOURS)]
+
+
+class OpeningHours(Strict):
+    """When the kiosk is open, per weekday: "09:00-17:00" or "closed". Default: always open."""
+
+    monday: Hours = "00:00-23:59"
+    tuesday: Hours = "00:00-23:59"
+    wednesday: Hours = "00:00-23:59"
+    thursday: Hours = "00:00-23:59"
+    friday: Hours = "00:00-23:59"
+    saturday: Hours = "00:00-23:59"
+    sunday: Hours = "00:00-23:59"
+
+    def today(self, weekday: int) -> str:
+        return str(getattr(self, WEEKDAYS[weekday]))
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+class Attract(Strict):
+    #: Messages rotating on the attract screen (opening hours, "Do it online" promotions...).
+    messages: list[Annotated[str, Field(min_length=1, max_length=200)]] = []
+    rotate_seconds: Annotated[float, Field(ge=2, le=120)] = 8.0
+
+
+class Service(Strict):
+    #: How often to check the hub when nothing else has talked to it.
+    health_check_seconds: Annotated[float, Field(ge=5, le=600)] = 30.0
+    #: After this long without the hub, say so on the home screen.
+    out_of_service_after_seconds: Annotated[float, Field(ge=10, le=86400)] = 120.0
+
+
 class KioskSettings(Strict):
     kiosk_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
     site: Annotated[str, Field(min_length=1, max_length=64)]
@@ -72,6 +142,11 @@ class KioskSettings(Strict):
     outbox: OutboxSettings
     branding: Branding = Branding()
     screen: Screen = Screen()
+    timeouts: Timeouts = Timeouts()
+    maintenance: Maintenance | None = None
+    opening_hours: OpeningHours = OpeningHours()
+    attract: Attract = Attract()
+    service: Service = Service()
 
 
 class ConfigError(Exception):

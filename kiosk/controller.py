@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import shutil
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QClipboard
+from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.config import KioskSettings
 from kiosk.hub_client import HubClient, HubRejected
+from kiosk.idle import IdleTimer
 from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import Place, places_offering
@@ -66,6 +70,21 @@ class KioskController:
         self.session: JourneySession | None = None
         self.tasks = TaskRunner()
         self._confirmation: tuple[str, ConfirmationPage] | None = None
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        t = services.settings.timeouts
+        self.idle = IdleTimer(app, t.warning_seconds * 1000)
+        self.question_ms = t.question_seconds * 1000
+        self.confirmation_ms = t.confirmation_seconds * 1000
+        #: Longer timeouts while large text or speech is on (set by the accessibility menu).
+        self.time_factor: Callable[[], float] = lambda: 1.0
+        #: Extra resets run by the wipe (accessibility settings, language...).
+        self.on_wipe: list[Callable[[], None]] = []
+        self._busy = False
+        self.tmp_dir = services.settings.state_dir / "tmp"
+        self.idle.warn.connect(self._on_idle_warning)
+        self.idle.tick.connect(self._on_idle_tick)
+        self.idle.expired.connect(lambda: self.end_session("timeout"))
         window.start_again.connect(self._on_start_again)
         window.get_help.connect(self._on_get_help)
         window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
@@ -75,10 +94,27 @@ class KioskController:
         return self.services.settings
 
     # ---- session lifecycle --------------------------------------------------------
+    def _show(self, page: QWidget, idle: str, top_bar: bool = True) -> None:
+        """Put a page up and set the idle timer for it: question, confirmation, busy or none."""
+        self.window.show_page(page, top_bar=top_bar)
+        if idle == "busy":
+            if not self._busy:
+                self._busy = True
+                self.idle.pause()
+            return
+        if self._busy:
+            self._busy = False
+            self.idle.resume()
+        if idle == "none":
+            self.idle.stop()
+        else:
+            base = self.confirmation_ms if idle == "confirmation" else self.question_ms
+            self.idle.arm(round(base * self.time_factor()))
+
     def show_attract(self) -> None:
         page = AttractPage(self.settings.branding.council_name)
         page.start.connect(self.show_home)
-        self.window.show_page(page, top_bar=False)
+        self._show(page, "none", top_bar=False)
 
     def show_home(self) -> None:
         self.session = None
@@ -87,19 +123,64 @@ class KioskController:
             offline = {j.id for j in self.services.journeys if j.needs_hub}
         page = HomePage(self.services.journeys, offline)
         page.journey_chosen.connect(self.start_journey)
-        self.window.show_page(page)
+        self._show(page, "question")
 
-    def end_session(self) -> None:
-        """Every way out of a session comes here: drop answers, pages, pending look-ups."""
+    def end_session(self, reason: str = "finish") -> None:
+        """The one wipe: every way out of a session comes here (finish, timeout, start again,
+        start-up after a crash). Drops the answers, every page and overlay that showed them,
+        pending look-ups, the keyboard, the clipboard and temporary files, and resets the
+        resident's settings, then shows the attract screen."""
         self.tasks.cancel_all()
+        self.idle.stop()
+        self._busy = False
+        journey = self.session.journey.id if self.session is not None else ""
         self.session = None
         self._confirmation = None
         self.window.close_overlay()
         self.window.keyboard.detach()
         clipboard = QApplication.clipboard()
         if clipboard is not None:
-            clipboard.clear()
+            clipboard.clear(QClipboard.Mode.Clipboard)
+            if clipboard.supportsSelection():
+                clipboard.clear(QClipboard.Mode.Selection)
+        if self.tmp_dir.exists():
+            shutil.rmtree(self.tmp_dir, ignore_errors=True)
+        self.tmp_dir.mkdir(parents=True, exist_ok=True)
+        for reset in self.on_wipe:
+            reset()
+        log.info("session ended", extra={"reason": reason, "journey": journey})
         self.show_attract()
+
+    # ---- idle warning -------------------------------------------------------------
+    def _on_idle_warning(self, seconds: int) -> None:
+        on_confirmation = self._confirmation is not None
+        overlay = self.window.show_overlay(
+            "Do you need more time?",
+            [self._countdown_text(seconds, on_confirmation)],
+            [("more_time", "I need more time", "primary"),
+             ("end", "Finish now" if on_confirmation else "Start again now", "secondary")],
+        )
+        overlay.action.connect(self._on_idle_answer)
+
+    def _countdown_text(self, seconds: int, on_confirmation: bool) -> str:
+        unit = "second" if seconds == 1 else "seconds"
+        if on_confirmation:
+            return f"This screen will close in {seconds} {unit}."
+        if self.session is None:
+            return f"This screen will go back to the start in {seconds} {unit}."
+        return f"Your answers will be deleted in {seconds} {unit}."
+
+    def _on_idle_tick(self, seconds: int) -> None:
+        overlay = self.window.overlay
+        if overlay is not None:
+            overlay.set_text(0, self._countdown_text(seconds, self._confirmation is not None))
+
+    def _on_idle_answer(self, key: str) -> None:
+        if key == "more_time":
+            self.window.close_overlay()
+            self.idle.extend()
+        else:
+            self.end_session("timeout_confirmed")
 
     # ---- journeys -----------------------------------------------------------------
     def start_journey(self, journey_id: str) -> None:
@@ -120,7 +201,7 @@ class KioskController:
             page.change.connect(self._on_change)
             page.submit.connect(self._on_submit)
             page.back.connect(self._on_back)
-            self.window.show_page(page)
+            self._show(page, "question")
             return
         if step.type == StepType.RESULT:
             self._run_lookup(session)
@@ -129,11 +210,11 @@ class KioskController:
         step_page = StepPage(view)
         step_page.continued.connect(self._on_continue)
         step_page.back.connect(self._on_back)
-        step_page.finished.connect(self.end_session)
+        step_page.finished.connect(lambda: self.end_session("finish"))
         if step_page.address_field is not None:
             field_ = step_page.address_field
             field_.lookup_requested.connect(lambda pc: self._lookup_addresses(field_, pc))
-        self.window.show_page(step_page)
+        self._show(step_page, "question")
 
     def _on_continue(self, raw: Any) -> None:
         if self.session is None:
@@ -182,7 +263,7 @@ class KioskController:
         self.tasks.run(self.services.client.addresses(normalised), done, failed)
 
     def _load_options(self, session: JourneySession, source: str) -> None:
-        self.window.show_page(busy_page("Please wait", "Finding the choices for you…"))
+        self._show(busy_page("Please wait", "Finding the choices for you…"), "busy")
 
         def done(options: list[dict[str, str]]) -> None:
             if self.session is session:
@@ -213,7 +294,7 @@ class KioskController:
                 "Ask at the counter and staff will check for you.",
             ], [])
             return
-        self.window.show_page(busy_page("Please wait", "Checking with the council's system…"))
+        self._show(busy_page("Please wait", "Checking with the council's system…"), "busy")
 
         def failed(exc: Exception) -> None:
             if self.session is not session:
@@ -267,15 +348,15 @@ class KioskController:
 
     def _show_result(self, session: JourneySession, heading: str, intro: list[str], sections: list[Section]) -> None:
         page = ResultPage(session.journey.title, heading, intro, sections)
-        page.finished.connect(self.end_session)
+        page.finished.connect(lambda: self.end_session("finish"))
         page.back.connect(self._on_back)
-        self.window.show_page(page)
+        self._show(page, "question")
 
     def _show_fault(self, heading: str, paragraphs: list[str], retry: Any) -> None:
         page = MessagePage("fault", heading, paragraphs, [("retry", "Try again", "primary"),
                                                           ("start", "Start again", "secondary")])
-        page.action.connect(lambda key: retry() if key == "retry" else self.end_session())
-        self.window.show_page(page)
+        page.action.connect(lambda key: retry() if key == "retry" else self.end_session("start_again"))
+        self._show(page, "question")
 
     # ---- submitting ---------------------------------------------------------------
     def _on_submit(self) -> None:
@@ -297,8 +378,8 @@ class KioskController:
                 "Nothing has been sent. This kiosk has a problem storing information.",
                 self.settings.branding.counter_directions,
             ], [("start", "Start again", "primary")])
-            fault.action.connect(lambda _k: self.end_session())
-            self.window.show_page(fault)
+            fault.action.connect(lambda _k: self.end_session("start_again"))
+            self._show(fault, "question")
             return
         log.info("submission queued for journey %s", session.journey.id)
         submit = session.journey.submit
@@ -306,10 +387,10 @@ class KioskController:
         url = f"{(self.settings.hub.public_url or self.settings.hub.url).rstrip('/')}/track/{reference}"
         page = ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next, url,
                                 SEND_STATUS[initial])
-        page.finished.connect(self.end_session)
+        page.finished.connect(lambda: self.end_session("finish"))
         self._confirmation = (reference, page)
         self.session = None  # answers are in the outbox now; nothing to go back to
-        self.window.show_page(page)
+        self._show(page, "confirmation")
         self.services.worker.wake()
 
     def on_send_state(self, reference: str, state: str) -> None:
@@ -320,14 +401,15 @@ class KioskController:
     # ---- top bar ------------------------------------------------------------------
     def _on_start_again(self) -> None:
         if self.session is None:
-            self.end_session()
+            self.end_session("start_again")
             return
         overlay = self.window.show_overlay(
             "Do you want to start again?",
             ["Everything you have entered will be deleted."],
             [("confirm", "Yes, delete my answers", "primary"), ("cancel", "No, go back", "secondary")],
         )
-        overlay.action.connect(lambda k: self.end_session() if k == "confirm" else self.window.close_overlay())
+        overlay.action.connect(
+            lambda k: self.end_session("start_again") if k == "confirm" else self.window.close_overlay())
 
     def _on_get_help(self) -> None:
         b = self.settings.branding

@@ -80,7 +80,9 @@ class Kiosk:
         w = None
         for area in (self.window.overlay, self.window.page, self.window.topbar, self.window.keyboard):
             if area is not None and area.isVisible():
-                w = area.findChild(cls, name)
+                # Prefer what is on screen: a replaced widget may linger, hidden, until deleted.
+                found = area.findChildren(cls, name)
+                w = next((f for f in found if f.isVisible()), found[0] if found else None)
                 if w is not None:
                     break
         assert w is not None, f"no {cls.__name__} called {name!r} on {self.page_name()}; headings: {self.heading()!r}"
@@ -137,7 +139,8 @@ class Kiosk:
     def find_address(self, step: str, postcode: str, index: int = 0) -> None:
         self.type(f"input_{step}_postcode", postcode)
         self.tap(f"find_{step}")
-        self.qtbot.waitUntil(lambda: self.page.findChild(QAbstractButton, f"address_{step}_{index}") is not None,
+        self.qtbot.waitUntil(lambda: any(b.isVisible() for b in
+                                         self.page.findChildren(QAbstractButton, f"address_{step}_{index}")),
                              timeout=5000)
         self.tap(f"address_{step}_{index}")
 

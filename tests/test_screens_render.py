@@ -33,7 +33,7 @@ def test_render_main_screens(kiosk: Kiosk, tmp_path: Path, size: tuple[int, int]
     kiosk.type("input_address_postcode", "TS18 1AU")
     shoot(kiosk, f"{tag}-address-keyboard", tmp_path)
     kiosk.tap("find_address")
-    kiosk.qtbot.waitUntil(lambda: kiosk.page.findChild(QAbstractButton, "address_address_0") is not None)
+    kiosk.qtbot.waitUntil(lambda: any(b.isVisible() for b in kiosk.page.findChildren(QAbstractButton, "address_address_0")))
     shoot(kiosk, f"{tag}-address-list", tmp_path)
     kiosk.tap("address_address_0")
     kiosk.cont()

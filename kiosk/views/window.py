@@ -44,8 +44,9 @@ class Overlay(QWidget):
         lay.setContentsMargins(40, 40, 40, 40)
         lay.setSpacing(24)
         lay.addWidget(label(heading, "heading", "overlay_heading"))
-        for p in paragraphs:
-            lay.addWidget(label(p))
+        self.texts = [label(p, "", f"overlay_text_{i}") for i, p in enumerate(paragraphs)]
+        for paragraph in self.texts:
+            lay.addWidget(paragraph)
         self.buttons = {}
         for key, text, role in actions:
             b = button(text, role, f"overlay_{key}")
@@ -58,6 +59,10 @@ class Overlay(QWidget):
         self.show()
         self.raise_()
         next(iter(self.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def set_text(self, index: int, text: str) -> None:
+        self.texts[index].setText(text)
+        self.texts[index].setAccessibleName(text)
 
 
 class KioskWindow(QWidget):
