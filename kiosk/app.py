@@ -103,7 +103,7 @@ def run(settings: KioskSettings) -> int:
     asyncio.set_event_loop(loop)
     services = build_services(settings)
     window, controller = build_kiosk(app, services)
-    controller.show_attract()
+    controller.end_session("startup")  # a (re)start is a wipe too: clean screen, no temp files
     signal_handles = quit_on_signals(app, window)
     show_full_screen(window)
     worker_task = loop.create_task(services.worker.run())

@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTBOX_KEY = "q3Jm7vT1cXk9Wb2Yp5Nd8Rf0Hs4Lg6Az-Ue1Io3Ky7M="
 
 
-def kiosk_settings(tmp: Path, hub_url: str, token: str) -> KioskSettings:
+def kiosk_settings(tmp: Path, hub_url: str, token: str, journeys_dir: Path | None = None) -> KioskSettings:
     tmp.mkdir(parents=True, exist_ok=True)
     token_file = tmp / "device-token"
     token_file.write_text(token)
@@ -36,7 +36,7 @@ def kiosk_settings(tmp: Path, hub_url: str, token: str) -> KioskSettings:
         kiosk_id="test-kiosk",
         site="test-site",
         state_dir=tmp / "state",
-        journeys_dir=ROOT / "config" / "journeys",
+        journeys_dir=journeys_dir or ROOT / "config" / "journeys",
         places_file=ROOT / "config" / "demo" / "places.toml",
         hub=HubLink(url=hub_url, device_token_file=token_file, connect_timeout_seconds=2, read_timeout_seconds=5),
         outbox=OutboxSettings(key=OUTBOX_KEY, first_retry_seconds=0.2, max_retry_seconds=1.0),
@@ -161,9 +161,9 @@ class Kiosk:
 
 
 def make_kiosk(qtbot: Any, hub: HubServer | None, tmp: Path, hub_url: str | None = None,
-               token: str | None = None) -> Kiosk:
+               token: str | None = None, journeys_dir: Path | None = None) -> Kiosk:
     settings = kiosk_settings(tmp, hub_url or (hub.url if hub else "http://127.0.0.1:9"),
-                              token or (hub.token if hub else "kt_none"))
+                              token or (hub.token if hub else "kt_none"), journeys_dir)
     services = build_services(settings)
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -171,5 +171,5 @@ def make_kiosk(qtbot: Any, hub: HubServer | None, tmp: Path, hub_url: str | None
     qtbot.addWidget(window)
     window.resize(1920, 1080)
     window.show()
-    controller.show_attract()
+    controller.end_session("startup")  # a (re)start is a wipe too: clean screen, no temp files
     return Kiosk(qtbot, window, controller, services, hub, asyncio.ensure_future(services.worker.run()))
