@@ -1,0 +1,3 @@
+"""Council self-service kiosk."""
+
+__version__ = "0.1.0"

@@ -105,6 +105,12 @@ def run(settings: KioskSettings) -> int:
     window, controller = build_kiosk(app, services)
     controller.end_session("startup")  # a (re)start is a wipe too: clean screen, no temp files
     signal_handles = quit_on_signals(app, window)
+
+    def exit_app(code: int) -> None:
+        window.allow_close = True
+        app.exit(code)
+
+    controller.exit_app = exit_app
     show_full_screen(window)
     worker_task = loop.create_task(services.worker.run())
     ready_file = os.environ.get("KIOSK_READY_FILE")
@@ -113,7 +119,7 @@ def run(settings: KioskSettings) -> int:
     log.info("kiosk %s ready at the attract screen", settings.kiosk_id)
     app.aboutToQuit.connect(worker_task.cancel)
     with loop:
-        loop.run_forever()
+        code = loop.run_forever()
     services.outbox.close()
     del signal_handles
-    return 0
+    return int(code or 0)

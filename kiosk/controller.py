@@ -17,32 +17,43 @@ from typing import Any
 from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk import __version__
 from kiosk.config import KioskSettings
 from kiosk.hub_client import HubClient, HubRejected
 from kiosk.idle import IdleTimer
+from kiosk.lockdown import Lockdown
+from kiosk.maintenance import PinLock
 from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import Place, places_offering
 from kiosk.references import new_reference
 from kiosk.tasks import TaskRunner
+from kiosk.views.hold import CornerHold
 from kiosk.views.pages import (
     AttractPage,
     CheckAnswersPage,
     ConfirmationPage,
     HomePage,
+    MaintenancePage,
     MessagePage,
     ResultPage,
     Section,
     StepPage,
     busy_page,
 )
-from kiosk.views.window import KioskWindow
+from kiosk.views.pinpad import PinPad
+from kiosk.views.window import KioskWindow, Overlay
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.model import Journey, StepType
 from kiosk.workflows.validators import FieldError, validate_postcode
 
 log = logging.getLogger("kiosk.controller")
+
+#: Exit codes: systemd restarts the kiosk after EXIT_RESTART, and not after EXIT_STOP
+#: (RestartPreventExitStatus=64 in the unit).
+EXIT_RESTART = 75
+EXIT_STOP = 64
 
 SEND_STATUS = {
     "sending": "Sending to the council now.",
@@ -82,12 +93,29 @@ class KioskController:
         self.on_wipe: list[Callable[[], None]] = []
         self._busy = False
         self.tmp_dir = services.settings.state_dir / "tmp"
+        m = services.settings.maintenance
+        self.pin_lock = (PinLock(m.pin_hash, services.settings.state_dir / "maintenance.json", m.max_tries,
+                                 m.lockout_seconds) if m is not None else None)
+        self.corner = CornerHold(app, window, round((m.hold_seconds if m else 3.0) * 1000))
+        self.corner.held.connect(self._on_staff_hold)
+        self.lockdown = Lockdown(app)
+        #: How the app ends itself (restart: 75, stop for good: 64); app.run replaces it.
+        self.exit_app: Callable[[int], None] = lambda code: log.info("exit requested", extra={"code": code})
         self.idle.warn.connect(self._on_idle_warning)
         self.idle.tick.connect(self._on_idle_tick)
         self.idle.expired.connect(lambda: self.end_session("timeout"))
         window.start_again.connect(self._on_start_again)
         window.get_help.connect(self._on_get_help)
         window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
+
+    def close(self) -> None:
+        """Stop timers and take this controller's event filters off the application."""
+        self.tasks.cancel_all()
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            for watcher in (self.idle, self.lockdown, self.corner):
+                app.removeEventFilter(watcher)
 
     @property
     def settings(self) -> KioskSettings:
@@ -151,6 +179,67 @@ class KioskController:
         log.info("session ended", extra={"reason": reason, "journey": journey})
         self.show_attract()
 
+    # ---- maintenance --------------------------------------------------------------
+    def _on_staff_hold(self) -> None:
+        if self.pin_lock is None:
+            log.info("maintenance gesture, but no maintenance PIN is configured")
+            return
+        self.idle.pause()
+        pad = self.window.show_pinpad("Staff only: enter the maintenance PIN")
+        pad.submitted.connect(self._on_pin)
+        pad.cancelled.connect(self._close_pinpad)
+        self._show_lock(pad, self.pin_lock.locked_for())
+
+    @staticmethod
+    def _show_lock(pad: PinPad, seconds: float) -> None:
+        if seconds > 0:
+            minutes = max(1, round(seconds / 60))
+            pad.say(f"Too many wrong PINs. The PIN pad is locked for {minutes} minute{'s' if minutes != 1 else ''}.")
+            pad.set_locked(True)
+
+    def _close_pinpad(self) -> None:
+        self.window.close_overlay()
+        self.idle.resume()
+
+    def _on_pin(self, pin: str) -> None:
+        pad = self.window.overlay
+        if self.pin_lock is None or not isinstance(pad, PinPad):
+            return
+        result = self.pin_lock.check(pin)
+        if result.ok:
+            self.window.close_overlay()
+            self.show_maintenance()
+        elif result.locked_for:
+            self._show_lock(pad, result.locked_for)
+        else:
+            pad.say(f"Wrong PIN. {result.tries_left} tr{'ies' if result.tries_left != 1 else 'y'} left.")
+
+    def show_maintenance(self) -> None:
+        self.tasks.cancel_all()
+        self.session = None  # staff took over the screen: the resident's answers go
+        worker = self.services.worker
+        hub = {True: "connected", False: "not reachable", None: "not contacted yet"}[worker.hub_reachable]
+        facts = [
+            ("Kiosk", f"{self.settings.kiosk_id} at {self.settings.site}"),
+            ("Version", __version__),
+            ("Hub", f"{self.settings.hub.url} ({hub})"),
+            ("Waiting to send", str(self.services.outbox.depth())),
+            ("Refused by the hub, kept here", str(self.services.outbox.held())),
+            ("Last error", worker.last_error or "none"),
+        ]
+        page = MaintenancePage(facts)
+        page.action.connect(self._on_maintenance_action)
+        self._show(page, "question")
+
+    def _on_maintenance_action(self, key: str) -> None:
+        log.info("maintenance action", extra={"action": key})
+        if key == "restart":
+            self.exit_app(EXIT_RESTART)
+        elif key == "stop":
+            self.exit_app(EXIT_STOP)
+        else:
+            self.end_session("maintenance")
+
     # ---- idle warning -------------------------------------------------------------
     def _on_idle_warning(self, seconds: int) -> None:
         on_confirmation = self._confirmation is not None
@@ -172,7 +261,7 @@ class KioskController:
 
     def _on_idle_tick(self, seconds: int) -> None:
         overlay = self.window.overlay
-        if overlay is not None:
+        if isinstance(overlay, Overlay):
             overlay.set_text(0, self._countdown_text(seconds, self._confirmation is not None))
 
     def _on_idle_answer(self, key: str) -> None:

@@ -156,6 +156,7 @@ class Kiosk:
         self.qtbot.waitUntil(self.worker_task.done, timeout=5000)
         closing = asyncio.ensure_future(self.services.client.aclose())
         self.qtbot.waitUntil(closing.done, timeout=5000)
+        self.controller.close()
         self.window.allow_close = True  # qtbot closes and deletes the window after the test
         self.services.outbox.close()
 

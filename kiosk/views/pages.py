@@ -357,3 +357,17 @@ class MessagePage(ScrollPage):
 def busy_page(heading: str, text: str) -> MessagePage:
     return MessagePage("busy", heading, [text], [])
 
+
+
+class MaintenancePage(MessagePage):
+    """For staff after the maintenance PIN: the kiosk's state, and restart or stop."""
+
+    def __init__(self, facts: list[tuple[str, str]]) -> None:
+        super().__init__("maintenance", "Maintenance", [], [
+            ("back", "Back to the kiosk", "primary"),
+            ("restart", "Restart the kiosk", "secondary"),
+            ("stop", "Stop the kiosk", "secondary"),
+        ])
+        for i, (name, value) in enumerate(facts):
+            row = label(f"{name}: {value}", "", f"fact_{i}")
+            self.column.insertWidget(1 + i, row)

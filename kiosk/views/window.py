@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from kiosk.config import Branding
 from kiosk.views.icons import svg_pixmap
 from kiosk.views.keyboard import OnScreenKeyboard
+from kiosk.views.pinpad import PinPad
 from kiosk.views.widgets import button, label
 
 
@@ -109,7 +110,7 @@ class KioskWindow(QWidget):
         lay.addWidget(self.stack, 1)
         self.keyboard = OnScreenKeyboard()
         lay.addWidget(self.keyboard)
-        self.overlay: Overlay | None = None
+        self.overlay: Overlay | PinPad | None = None
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._on_focus_changed)
@@ -141,6 +142,14 @@ class KioskWindow(QWidget):
         self.keyboard.detach()
         self.overlay = Overlay(self, heading, paragraphs, actions)
         return self.overlay
+
+    def show_pinpad(self, heading: str) -> PinPad:
+        self.close_overlay()
+        self.keyboard.detach()
+        pad = PinPad(self, heading)
+        self.overlay = pad
+        pad.keys["1"].setFocus(Qt.FocusReason.OtherFocusReason)
+        return pad
 
     def close_overlay(self) -> None:
         if self.overlay is not None:
