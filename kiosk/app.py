@@ -11,11 +11,12 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSocketNotifier, Qt
+from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QCursor, QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from accessibility.themes import STANDARD, Theme, contrast
+from kiosk import systemd
 from kiosk.config import Branding, KioskSettings, read_token
 from kiosk.controller import KioskController, Services
 from kiosk.hub_client import HubClient
@@ -116,7 +117,13 @@ def run(settings: KioskSettings) -> int:
     ready_file = os.environ.get("KIOSK_READY_FILE")
     if ready_file:
         Path(ready_file).write_text("attract\n")
-    log.info("kiosk %s ready at the attract screen", settings.kiosk_id)
+    systemd.notify("READY=1\nSTATUS=At the attract screen")
+    pings = QTimer()
+    interval = systemd.watchdog_interval_ms()
+    if interval is not None:
+        pings.timeout.connect(lambda: systemd.notify("WATCHDOG=1"))
+        pings.start(interval)
+    log.info("kiosk ready at the attract screen", extra={"kiosk": settings.kiosk_id, "queued": services.outbox.depth()})
     app.aboutToQuit.connect(worker_task.cancel)
     with loop:
         code = loop.run_forever()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import sys
 from pathlib import Path
 
@@ -23,8 +22,18 @@ def main(argv: list[str] | None = None) -> int:
     check = jsub.add_parser("check", help="validate journey files (default: config/journeys)")
     check.add_argument("paths", type=Path, nargs="*", default=[Path("config/journeys")])
     jsub.add_parser("schema", help="print the JSON Schema of a journey file")
+    sub.add_parser("hash-pin", help="make the argon2 hash of a maintenance PIN (read from standard input)")
     args = parser.parse_args(argv)
 
+    if args.command == "hash-pin":
+        from argon2 import PasswordHasher
+
+        pin = sys.stdin.readline().strip()
+        if not (pin.isdigit() and 4 <= len(pin) <= 8):
+            print("kiosk: the PIN must be 4 to 8 digits", file=sys.stderr)
+            return 2
+        print(PasswordHasher().hash(pin))
+        return 0
     if args.command == "journeys":
         from kiosk.workflows.loader import JourneyError, load_journeys
         from kiosk.workflows.model import Journey
@@ -63,8 +72,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-config":
         print(f"{args.path}: OK")
         return 0
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     from kiosk.app import run as run_app
+    from kiosk.logs import setup_logging
+
+    setup_logging()
 
     return run_app(settings)
 

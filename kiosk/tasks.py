@@ -33,7 +33,8 @@ class TaskRunner:
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                log.info("task failed: %s: %s", type(exc).__name__, exc)
+                # The type only: messages can carry URLs, and look-up URLs can carry a postcode.
+                log.info("hub call failed", extra={"error": type(exc).__name__})
                 on_failure(exc)
                 return
             on_success(result)

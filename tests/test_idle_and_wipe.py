@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import json
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 
+from kiosk.logs import setup_logging
 from tests.fakehub import Reply, fake_hub
 from tests.hubserver import HubServer, start_hub
 from tests.resident import Kiosk, make_kiosk
@@ -156,9 +160,24 @@ def leftovers(kiosk: Kiosk, dirs: list[Path]) -> list[str]:
     return found
 
 
+@pytest.fixture
+def json_log() -> Iterator[io.StringIO]:
+    """The app's own log set-up (JSON lines, httpx quietened), written to a buffer."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in ("httpx", "httpcore")})
+    handler = setup_logging(logging.DEBUG)
+    buffer = io.StringIO()
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(buffer)
+    yield buffer
+    root.handlers, root.level = saved[0], saved[1]
+    for name, level in saved[2].items():
+        logging.getLogger(name).setLevel(level)
+
+
 @pytest.mark.parametrize("exit_path", ["finish", "timeout", "start_again"])
 def test_nothing_typed_survives_any_exit(qtbot, qasync_loop, canary_hub: HubServer, tmp_path: Path,  # type: ignore[no-untyped-def]
-                                         exit_path: str) -> None:
+                                         exit_path: str, json_log: io.StringIO) -> None:
     kiosk = make_kiosk(qtbot, canary_hub, tmp_path / "kiosk", journeys_dir=CANARY_JOURNEYS)
     try:
         fill_every_field(kiosk)
@@ -182,6 +201,10 @@ def test_nothing_typed_survives_any_exit(qtbot, qasync_loop, canary_hub: HubServ
             qtbot.waitUntil(lambda: not leftovers(kiosk, dirs), timeout=3000)
         except Exception:
             pytest.fail("left after the wipe:\n" + "\n".join(leftovers(kiosk, dirs)))
+        log_text = json_log.getvalue()
+        assert '"msg": "session ended"' in log_text  # the log was captured...
+        assert all(json.loads(line) for line in log_text.splitlines())
+        assert [c for c in CANARIES if c.lower() in log_text.lower()] == []  # ...and holds no answers
         if exit_path == "finish":
             case = canary_hub.cases()[-1]
             assert canary_hub.answers(case)["name"] == "Zqxvcanarytext"  # it did reach the council
