@@ -114,6 +114,8 @@ def run(settings: KioskSettings) -> int:
     controller.exit_app = exit_app
     show_full_screen(window)
     worker_task = loop.create_task(services.worker.run())
+    health_task = loop.create_task(services.worker.status.watch(services.client,
+                                                                settings.service.health_check_seconds))
     ready_file = os.environ.get("KIOSK_READY_FILE")
     if ready_file:
         Path(ready_file).write_text("attract\n")
@@ -125,6 +127,7 @@ def run(settings: KioskSettings) -> int:
         pings.start(interval)
     log.info("kiosk ready at the attract screen", extra={"kiosk": settings.kiosk_id, "queued": services.outbox.depth()})
     app.aboutToQuit.connect(worker_task.cancel)
+    app.aboutToQuit.connect(health_task.cancel)
     with loop:
         code = loop.run_forever()
     services.outbox.close()

@@ -10,16 +10,18 @@ import datetime as dt
 import logging
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import __version__
-from kiosk.config import KioskSettings
-from kiosk.hub_client import HubClient, HubRejected
+from kiosk.config import WEEKDAYS, KioskSettings
+from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
+from kiosk.hub_status import HubStatus
 from kiosk.idle import IdleTimer
 from kiosk.lockdown import Lockdown
 from kiosk.maintenance import PinLock
@@ -49,6 +51,7 @@ from kiosk.workflows.model import Journey, StepType
 from kiosk.workflows.validators import FieldError, validate_postcode
 
 log = logging.getLogger("kiosk.controller")
+T = TypeVar("T")
 
 #: Exit codes: systemd restarts the kiosk after EXIT_RESTART, and not after EXIT_STOP
 #: (RestartPreventExitStatus=64 in the unit).
@@ -101,6 +104,13 @@ class KioskController:
         self.lockdown = Lockdown(app)
         #: How the app ends itself (restart: 75, stop for good: 64); app.run replaces it.
         self.exit_app: Callable[[int], None] = lambda code: log.info("exit requested", extra={"code": code})
+        #: Local time, for opening hours (tests replace it).
+        self.clock: Callable[[], dt.datetime] = dt.datetime.now
+        #: Staff opened the kiosk outside its hours: open for the rest of that day.
+        self.open_override: dt.date | None = None
+        self._minute = QTimer()
+        self._minute.timeout.connect(self._on_clock)
+        self._minute.start(60_000)
         self.idle.warn.connect(self._on_idle_warning)
         self.idle.tick.connect(self._on_idle_tick)
         self.idle.expired.connect(lambda: self.end_session("timeout"))
@@ -108,10 +118,28 @@ class KioskController:
         window.get_help.connect(self._on_get_help)
         window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
 
+    @property
+    def hub_status(self) -> HubStatus:
+        return self.services.worker.status
+
+    def hub_down(self) -> bool:
+        """Down for longer than the site tolerates: time to tell residents."""
+        return (self.hub_status.reachable is False
+                and self.hub_status.down_for() >= self.settings.service.out_of_service_after_seconds)
+
+    def show_out_of_service(self) -> None:
+        page = MessagePage("out_of_service", "Sorry, this kiosk cannot help right now", [
+            "It cannot reach the council's systems, and everything here needs them.",
+            self.settings.branding.counter_directions,
+        ], [("start", "Back to the start", "primary")])
+        page.action.connect(lambda _k: self.end_session("out_of_service"))
+        self._show(page, "question")
+
     def close(self) -> None:
         """Stop timers and take this controller's event filters off the application."""
         self.tasks.cancel_all()
         self.idle.stop()
+        self._minute.stop()
         app = QApplication.instance()
         if app is not None:
             for watcher in (self.idle, self.lockdown, self.corner):
@@ -139,16 +167,46 @@ class KioskController:
             base = self.confirmation_ms if idle == "confirmation" else self.question_ms
             self.idle.arm(round(base * self.time_factor()))
 
+    def is_open(self) -> bool:
+        now = self.clock()
+        if self.open_override == now.date():
+            return True
+        hours = self.settings.opening_hours.today(now.weekday())
+        if hours == "closed":
+            return False
+        start, end = (dt.time.fromisoformat(t) for t in hours.split("-"))
+        return start <= now.time() <= end
+
+    def opening_hours_text(self) -> list[str]:
+        hours = self.settings.opening_hours
+        return [f"{day.capitalize()}: {'closed' if h == 'closed' else h.replace('-', ' to ')}"
+                for day, h in ((d, hours.today(i)) for i, d in enumerate(WEEKDAYS))]
+
     def show_attract(self) -> None:
-        page = AttractPage(self.settings.branding.council_name)
-        page.start.connect(self.show_home)
+        a = self.settings.attract
+        if self.is_open():
+            page = AttractPage(self.settings.branding.council_name, a.messages, round(a.rotate_seconds * 1000))
+            page.start.connect(self.show_home)
+        else:
+            page = AttractPage(self.settings.branding.council_name, closed_hours=self.opening_hours_text())
         self._show(page, "none", top_bar=False)
+
+    def _on_clock(self) -> None:
+        """Every minute: switch between the attract and closed screens at opening times."""
+        page = self.window.page
+        showing_open = page is not None and page.objectName() == "attract_page"
+        showing_closed = page is not None and page.objectName() == "closed_page"
+        if (showing_open or showing_closed) and self.window.overlay is None and showing_open != self.is_open():
+            self.show_attract()
 
     def show_home(self) -> None:
         self.session = None
         offline = None
-        if self.services.worker.hub_reachable is False:
+        if self.hub_down():
             offline = {j.id for j in self.services.journeys if j.needs_hub}
+            if len(offline) == len(self.services.journeys):
+                self.show_out_of_service()
+                return
         page = HomePage(self.services.journeys, offline)
         page.journey_chosen.connect(self.start_journey)
         self._show(page, "question")
@@ -218,7 +276,9 @@ class KioskController:
         self.tasks.cancel_all()
         self.session = None  # staff took over the screen: the resident's answers go
         worker = self.services.worker
-        hub = {True: "connected", False: "not reachable", None: "not contacted yet"}[worker.hub_reachable]
+        status = self.hub_status
+        hub = {True: "connected", False: f"not reachable for {round(status.down_for())} s",
+               None: "not contacted yet"}[status.reachable]
         facts = [
             ("Kiosk", f"{self.settings.kiosk_id} at {self.settings.site}"),
             ("Version", __version__),
@@ -227,7 +287,7 @@ class KioskController:
             ("Refused by the hub, kept here", str(self.services.outbox.held())),
             ("Last error", worker.last_error or "none"),
         ]
-        page = MaintenancePage(facts)
+        page = MaintenancePage(facts, closed=not self.is_open())
         page.action.connect(self._on_maintenance_action)
         self._show(page, "question")
 
@@ -237,6 +297,9 @@ class KioskController:
             self.exit_app(EXIT_RESTART)
         elif key == "stop":
             self.exit_app(EXIT_STOP)
+        elif key == "open_now":
+            self.open_override = self.clock().date()
+            self.end_session("maintenance")
         else:
             self.end_session("maintenance")
 
@@ -328,6 +391,20 @@ class KioskController:
             self.show_step()
 
     # ---- look-ups -----------------------------------------------------------------
+    def _hub_call(self, work: Awaitable[T], done: Callable[[T], None], failed: Callable[[Exception], None]) -> None:
+        """A hub call through the task runner, noting whether the hub answered."""
+
+        def on_done(result: T) -> None:
+            self.hub_status.ok()
+            done(result)
+
+        def on_failed(exc: Exception) -> None:
+            if isinstance(exc, (HubUnavailable, TimeoutError)):
+                self.hub_status.failed()
+            failed(exc)
+
+        self.tasks.run(work, on_done, on_failed)
+
     def _lookup_addresses(self, field_: Any, postcode: str) -> None:
         try:
             normalised = validate_postcode(postcode, "a postcode")
@@ -349,7 +426,7 @@ class KioskController:
                 field_.show_lookup_failed("We cannot look up addresses right now. "
                                           "Choose My address is not listed to type the address in.")
 
-        self.tasks.run(self.services.client.addresses(normalised), done, failed)
+        self._hub_call(self.services.client.addresses(normalised), done, failed)
 
     def _load_options(self, session: JourneySession, source: str) -> None:
         self._show(busy_page("Please wait", "Finding the choices for you…"), "busy")
@@ -368,7 +445,7 @@ class KioskController:
                     retry=self.show_step,
                 )
 
-        self.tasks.run(self.services.client.options(source), done, failed)
+        self._hub_call(self.services.client.options(source), done, failed)
 
     def _run_lookup(self, session: JourneySession) -> None:
         step = session.current
@@ -417,7 +494,7 @@ class KioskController:
                 self._show_result(session, heading, [found["address"],
                                   "Put your bin out by 7am on collection day."], sections)
 
-            self.tasks.run(self.services.client.collections(answer["uprn"]), bins, failed)
+            self._hub_call(self.services.client.collections(answer["uprn"]), bins, failed)
         elif step.lookup == "request_status":
 
             def status(found: dict[str, Any]) -> None:
@@ -426,7 +503,7 @@ class KioskController:
                 self._show_result(session, found["title"], [f"Reference {found['reference']}",
                                   found["status_text"]], [Section("Updates", tuple(found["updates"]))])
 
-            self.tasks.run(self.services.client.request_status(str(answer)), status, failed)
+            self._hub_call(self.services.client.request_status(str(answer)), status, failed)
 
     def _show_places(self, session: JourneySession, need: str) -> None:
         found = places_offering(self.services.places, need)
@@ -472,7 +549,7 @@ class KioskController:
             return
         log.info("submission queued for journey %s", session.journey.id)
         submit = session.journey.submit
-        initial = "waiting" if self.services.worker.hub_reachable is False else "sending"
+        initial = "waiting" if self.hub_status.reachable is False else "sending"
         url = f"{(self.settings.hub.public_url or self.settings.hub.url).rstrip('/')}/track/{reference}"
         page = ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next, url,
                                 SEND_STATUS[initial])

@@ -72,6 +72,11 @@ class HubClient:
             out.append({f: item[f] for f in fields})
         return out
 
+    async def health(self) -> None:
+        body = await self._call("GET", "/health")
+        if body.get("status") != "ok":
+            raise HubReplyInvalid("health reply is not ok")
+
     async def addresses(self, postcode: str) -> list[dict[str, str]]:
         body = await self._call("GET", "/addresses", params={"postcode": postcode})
         return self._list_of_dicts(body, "addresses", ("uprn", "line1", "line2", "town", "postcode"))

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
+from kiosk.hub_status import HubStatus
 from kiosk.outbox import Outbox
 
 log = logging.getLogger("kiosk.outbox")
@@ -19,7 +20,7 @@ RETRYABLE_STATUSES = {401, 403, 408, 409, 425, 429}
 
 class OutboxWorker:
     def __init__(self, outbox: Outbox, client: HubClient, first_retry: float = 5.0, max_retry: float = 300.0,
-                 on_change: Callable[[str, str], None] | None = None) -> None:
+                 on_change: Callable[[str, str], None] | None = None, status: HubStatus | None = None) -> None:
         self._outbox = outbox
         self._client = client
         self._first = first_retry
@@ -27,7 +28,7 @@ class OutboxWorker:
         #: Called with (reference, "sent" | "waiting" | "held").
         self._on_change = on_change or (lambda ref, state: None)
         self._wake = asyncio.Event()
-        self.hub_reachable: bool | None = None
+        self.status = status or HubStatus()
         self.last_error = ""
 
     def set_listener(self, on_change: Callable[[str, str], None]) -> None:
@@ -68,13 +69,13 @@ class OutboxWorker:
                     self._on_change(reference, "held")
                 continue
             except HubUnavailable as exc:
-                self.hub_reachable = False
+                self.status.failed()
                 self.last_error = str(exc)
                 self._outbox.retry_later(item.id, str(exc), self._delay(item.attempts))
                 log.warning("hub unavailable, item %s waits: %s", item.id, exc)
                 self._on_change(reference, "waiting")
                 break  # the rest would fail the same way; wait for the backoff
-            self.hub_reachable = True
+            self.status.ok()
             self._outbox.delete(item.id)
             sent += 1
             self._on_change(reference, "sent")

@@ -52,6 +52,10 @@ class Kiosk:
     hub: HubServer | None
     worker_task: asyncio.Task[None]
 
+    @property
+    def settings(self) -> KioskSettings:
+        return self.services.settings
+
     # ---- reading the screen -----------------------------------------------------------
     @property
     def page(self) -> QWidget:

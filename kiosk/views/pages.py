@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -26,38 +26,62 @@ from kiosk.workflows.model import Journey, StepType
 
 
 class AttractPage(QWidget):
-    """Shown between residents: the whole screen is one big 'start' target."""
+    """Shown between residents: the whole screen is one big 'start' target, with the site's
+    messages (opening hours, "do it online" promotions) taking turns under the invitation."""
 
     start = Signal()
 
-    def __init__(self, council_name: str) -> None:
+    def __init__(self, council_name: str, messages: list[str] | None = None, rotate_ms: int = 8000,
+                 closed_hours: list[str] | None = None) -> None:
         super().__init__()
-        self.setObjectName("attract_page")
+        closed = closed_hours is not None
+        self.setObjectName("closed_page" if closed else "attract_page")
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         self.target = QPushButton()
         self.target.setObjectName("attract_start")
         self.target.setProperty("role", "start")
-        self.target.setAccessibleName("Touch the screen to start")
+        self.target.setAccessibleName("This kiosk is closed" if closed else "Touch the screen to start")
         self.target.setAccessibleDescription(f"{council_name} self-service. Report, book, apply and check here.")
         self.target.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         inner = QVBoxLayout(self.target)
         inner.setContentsMargins(80, 80, 80, 80)
         inner.addStretch(2)
-        for text, role in (
-            (council_name, "attract-title"),
-            ("Report, book, apply and check", "attract-text"),
-            ("Touch the screen to start", "attract-title"),
-            ("Staff are here to help if you need them", "attract-text"),
-        ):
-            lab = label(text, role)
+        lines = [(council_name, "attract-title", "attract_title")]
+        if closed:
+            lines += [("This kiosk is closed", "attract-title", "closed_title"),
+                      ("Opening hours", "attract-text", "hours_title")]
+            lines += [(h, "attract-text", f"hours_{i}") for i, h in enumerate(closed_hours or [])]
+        else:
+            lines += [("Report, book, apply and check", "attract-text", "attract_subtitle"),
+                      ("Touch the screen to start", "attract-title", "attract_invitation"),
+                      ("Staff are here to help if you need them", "attract-text", "attract_help")]
+        for text, role, name in lines:
+            lab = label(text, role, name)
             lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
             lab.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             inner.addWidget(lab)
             inner.addSpacing(24)
+        self.messages = list(messages or [])
+        self.message = label(self.messages[0] if self.messages else "", "attract-text", "attract_message")
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self.message.setVisible(bool(self.messages) and not closed)
+        inner.addWidget(self.message)
         inner.addStretch(3)
-        self.target.clicked.connect(self.start)
+        self._turn = 0
+        self._rotation = QTimer(self)
+        self._rotation.timeout.connect(self._next_message)
+        if len(self.messages) > 1 and not closed:
+            self._rotation.start(rotate_ms)
+        if not closed:
+            self.target.clicked.connect(self.start)
         lay.addWidget(self.target)
+
+    def _next_message(self) -> None:
+        self._turn = (self._turn + 1) % len(self.messages)
+        self.message.setText(self.messages[self._turn])
+        self.message.setAccessibleName(self.messages[self._turn])
 
 
 class HomePage(ScrollPage):
@@ -68,6 +92,15 @@ class HomePage(ScrollPage):
     def __init__(self, journeys: list[Journey], offline_ids: set[str] | None = None) -> None:
         super().__init__("home_page")
         self.column.addWidget(label("What do you want to do?", "heading", "page_heading"))
+        if offline_ids:
+            box = QFrame()
+            box.setProperty("role", "inset")
+            inner = QVBoxLayout(box)
+            inner.addWidget(label("The connection to the council's systems is down", "subheading", "offline_title"))
+            inner.addWidget(label("You can still report and apply here: we will send your answers when the "
+                                  "connection is back. Tasks marked \"not available right now\" need the connection.",
+                                  "", "offline_text"))
+            self.column.addWidget(box)
         self.grids: list[tuple[QGridLayout, list[QPushButton]]] = []
         groups: dict[str, list[Journey]] = {}
         for j in journeys:
@@ -362,9 +395,11 @@ def busy_page(heading: str, text: str) -> MessagePage:
 class MaintenancePage(MessagePage):
     """For staff after the maintenance PIN: the kiosk's state, and restart or stop."""
 
-    def __init__(self, facts: list[tuple[str, str]]) -> None:
+    def __init__(self, facts: list[tuple[str, str]], closed: bool = False) -> None:
+        actions = [("open_now", "Open the kiosk now (until midnight)", "primary")] if closed else []
         super().__init__("maintenance", "Maintenance", [], [
-            ("back", "Back to the kiosk", "primary"),
+            *actions,
+            ("back", "Back to the kiosk", "secondary" if closed else "primary"),
             ("restart", "Restart the kiosk", "secondary"),
             ("stop", "Stop the kiosk", "secondary"),
         ])

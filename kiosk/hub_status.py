@@ -1,0 +1,41 @@
+"""Is the hub reachable, and since when not? Fed by every hub call and a periodic health check."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+
+from kiosk.hub_client import HubClient, HubError
+
+
+class HubStatus:
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self.reachable: bool | None = None
+        self.down_since: float | None = None
+
+    def ok(self) -> None:
+        self.reachable = True
+        self.down_since = None
+
+    def failed(self) -> None:
+        self.reachable = False
+        if self.down_since is None:
+            self.down_since = self._clock()
+
+    def down_for(self) -> float:
+        return 0.0 if self.down_since is None else self._clock() - self.down_since
+
+    async def watch(self, client: HubClient, interval: float) -> None:
+        """Ask the hub how it is every ``interval`` seconds, for as long as the app runs."""
+        while True:
+            try:
+                await client.health()
+            except HubError:
+                self.failed()
+            else:
+                self.ok()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.sleep(interval)
