@@ -125,7 +125,10 @@ def run(settings: KioskSettings) -> int:
     if interval is not None:
         pings.timeout.connect(lambda: systemd.notify("WATCHDOG=1"))
         pings.start(interval)
-    log.info("kiosk ready at the attract screen", extra={"kiosk": settings.kiosk_id, "queued": services.outbox.depth()})
+    screen = app.primaryScreen()
+    log.info("kiosk ready at the attract screen", extra={
+        "kiosk": settings.kiosk_id, "queued": services.outbox.depth(), "platform": app.platformName(),
+        "screen": f"{screen.size().width()}x{screen.size().height()}" if screen else "none"})
     app.aboutToQuit.connect(worker_task.cancel)
     app.aboutToQuit.connect(health_task.cancel)
     with loop:
