@@ -87,7 +87,8 @@ def test_kill_9_with_a_queued_submission_then_restart_delivers_once(tmp_path: Pa
             outbox.put("submission", uuid.uuid4().hex, {
                 "reference": reference, "journey_id": "missed-bin", "journey_version": 1,
                 "channel": "self-service", "submitted_at": "2026-11-25T10:00:00+00:00",
-                "answers": {"bin_type": "general"}, "summary": [{"question": "Bin", "answer": "General"}],
+                "answers": {"bin_type": "general", "details": "Zqxvcrashcanary"},
+                "summary": [{"question": "Details", "answer": "Zqxvcrashcanary"}],
             })
             wait_message(sock, "WATCHDOG=1")  # alive, pinging from its event loop
             wait_message(sock, "WATCHDOG=1")
@@ -98,6 +99,8 @@ def test_kill_9_with_a_queued_submission_then_restart_delivers_once(tmp_path: Pa
                 kiosk.kill()
         assert outbox.depth() == 1  # nothing lost
         outbox.close()
+        for path in (tmp_path / "state").rglob("*"):  # and nothing readable left on disk
+            assert not path.is_file() or b"zqxvcrashcanary" not in path.read_bytes().lower(), path
 
         hub = start_hub(tmp_path / "hub", port=port, token=token)
         try:
@@ -125,3 +128,4 @@ def test_kill_9_with_a_queued_submission_then_restart_delivers_once(tmp_path: Pa
     assert any(line["msg"] == "kiosk ready at the attract screen" and line["queued"] == 1 for line in lines)
     assert any(line["msg"] == "stopping on signal 15" for line in lines)
     assert all(set(line) >= {"ts", "level", "logger", "msg"} for line in lines)
+    assert "zqxvcrashcanary" not in log.read_text().lower()
