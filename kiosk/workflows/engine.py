@@ -42,6 +42,7 @@ class JourneySession:
         self._errors: tuple[ErrorView, ...] = ()
         self._raw: Any = None
         self.error_count = 0
+        self.last_error_kind = ""
 
     # ---- where we are -------------------------------------------------------------
     @property
@@ -90,6 +91,7 @@ class JourneySession:
                 self._errors = (ErrorView(err.message, err.part),)
                 self._raw = raw
                 self.error_count += 1
+                self.last_error_kind = err.kind
                 return False
             self.answers[step.id] = value  # None records a skipped optional question
         self._errors = ()
@@ -164,9 +166,9 @@ class JourneySession:
             if step.optional:
                 return None
             if step.type in (StepType.CHOICE, StepType.YES_NO):
-                raise v.FieldError(f"Select {name}" if step.error_name else "Select yes or no")
+                raise v.FieldError(f"Select {name}" if step.error_name else "Select yes or no", kind="missing")
             if step.type == StepType.MULTI_CHOICE:
-                raise v.FieldError(f"Select {name}")
+                raise v.FieldError(f"Select {name}", kind="missing")
         t = step.type
         if t in (StepType.TEXT, StepType.LONG_TEXT):
             return v.validate_text(str(raw or ""), name, step.max_length)
@@ -187,13 +189,13 @@ class JourneySession:
             return date.isoformat()
         if t in (StepType.CHOICE, StepType.YES_NO):
             if raw not in [o.value for o in self.options_for(step)]:
-                raise v.FieldError(f"Select {name}" if step.error_name else "Select yes or no")
+                raise v.FieldError(f"Select {name}" if step.error_name else "Select yes or no", kind="not_offered")
             return raw
         if t == StepType.MULTI_CHOICE:
             allowed = [o.value for o in self.options_for(step)]
             chosen = [x for x in allowed if x in raw]
             if len(chosen) != len(set(raw)):
-                raise v.FieldError(f"Select {name}")
+                raise v.FieldError(f"Select {name}", kind="not_offered")
             return chosen
         if t == StepType.ADDRESS:
             return self._validate_address(raw or {}, name)
@@ -204,9 +206,10 @@ class JourneySession:
             line1 = str(raw.get("line1", "")).strip()
             town = str(raw.get("town", "")).strip()
             if not line1:
-                raise v.FieldError("Enter the first line of the address, like the house number and street", "line1")
+                raise v.FieldError("Enter the first line of the address, like the house number and street", "line1",
+                                   "missing")
             if not town:
-                raise v.FieldError("Enter the town or city", "town")
+                raise v.FieldError("Enter the town or city", "town", "missing")
             postcode = v.validate_postcode(str(raw.get("postcode", "")), "the postcode")
             return {
                 "uprn": "",
@@ -219,7 +222,8 @@ class JourneySession:
         v.validate_postcode(str(raw.get("postcode", "")), "the postcode")
         chosen = raw.get("address")
         if not isinstance(chosen, dict) or not chosen.get("uprn"):
-            raise v.FieldError(f"Select {name} from the list, or choose My address is not listed", "address")
+            raise v.FieldError(f"Select {name} from the list, or choose My address is not listed", "address",
+                               "missing")
         return {
             "uprn": str(chosen["uprn"]),
             "line1": str(chosen.get("line1", "")),

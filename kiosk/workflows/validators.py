@@ -18,6 +18,9 @@ class FieldError(Exception):
     message: str
     #: Which part of a compound field to focus ("day", "postcode", "line1"...); "" for the whole.
     part: str = ""
+    #: What sort of problem, for insight counts (never the value): missing, format, range,
+    #: too_long, incomplete, not_real_date, date_rule, not_offered.
+    kind: str = "format"
 
     def __str__(self) -> str:
         return self.message
@@ -39,7 +42,7 @@ def normalise_postcode(raw: str) -> str:
 
 def validate_postcode(raw: str, name: str = "your postcode") -> str:
     if not raw.strip():
-        raise FieldError(f"Enter {name}", "postcode")
+        raise FieldError(f"Enter {name}", "postcode", "missing")
     value = normalise_postcode(raw)
     if not _POSTCODE.match(value):
         raise FieldError("Postcode must be a real UK postcode, like TS18 1AU", "postcode")
@@ -53,7 +56,7 @@ _EMAIL = re.compile(rf"^[^\s@]+@{_LABEL}(?:\.{_LABEL})+$")
 def validate_email(raw: str, name: str = "your email address") -> str:
     value = raw.strip()
     if not value:
-        raise FieldError(f"Enter {name}")
+        raise FieldError(f"Enter {name}", kind="missing")
     tld = value.rsplit(".", 1)[-1]
     if len(value) > 254 or not _EMAIL.match(value) or ".." in value or not tld.isalpha() or len(tld) < 2:
         raise FieldError("Enter an email address in the correct format, like name@example.com")
@@ -64,7 +67,7 @@ def validate_phone(raw: str, name: str = "your phone number") -> str:
     """UK numbers: 01/02/03/07/08 numbers of 10-11 digits, or +44 / 0044 forms."""
     value = raw.strip()
     if not value:
-        raise FieldError(f"Enter {name}")
+        raise FieldError(f"Enter {name}", kind="missing")
     compact = re.sub(r"[\s\-().]", "", value)
     if compact.startswith("+44"):
         compact = "0" + compact[3:]
@@ -88,9 +91,9 @@ def _capitalise(text: str) -> str:
 def validate_text(raw: str, name: str, max_length: int | None) -> str:
     value = raw.strip()
     if not value:
-        raise FieldError(f"Enter {name}")
+        raise FieldError(f"Enter {name}", kind="missing")
     if max_length is not None and len(value) > max_length:
-        raise FieldError(f"{_capitalise(name)} must be {max_length} characters or less")
+        raise FieldError(f"{_capitalise(name)} must be {max_length} characters or less", kind="too_long")
     return value
 
 
@@ -99,7 +102,7 @@ def validate_number(
 ) -> int | float:
     text = raw.strip().replace(",", "")
     if not text:
-        raise FieldError(f"Enter {name}")
+        raise FieldError(f"Enter {name}", kind="missing")
     try:
         number: int | float = int(text) if whole else float(text)
     except ValueError:
@@ -108,11 +111,11 @@ def validate_number(
     if isinstance(number, float) and number != number:  # NaN
         raise FieldError(f"{_capitalise(name)} must be a number, like 3")
     if minimum is not None and maximum is not None and not (minimum <= number <= maximum):
-        raise FieldError(f"{_capitalise(name)} must be between {_fmt(minimum)} and {_fmt(maximum)}")
+        raise FieldError(f"{_capitalise(name)} must be between {_fmt(minimum)} and {_fmt(maximum)}", kind="range")
     if minimum is not None and number < minimum:
-        raise FieldError(f"{_capitalise(name)} must be {_fmt(minimum)} or more")
+        raise FieldError(f"{_capitalise(name)} must be {_fmt(minimum)} or more", kind="range")
     if maximum is not None and number > maximum:
-        raise FieldError(f"{_capitalise(name)} must be {_fmt(maximum)} or less")
+        raise FieldError(f"{_capitalise(name)} must be {_fmt(maximum)} or less", kind="range")
     return number
 
 
@@ -127,27 +130,27 @@ def validate_date(
     parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
     missing = [p for p, v in parts.items() if not v]
     if len(missing) == 3:
-        raise FieldError(f"Enter {name}", "day")
+        raise FieldError(f"Enter {name}", "day", "missing")
     if missing:
-        raise FieldError(f"{_capitalise(name)} must include a {' and '.join(missing)}", missing[0])
+        raise FieldError(f"{_capitalise(name)} must include a {' and '.join(missing)}", missing[0], "incomplete")
     for part, text in parts.items():
         if not text.isdigit():
-            raise FieldError(f"{_capitalise(name)} must be a real date", part)
+            raise FieldError(f"{_capitalise(name)} must be a real date", part, "not_real_date")
     if len(parts["year"]) != 4:
         raise FieldError("Year must include 4 numbers", "year")
     try:
         value = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
         bad = "month" if not 1 <= int(parts["month"]) <= 12 else "day"
-        raise FieldError(f"{_capitalise(name)} must be a real date", bad) from None
+        raise FieldError(f"{_capitalise(name)} must be a real date", bad, "not_real_date") from None
     if rule == DateRule.PAST and value >= today:
-        raise FieldError(f"{_capitalise(name)} must be in the past", "day")
+        raise FieldError(f"{_capitalise(name)} must be in the past", "day", "date_rule")
     if rule == DateRule.PAST_OR_TODAY and value > today:
-        raise FieldError(f"{_capitalise(name)} must be today or in the past", "day")
+        raise FieldError(f"{_capitalise(name)} must be today or in the past", "day", "date_rule")
     if rule == DateRule.FUTURE and value <= today:
-        raise FieldError(f"{_capitalise(name)} must be in the future", "day")
+        raise FieldError(f"{_capitalise(name)} must be in the future", "day", "date_rule")
     if rule == DateRule.TODAY_OR_FUTURE and value < today:
-        raise FieldError(f"{_capitalise(name)} must be today or in the future", "day")
+        raise FieldError(f"{_capitalise(name)} must be today or in the future", "day", "date_rule")
     return value
 
 
@@ -164,7 +167,7 @@ def normalise_reference(raw: str) -> str:
 
 def validate_reference(raw: str, name: str = "your reference") -> str:
     if not raw.strip():
-        raise FieldError(f"Enter {name}")
+        raise FieldError(f"Enter {name}", kind="missing")
     value = normalise_reference(raw)
     if not _REFERENCE.match(value):
         raise FieldError("Reference must be 12 letters and numbers, like KQ4M-7XTB-3HNP")
