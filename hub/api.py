@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from hub.db import Address, Case, CaseUpdate, Device, utcnow
 from hub.devices import device_for_token
 from hub.gazetteer import bulky_slots, collections
+from hub.insight import EventError, EventsIn, ingest
 from hub.state import HubState
 from kiosk.workflows.validators import REFERENCE_PATTERN, FieldError, validate_postcode
 
@@ -247,6 +248,21 @@ def request_status(hub: HubState, reference: str) -> RequestStatus | None:
             status_text=STATUS_TEXT.get(case.status, case.status),
             updates=[f"{u.at:%d %B %Y}: {u.text}" for u in case.updates],
         )
+
+
+class EventsOut(BaseModel):
+    accepted: int
+
+
+@router.post("/events", response_model=EventsOut)
+def events(hub: StateDep, dev: DeviceDep, body: EventsIn) -> EventsOut:
+    """Anonymous usage events for insight. Ids already seen are ignored, so retries are safe."""
+    with hub.sessions() as session:
+        try:
+            new = ingest(session, body.events, hub.journeys, dev.site, dev.kiosk_id)
+        except EventError as exc:
+            raise HTTPException(422, str(exc)) from None
+    return EventsOut(accepted=new)
 
 
 @router.get("/requests/{reference}", response_model=RequestStatus)

@@ -17,6 +17,7 @@ from hub.connectors.inbox import InboxConnector
 from hub.connectors.open311 import Open311Connector
 from hub.crypto import Sealer
 from hub.db import make_engine, make_sessions
+from hub.insight import sweep
 from hub.relay import RelayWorker
 from hub.state import HubState
 from kiosk.workflows.loader import load_journeys
@@ -34,11 +35,18 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     relay = RelayWorker(sessions, sealer, journeys, connectors, settings.relay)
     hub_state = HubState(settings, sessions, sealer, journeys, relay)
 
+    async def sweep_daily() -> None:
+        while True:
+            with sessions() as session:
+                sweep(session, settings.insight.raw_retention_days)
+            await asyncio.sleep(24 * 3600)
+
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        task = asyncio.create_task(relay.run()) if run_relay else None
+        tasks = [asyncio.create_task(relay.run())] if run_relay else []
+        tasks.append(asyncio.create_task(sweep_daily()))
         yield
-        if task is not None:
+        for task in tasks:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task

@@ -35,6 +35,17 @@ class BulkyWasteSettings(Strict):
     count: Annotated[int, Field(ge=1, le=20)] = 6
 
 
+class InsightSettings(Strict):
+    #: Raw events are deleted after this many days; the daily counts stay.
+    raw_retention_days: Annotated[int, Field(ge=1, le=3650)] = 90
+    #: Counts below this are shown as "fewer than N", so nobody can be singled out.
+    min_count: Annotated[int, Field(ge=1, le=100)] = 5
+    #: Unit costs per contact, in pounds (defaults from the review that asked for the kiosk).
+    cost_face_to_face: Annotated[float, Field(ge=0)] = 8.62
+    cost_telephone: Annotated[float, Field(ge=0)] = 2.83
+    cost_web: Annotated[float, Field(ge=0)] = 0.15
+
+
 class HubSettings(Strict):
     council_name: str = "Demo Borough Council"
     database_url: str = "sqlite:///hub.sqlite3"
@@ -46,6 +57,7 @@ class HubSettings(Strict):
     open311: Open311Settings | None = None
     relay: RelaySettings = RelaySettings()
     bulky_waste: BulkyWasteSettings = BulkyWasteSettings()
+    insight: InsightSettings = InsightSettings()
 
 
 class SettingsError(Exception):

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -100,6 +101,32 @@ class StaffUser(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
+
+
+class InsightEvent(Base):
+    """A raw usage event from a kiosk: ids, counts and fixed reasons only. Kept for
+    ``insight.raw_retention_days``, then deleted; the counts below stay."""
+
+    __tablename__ = "insight_events"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    session_id: Mapped[str] = mapped_column(String(32), index=True)
+    site: Mapped[str] = mapped_column(String(64))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    journey: Mapped[str] = mapped_column(String(64), default="")
+    step: Mapped[str] = mapped_column(String(64), default="")
+
+
+class InsightCount(Base):
+    """Daily counts per site: what the insight pages read."""
+
+    __tablename__ = "insight_counts"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    site: Mapped[str] = mapped_column(String(64), primary_key=True)
+    metric: Mapped[str] = mapped_column(String(30), primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 def make_engine(url: str) -> Engine:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
+import io
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy import select
 
 from hub.api import StateDep, request_status
 from hub.db import Case, StaffUser
+from hub.insight import counts, sites
+from hub.insight_report import Report, bar_chart
 from hub.staff import staff_user
+from hub.state import HubState
 from kiosk.workflows.validators import normalise_reference
 
 router = APIRouter()
@@ -52,3 +60,53 @@ def case_page(request: Request, hub: StateDep, user: StaffDep, reference: str) -
         {"council": hub.settings.council_name, "case": case, "summary": payload["summary"], "user": user},
         headers=NO_STORE,
     )
+
+
+def insight_user(user: StaffDep) -> StaffUser:
+    if user.role not in ("admin", "insight"):
+        raise HTTPException(403, "Insight pages are for the admin and insight roles")
+    return user
+
+
+InsightDep = Annotated[StaffUser, Depends(insight_user)]
+
+
+def _report(hub: HubState, site: str, start: dt.date | None, end: dt.date | None
+            ) -> tuple[Report, dt.date, dt.date, list[str]]:
+    end = end or dt.date.today()
+    start = start or end - dt.timedelta(days=29)
+    if start > end:
+        raise HTTPException(422, "The start date must be on or before the end date")
+    with hub.sessions() as session:
+        found = counts(session, start, end, site or None)
+        all_sites = sites(session)
+    return Report(found, hub.journeys, hub.settings.insight), start, end, all_sites
+
+
+@router.get("/insight", response_class=HTMLResponse)
+def insight_page(request: Request, hub: StateDep, user: InsightDep, site: str = "",
+                 start: dt.date | None = None, end: dt.date | None = None) -> HTMLResponse:
+    report, start, end, all_sites = _report(hub, site, start, end)
+    tables = report.tables()
+    query = urlencode({"site": site, "start": start.isoformat(), "end": end.isoformat()})
+    return templates.TemplateResponse(request, "insight.html", {
+        "council": hub.settings.council_name, "user": user, "tables": tables, "site": site, "sites": all_sites,
+        "start": start, "end": end, "query": query, "charts": {t.name: Markup(bar_chart(t)) for t in tables},
+        "cost_note": report.cost_assumptions(), "min_count": hub.settings.insight.min_count,
+    }, headers=NO_STORE)
+
+
+@router.get("/insight/{name}.csv")
+def insight_csv(hub: StateDep, user: InsightDep, name: str, site: str = "", start: dt.date | None = None,
+                end: dt.date | None = None) -> Response:
+    report, start, end, _ = _report(hub, site, start, end)
+    table = next((t for t in report.tables() if t.name == name), None)
+    if table is None:
+        raise HTTPException(404, f"No table called {name!r}")
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table.columns)
+    writer.writerows(table.rows)
+    filename = f"{name}-{site or 'all-sites'}-{start}-{end}.csv"
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})

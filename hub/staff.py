@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from hub.db import StaffUser
 
-ROLES = ("officer", "library", "admin")
+ROLES = ("officer", "library", "admin", "insight")
 _basic = HTTPBasic(realm="Council kiosk hub staff")
 # A hash to verify against when the username is unknown, so timing does not tell which names exist.
 _DUMMY = PasswordHasher().hash(secrets.token_hex(8))

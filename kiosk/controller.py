@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import __version__
 from kiosk.config import WEEKDAYS, KioskSettings
+from kiosk.events import EventLog
 from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
 from kiosk.hub_status import HubStatus
 from kiosk.idle import IdleTimer
@@ -41,6 +42,7 @@ from kiosk.views.pages import (
     ResultPage,
     Section,
     StepPage,
+    WhyPage,
     busy_page,
 )
 from kiosk.views.pinpad import PinPad
@@ -49,6 +51,7 @@ from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.model import Journey, StepType
 from kiosk.workflows.validators import FieldError, validate_postcode
+from kiosk.workflows.why import WHY_REASONS
 
 log = logging.getLogger("kiosk.controller")
 T = TypeVar("T")
@@ -74,6 +77,7 @@ class Services:
     client: HubClient
     worker: OutboxWorker
     places: list[Place] = field(default_factory=list)
+    events: EventLog | None = None
 
 
 class KioskController:
@@ -82,6 +86,10 @@ class KioskController:
         self.services = services
         self.journeys = {j.id: j for j in services.journeys}
         self.session: JourneySession | None = None
+        self.events = services.events or EventLog(services.outbox)
+        #: The current journey has reached its end (a result shown), so leaving is not giving up.
+        self._journey_done = False
+        self._why_asked = False
         self.tasks = TaskRunner()
         self._confirmation: tuple[str, ConfirmationPage] | None = None
         app = QApplication.instance()
@@ -187,6 +195,7 @@ class KioskController:
         if self.is_open():
             page = AttractPage(self.settings.branding.council_name, a.messages, round(a.rotate_seconds * 1000))
             page.start.connect(self.show_home)
+            page.privacy.clicked.connect(self._on_privacy)
         else:
             page = AttractPage(self.settings.branding.council_name, closed_hours=self.opening_hours_text())
         self._show(page, "none", top_bar=False)
@@ -200,6 +209,9 @@ class KioskController:
             self.show_attract()
 
     def show_home(self) -> None:
+        if not self.events.session_id:
+            self.events.session_started(language="en", settings=[])
+        self._note_left("start_again")
         self.session = None
         offline = None
         if self.hub_down():
@@ -220,6 +232,9 @@ class KioskController:
         self.idle.stop()
         self._busy = False
         journey = self.session.journey.id if self.session is not None else ""
+        self._note_left({"finish": "end_page"}.get(reason, reason))
+        self.events.session_ended()
+        self._why_asked = False
         self.session = None
         self._confirmation = None
         self.window.close_overlay()
@@ -335,8 +350,16 @@ class KioskController:
             self.end_session("timeout_confirmed")
 
     # ---- journeys -----------------------------------------------------------------
+    def _note_left(self, reason: str) -> None:
+        """A journey ends without being finished: record where, and why, for insight."""
+        if self.session is not None and not self._journey_done:
+            self.events.journey_left(self.session.journey.id, self.session.current.id, reason)
+        self._journey_done = False
+
     def start_journey(self, journey_id: str) -> None:
         self.session = JourneySession(self.journeys[journey_id])
+        self._journey_done = False
+        self.events.journey_started(journey_id)
         self.show_step()
 
     def show_step(self) -> None:
@@ -344,6 +367,7 @@ class KioskController:
         if session is None:
             return
         step = session.current
+        self.events.step_reached(session.journey.id, step.id)
         source = session.needs_dynamic_options()
         if source:
             self._load_options(session, source)
@@ -369,9 +393,13 @@ class KioskController:
         self._show(step_page, "question")
 
     def _on_continue(self, raw: Any) -> None:
-        if self.session is None:
+        session = self.session
+        if session is None:
             return
-        self.session.submit_answer(raw)
+        if not session.submit_answer(raw):
+            error = session.view().errors[0]
+            self.events.validation_error(session.journey.id, session.current.id, error.part,
+                                         session.last_error_kind)
         self.show_step()
 
     def _on_keyboard_enter(self) -> None:
@@ -458,7 +486,7 @@ class KioskController:
             self._show_result(session, "We cannot check bin days for that address here", [
                 "We only hold collection days for addresses in our list, and the address you typed is not in it.",
                 "Ask at the counter and staff will check for you.",
-            ], [])
+            ], [], found=False)
             return
         self._show(busy_page("Please wait", "Checking with the council's system…"), "busy")
 
@@ -468,7 +496,7 @@ class KioskController:
             if isinstance(exc, HubRejected) and exc.status == 404:
                 self._show_result(session, "We cannot find that", [exc.detail + ".",
                                   "Check your receipt and try again. If you sent it in the last few minutes, "
-                                  "it may still be on its way."], [])
+                                  "it may still be on its way."], [], found=False)
                 return
             self._show_fault(
                 "Sorry, we cannot check this right now",
@@ -512,9 +540,15 @@ class KioskController:
         sections = [Section(p.name, (p.address, *p.hours, *([p.note] if p.note else []))) for p in found]
         self._show_result(session, session.current.question, intro, sections)
 
-    def _show_result(self, session: JourneySession, heading: str, intro: list[str], sections: list[Section]) -> None:
+    def _show_result(self, session: JourneySession, heading: str, intro: list[str], sections: list[Section],
+                     found: bool = True) -> None:
         page = ResultPage(session.journey.title, heading, intro, sections)
-        page.finished.connect(lambda: self.end_session("finish"))
+        if found:
+            self._journey_done = True
+            self.events.lookup_finished(session.journey.id)
+            page.finished.connect(self.ask_why)
+        else:
+            page.finished.connect(lambda: self.end_session("finish"))
         page.back.connect(self._on_back)
         self._show(page, "question")
 
@@ -547,13 +581,15 @@ class KioskController:
             fault.action.connect(lambda _k: self.end_session("start_again"))
             self._show(fault, "question")
             return
-        log.info("submission queued for journey %s", session.journey.id)
+        log.info("submission queued", extra={"journey": session.journey.id})
+        self.events.submitted(session.journey.id, "self-service", session.error_count)
+        self._journey_done = True
         submit = session.journey.submit
         initial = "waiting" if self.hub_status.reachable is False else "sending"
         url = f"{(self.settings.hub.public_url or self.settings.hub.url).rstrip('/')}/track/{reference}"
         page = ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next, url,
                                 SEND_STATUS[initial])
-        page.finished.connect(lambda: self.end_session("finish"))
+        page.finished.connect(self.ask_why)
         self._confirmation = (reference, page)
         self.session = None  # answers are in the outbox now; nothing to go back to
         self._show(page, "confirmation")
@@ -577,7 +613,37 @@ class KioskController:
         overlay.action.connect(
             lambda k: self.end_session("start_again") if k == "confirm" else self.window.close_overlay())
 
+    def ask_why(self) -> None:
+        """After a finished task: the one optional insight question, once per session."""
+        if self._why_asked:
+            self.end_session("finish")
+            return
+        self._why_asked = True
+        self._confirmation = None
+        page = WhyPage(WHY_REASONS)
+        page.action.connect(self._on_why)
+        self._show(page, "question")
+
+    def _on_why(self, key: str) -> None:
+        if key.startswith("why_"):
+            self.events.why_answered(key.removeprefix("why_"))
+        self.end_session("finish")
+
+    def _on_privacy(self) -> None:
+        overlay = self.window.show_overlay("How we use information", [
+            "When you send a report or an application, your answers go to the council to deal with it. "
+            "They are sent encrypted and deleted from this kiosk once the council has them.",
+            "The kiosk also counts, without your name or your answers, which tasks are used, where people "
+            "stop, which questions cause problems, which settings and languages are chosen, and the answer "
+            "to the optional question about why you came in. Small numbers are never shown, so nobody "
+            "can be picked out.",
+            "When you finish or walk away, everything you entered is cleared from the screen.",
+        ], [("close", "Close", "primary")])
+        overlay.action.connect(lambda _k: self.window.close_overlay())
+
     def _on_get_help(self) -> None:
+        session = self.session
+        self.events.help_requested(session.journey.id if session else None, session.current.id if session else None)
         b = self.settings.branding
         paragraphs = [b.counter_directions, "Staff can come to this screen and help you finish. "
                       "Your answers stay on the screen while you wait."]

@@ -97,6 +97,13 @@ class HubClient:
             raise HubReplyInvalid("acknowledgement does not name our reference")
         return str(reference)
 
+    async def send_events(self, events: list[dict[str, Any]]) -> int:
+        body = await self._call("POST", "/events", json={"events": events})
+        accepted = body.get("accepted")
+        if not isinstance(accepted, int):
+            raise HubReplyInvalid("events reply has no count")
+        return accepted
+
     async def request_status(self, reference: str) -> dict[str, Any]:
         body = await self._call("GET", f"/requests/{reference}")
         if not isinstance(body.get("status_text"), str) or not isinstance(body.get("title"), str):

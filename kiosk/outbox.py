@@ -51,13 +51,21 @@ class Outbox:
     def close(self) -> None:
         self._db.close()
 
-    def put(self, kind: str, idempotency_key: str, payload: dict[str, Any]) -> None:
+    def put(self, kind: str, idempotency_key: str, payload: dict[str, Any], durable: bool = True) -> None:
+        """Queue an item. ``durable=False`` (usage events) skips the fsync: the item still
+        survives the app being killed, just not a power cut in the same instant."""
         sealed = self._fernet.encrypt(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
         now = time.time()
-        self._db.execute(
-            "INSERT INTO outbox (idempotency_key, kind, sealed, created_at, next_attempt_at) VALUES (?,?,?,?,?)",
-            (idempotency_key, kind, sealed, now, now),
-        )
+        if not durable:
+            self._db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            self._db.execute(
+                "INSERT INTO outbox (idempotency_key, kind, sealed, created_at, next_attempt_at) VALUES (?,?,?,?,?)",
+                (idempotency_key, kind, sealed, now, now),
+            )
+        finally:
+            if not durable:
+                self._db.execute("PRAGMA synchronous=FULL")
 
     def due(self, now: float | None = None, limit: int = 20) -> list[OutboxItem]:
         now = time.time() if now is None else now
@@ -90,8 +98,9 @@ class Outbox:
             (error[:300], item_id),
         )
 
-    def depth(self) -> int:
-        return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'queued'").fetchone()[0])
+    def depth(self, kind: str = "submission") -> int:
+        row = self._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND kind = ?", (kind,)).fetchone()
+        return int(row[0])
 
     def held(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'held'").fetchone()[0])

@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
 from kiosk.hub_status import HubStatus
-from kiosk.outbox import Outbox
+from kiosk.outbox import Outbox, OutboxItem
 
 log = logging.getLogger("kiosk.outbox")
 
@@ -52,9 +52,13 @@ class OutboxWorker:
             self._wake.clear()
 
     async def send_due(self) -> int:
-        """One pass over what is due. Returns how many the hub acknowledged."""
+        """One pass over what is due. Returns how many submissions the hub acknowledged."""
+        due = self._outbox.due(limit=200)
+        events = [item for item in due if item.kind == "event"]
+        if events and not await self._send_events(events):
+            return 0
         sent = 0
-        for item in self._outbox.due():
+        for item in (i for i in due if i.kind == "submission"):
             reference = str(item.payload.get("reference", ""))
             try:
                 await self._client.submit(item.payload, item.idempotency_key)
@@ -80,6 +84,29 @@ class OutboxWorker:
             sent += 1
             self._on_change(reference, "sent")
         return sent
+
+    async def _send_events(self, events: list[OutboxItem]) -> bool:
+        """Usage events go in one batch; the hub ignores ids it has already seen."""
+        try:
+            await self._client.send_events([e.payload for e in events])
+        except HubRejected as exc:
+            for e in events:
+                if exc.status in RETRYABLE_STATUSES:
+                    self._outbox.retry_later(e.id, str(exc), self._delay(e.attempts))
+                else:
+                    self._outbox.hold(e.id, str(exc))
+            log.error("hub refused usage events: %s", exc.detail)
+            return True
+        except HubUnavailable as exc:
+            self.status.failed()
+            self.last_error = str(exc)
+            for e in events:
+                self._outbox.retry_later(e.id, str(exc), self._delay(e.attempts))
+            return False
+        self.status.ok()
+        for e in events:
+            self._outbox.delete(e.id)
+        return True
 
     def _delay(self, attempts: int) -> float:
         return float(min(self._first * 2**attempts, self._max))

@@ -187,6 +187,8 @@ def test_nothing_typed_survives_any_exit(qtbot, qasync_loop, canary_hub: HubServ
             kiosk.wait_page("confirmation")
             qtbot.waitUntil(lambda: kiosk.label_text("send_status").startswith("Sent"), timeout=5000)
             kiosk.tap("finish")
+            kiosk.wait_page("why")
+            kiosk.tap("action_why_no_device")
         elif exit_path == "timeout":
             short_timeouts(kiosk)
             kiosk.controller.idle.arm(kiosk.controller.question_ms)

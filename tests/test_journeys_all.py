@@ -241,6 +241,8 @@ def test_check_bin_days_looks_up_the_address_round(kiosk: Kiosk) -> None:
     assert "Collected every Monday" in texts
     assert any(t.startswith("Next collection: Wednesday ") for t in texts)
     kiosk.tap("finish")
+    kiosk.wait_page("why")
+    kiosk.tap("action_skip")
     kiosk.wait_page("attract_page")
 
 

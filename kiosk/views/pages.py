@@ -66,9 +66,14 @@ class AttractPage(QWidget):
         self.message = label(self.messages[0] if self.messages else "", "attract-text", "attract_message")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.message.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.message.setVisible(bool(self.messages) and not closed)
         inner.addWidget(self.message)
+        self.message.setVisible(bool(self.messages) and not closed)
         inner.addStretch(3)
+        self.privacy = button("How we use information", "link", "privacy",
+                              "What this kiosk collects and what happens to it")
+        lay.addWidget(self.privacy, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Only after it has a parent: shown before that, it would be a window of its own.
+        self.privacy.setVisible(not closed)
         self._turn = 0
         self._rotation = QTimer(self)
         self._rotation.timeout.connect(self._next_message)
@@ -406,3 +411,17 @@ class MaintenancePage(MessagePage):
         for i, (name, value) in enumerate(facts):
             row = label(f"{name}: {value}", "", f"fact_{i}")
             self.column.insertWidget(1 + i, row)
+
+
+class WhyPage(MessagePage):
+    """One optional question after a finished task: why come in rather than go online?"""
+
+    def __init__(self, reasons: dict[str, str]) -> None:
+        super().__init__("why", "Why did you come in today rather than go online?", [
+            "This question is optional. Your answer is anonymous: it helps the council make its online "
+            "services work for more people.",
+        ], [*((f"why_{code}", text, "secondary") for code, text in reasons.items()),
+            ("skip", "Skip this question", "primary")])
+
+    def focus_start(self) -> None:
+        self.buttons["skip"].setFocus(Qt.FocusReason.OtherFocusReason)

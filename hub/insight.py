@@ -1,0 +1,157 @@
+"""Insight: usage events in, daily counts out. Anonymous by construction: an event is a set of
+ids and fixed codes, validated against the journeys, and nothing else is accepted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from hub.db import InsightCount, InsightEvent, utcnow
+from kiosk.workflows.model import Journey
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
+WhyReason = Literal["no_internet", "no_device", "not_confident", "stuck_online", "prefer_person", "did_not_know",
+                    "other"]
+LeftReason = Literal["timeout", "timeout_confirmed", "start_again", "handoff", "end_page", "maintenance",
+                     "out_of_service", "officer_end", "other"]
+ErrorKind = Literal["missing", "format", "range", "too_long", "incomplete", "not_real_date", "date_rule",
+                    "not_offered"]
+Channel = Literal["self-service", "assisted", "kiosk-to-phone"]
+Setting = Literal["large_text", "largest_text", "high_contrast", "speech"]
+
+
+class EventIn(BaseModel):
+    """One usage event. Every field is an id, a code from a fixed list, or a number."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    kind: Literal["session_started", "journey_started", "step_reached", "validation_error", "journey_left",
+                  "submitted", "lookup_finished", "help_requested", "why_answer", "handoff_started",
+                  "handoff_completed"]
+    session: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    at: dt.datetime
+    journey: Id | None = None
+    step: Id | None = None
+    part: Annotated[str, Field(pattern=r"^[a-z0-9_]{0,20}$")] | None = None
+    error_kind: ErrorKind | None = None
+    reason: WhyReason | LeftReason | None = None
+    channel: Channel | None = None
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = None
+    settings: list[Setting] | None = None
+    duration_s: Annotated[int, Field(ge=0, le=86400)] | None = None
+    errors: Annotated[int, Field(ge=0, le=10000)] | None = None
+
+
+class EventsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    events: Annotated[list[EventIn], Field(max_length=500)]
+
+
+class EventError(ValueError):
+    pass
+
+
+def check_event(event: EventIn, journeys: dict[str, Journey]) -> None:
+    """Journey and step must be real ids from the journey files: no room for free text."""
+    if event.journey is not None:
+        journey = journeys.get(event.journey)
+        if journey is None:
+            raise EventError(f"event {event.id}: unknown journey {event.journey!r}")
+        if event.step is not None and event.step not in journey.step_ids:
+            raise EventError(f"event {event.id}: journey {event.journey!r} has no step {event.step!r}")
+    elif event.step is not None:
+        raise EventError(f"event {event.id}: a step needs its journey")
+
+
+def _metrics(session: Session, event: EventIn) -> list[tuple[str, str]]:
+    j, s = event.journey or "-", event.step or "-"
+    match event.kind:
+        case "session_started":
+            out = [("sessions", ""), ("language", event.language or "en")]
+            chosen: list[str] = list(event.settings or []) or ["none"]
+            return out + [("accessibility", x) for x in chosen]
+        case "journey_started":
+            return [("started", j)]
+        case "step_reached":
+            seen = session.scalar(select(InsightEvent.id).where(
+                InsightEvent.session_id == event.session, InsightEvent.kind == "step_reached",
+                InsightEvent.journey == j, InsightEvent.step == s, InsightEvent.id != event.id))
+            return [] if seen else [("reached", f"{j}/{s}")]  # once per session, however often
+        case "validation_error":
+            return [("errors", f"{j}/{s}/{event.part or '-'}/{event.error_kind or 'format'}")]
+        case "journey_left":
+            return [("left", f"{j}/{s}/{event.reason or '-'}")]
+        case "submitted":
+            return [("finished", j), ("channel", event.channel or "self-service")]
+        case "lookup_finished":
+            return [("finished", j), ("channel", "self-service")]
+        case "help_requested":
+            return [("help", j)]
+        case "why_answer":
+            return [("why", event.reason or "other")]
+        case "handoff_started" | "handoff_completed":
+            return [(event.kind, j)]
+    return []
+
+
+def ingest(session: Session, events: list[EventIn], journeys: dict[str, Journey], site: str, kiosk_id: str) -> int:
+    """Store new events and count them; an id seen before changes nothing. All or nothing."""
+    for event in events:
+        check_event(event, journeys)
+    new = 0
+    for event in events:
+        if session.get(InsightEvent, event.id) is not None:
+            continue
+        at = event.at.astimezone(dt.UTC).replace(tzinfo=None) if event.at.tzinfo else event.at
+        session.add(InsightEvent(id=event.id, kind=event.kind, at=at, session_id=event.session, site=site,
+                                 kiosk_id=kiosk_id, journey=event.journey or "", step=event.step or ""))
+        session.flush()
+        for metric, key in _metrics(session, event):
+            row = session.get(InsightCount, (at.date(), site, metric, key))
+            if row is None:
+                session.add(InsightCount(day=at.date(), site=site, metric=metric, key=key, count=1))
+                session.flush()
+            else:
+                row.count += 1
+        new += 1
+    session.commit()
+    return new
+
+
+def sweep(session: Session, retention_days: int, now: dt.datetime | None = None) -> int:
+    """Delete raw events past their retention; the daily counts are kept."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=retention_days)
+    result = session.execute(delete(InsightEvent).where(InsightEvent.at < cutoff))
+    session.commit()
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+@dataclass
+class Counts:
+    by_metric: dict[str, dict[str, int]]
+
+    def get(self, metric: str, key: str = "") -> int:
+        return self.by_metric.get(metric, {}).get(key, 0)
+
+    def items(self, metric: str) -> dict[str, int]:
+        return self.by_metric.get(metric, {})
+
+
+def counts(session: Session, start: dt.date, end: dt.date, site: str | None) -> Counts:
+    query = select(InsightCount).where(InsightCount.day >= start, InsightCount.day <= end)
+    if site:
+        query = query.where(InsightCount.site == site)
+    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for row in session.scalars(query):
+        out[row.metric][row.key] += row.count
+    return Counts({m: dict(v) for m, v in out.items()})
+
+
+def sites(session: Session) -> list[str]:
+    return sorted(set(session.scalars(select(InsightCount.site).distinct())))

@@ -1,0 +1,75 @@
+"""Anonymous usage events, for the council's insight pages. Built from ids, counts and fixed
+reasons only: an event has no field that could hold an answer or free text (the hub refuses
+any other key). They travel through the outbox like submissions, so none is lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import uuid
+from typing import Any
+
+from kiosk.outbox import Outbox
+from kiosk.workflows.why import WHY_REASONS
+
+__all__ = ["WHY_REASONS", "EventLog"]
+
+log = logging.getLogger("kiosk.events")
+
+
+
+#: Why a journey ended unfinished; the hub accepts these codes and no others.
+LEFT_REASONS = {"timeout", "timeout_confirmed", "start_again", "handoff", "end_page", "maintenance",
+                "out_of_service", "officer_end"}
+
+
+class EventLog:
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        self.session_id = ""
+        self._journey_started = 0.0
+
+    def _emit(self, kind: str, **fields: Any) -> None:
+        if not self.session_id:
+            return
+        event = {"id": uuid.uuid4().hex, "kind": kind, "session": self.session_id,
+                 "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), **fields}
+        try:
+            self._outbox.put("event", event["id"], event, durable=False)
+        except Exception:  # insight must never get in a resident's way
+            log.exception("could not queue an insight event")
+
+    def session_started(self, language: str, settings: list[str]) -> None:
+        self.session_id = uuid.uuid4().hex
+        self._emit("session_started", language=language, settings=settings)
+
+    def session_ended(self) -> None:
+        self.session_id = ""
+
+    def journey_started(self, journey: str) -> None:
+        self._journey_started = time.monotonic()
+        self._emit("journey_started", journey=journey)
+
+    def step_reached(self, journey: str, step: str) -> None:
+        self._emit("step_reached", journey=journey, step=step)
+
+    def validation_error(self, journey: str, step: str, part: str, error_kind: str) -> None:
+        self._emit("validation_error", journey=journey, step=step, part=part, error_kind=error_kind)
+
+    def journey_left(self, journey: str, step: str, reason: str) -> None:
+        self._emit("journey_left", journey=journey, step=step, reason=reason if reason in LEFT_REASONS else "other")
+
+    def submitted(self, journey: str, channel: str, errors: int) -> None:
+        duration = round(time.monotonic() - self._journey_started) if self._journey_started else 0
+        self._emit("submitted", journey=journey, channel=channel, duration_s=duration, errors=errors)
+
+    def lookup_finished(self, journey: str) -> None:
+        self._emit("lookup_finished", journey=journey)
+
+    def help_requested(self, journey: str | None, step: str | None) -> None:
+        where = {"journey": journey, "step": step} if journey else {}
+        self._emit("help_requested", **where)
+
+    def why_answered(self, reason: str) -> None:
+        self._emit("why_answer", reason=reason)
