@@ -12,7 +12,7 @@ import uvicorn
 from sqlalchemy import select
 
 from hub.app import create_app
-from hub.config import HubSettings, Open311Settings, RelaySettings
+from hub.config import HubSettings, InsightSettings, Open311Settings, RelaySettings
 from hub.crypto import Sealer, new_key
 from hub.db import Case
 from hub.devices import create_device
@@ -74,7 +74,7 @@ class HubServer:
 
 def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None,
               port: int | None = None, token: str | None = None, data_key: str | None = None,
-              journeys_dir: Path | None = None) -> HubServer:
+              journeys_dir: Path | None = None, insight: InsightSettings | None = None) -> HubServer:
     settings = HubSettings(
         council_name="Test Borough Council",
         database_url=f"sqlite:///{tmp / 'hub.sqlite3'}",
@@ -83,6 +83,7 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
         open311=Open311Settings(endpoint=open311_url, api_key="test-api-key", timeout_seconds=2)
         if open311_url else None,
         relay=relay or RelaySettings(poll_seconds=0.2, first_retry_seconds=0.2, max_retry_seconds=1.0),
+        insight=insight or InsightSettings(),
     )
     app = create_app(settings)
     state: HubState = app.state.hub

@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from sqlalchemy import select
 
+from hub.db import InsightCount, InsightEvent
 from kiosk.logs import setup_logging
 from tests.fakehub import Reply, fake_hub
 from tests.hubserver import HubServer, start_hub
@@ -203,6 +205,13 @@ def test_nothing_typed_survives_any_exit(qtbot, qasync_loop, canary_hub: HubServ
             qtbot.waitUntil(lambda: not leftovers(kiosk, dirs), timeout=3000)
         except Exception:
             pytest.fail("left after the wipe:\n" + "\n".join(leftovers(kiosk, dirs)))
+        # The usage events of the session reached the hub, and hold nothing that was typed.
+        kiosk.services.worker.wake()
+        qtbot.waitUntil(lambda: kiosk.services.outbox.depth("event") == 0, timeout=10000)
+        with canary_hub.state.sessions() as session:
+            stored = [repr(vars(row)) for model in (InsightEvent, InsightCount) for row in session.scalars(select(model))]
+        assert any("canary" in row for row in stored)  # the journey id, so the search sees events
+        assert [c for c in CANARIES if any(c.lower() in row.lower() for row in stored)] == []
         log_text = json_log.getvalue()
         assert '"msg": "session ended"' in log_text  # the log was captured...
         assert all(json.loads(line) for line in log_text.splitlines())

@@ -1,0 +1,208 @@
+"""Council insight: scripted sessions through the real kiosk give exactly the expected figures
+at the hub; nothing typed is stored; small counts are suppressed; the CSV matches the page."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import html
+import io
+import re
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from hub.config import InsightSettings
+from hub.db import InsightCount, InsightEvent
+from hub.insight import counts, sweep
+from hub.staff import create_staff
+from tests.hubserver import HubServer, start_hub
+from tests.resident import Kiosk, make_kiosk
+
+ROOT = Path(__file__).resolve().parent.parent
+AUTH = ("analyst", "insight-password-1")
+
+
+@pytest.fixture
+def insight_hub(tmp_path: Path) -> Iterator[HubServer]:
+    server = start_hub(tmp_path / "hub", insight=InsightSettings(min_count=1))
+    with server.state.sessions() as session:
+        create_staff(session, *AUTH[:1], "Ana Analyst", "insight", AUTH[1])
+        create_staff(session, "officer9", "Olu Officer", "officer", "officer-password-1")
+    yield server
+    server.stop()
+
+
+def flush_events(k: Kiosk) -> None:
+    k.services.worker.wake()
+    k.qtbot.waitUntil(lambda: k.services.outbox.depth("event") == 0, timeout=10000)
+
+
+def manual_address(k: Kiosk, step: str) -> None:
+    k.tap(f"manual_{step}")
+    k.type(f"input_{step}_manual_line1", "1 High Street")
+    k.type(f"input_{step}_manual_town", "Stockton-on-Tees")
+    k.type(f"input_{step}_manual_postcode", "TS18 1AU")
+    k.cont()
+
+
+def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: HubServer,  # type: ignore[no-untyped-def]
+                                              tmp_path: Path) -> None:
+    k = make_kiosk(qtbot, insight_hub, tmp_path / "kiosk")
+    try:
+        k.controller.question_ms, k.controller.idle.warning_ms = 60000, 2000
+        # 1. Finished, with one validation error, and a "why" answer.
+        k.start("missed-bin")
+        manual_address(k, "address")
+        k.wait_heading("Which bin was missed?")
+        k.cont()  # nothing chosen: "Select which bin was missed"
+        k.qtbot.waitUntil(lambda: k.errors() == ["Select which bin was missed"])
+        k.choose("bin_type", "general")
+        k.cont()
+        k.date("when", "1", "11", "2026")
+        k.cont()
+        k.choose("where_left", "kerbside")
+        k.cont()
+        k.cont()
+        k.cont()
+        k.wait_page("check_answers")
+        k.tap("continue")
+        k.wait_page("confirmation")
+        k.tap("finish")
+        k.wait_page("why")
+        k.tap("action_why_not_confident")
+        k.wait_page("attract_page")
+        # 2. Left at step 3 ("when"), by starting again; asked for help first.
+        k.start("missed-bin")
+        manual_address(k, "address")
+        k.choose("bin_type", "recycling")
+        k.cont()
+        k.wait_heading("When was your bin due to be collected?")
+        k.tap("get_help")
+        k.tap("overlay_close")
+        k.tap("start_again")
+        k.tap("overlay_confirm")
+        k.wait_page("attract_page")
+        # 3. Timed out at step 2.
+        k.start("missed-bin")
+        manual_address(k, "address")
+        k.wait_heading("Which bin was missed?")
+        k.controller.question_ms = 300
+        k.controller.idle.arm(300)
+        k.wait_page("attract_page", timeout=8000)
+        k.controller.question_ms = 60000
+        # 4. A finished look-up, "why" skipped.
+        k.start("free-wifi")
+        k.choose("need", "wifi")
+        k.cont()
+        k.wait_page("result")
+        k.tap("finish")
+        k.wait_page("why")
+        k.tap("action_skip")
+        k.wait_page("attract_page")
+        flush_events(k)
+    finally:
+        k.close()
+
+    with insight_hub.state.sessions() as session:
+        c = counts(session, dt.date.today() - dt.timedelta(days=1), dt.date.today() + dt.timedelta(days=1), None)
+    assert c.get("sessions") == 4
+    assert c.items("started") == {"missed-bin": 3, "free-wifi": 1}
+    assert c.items("finished") == {"missed-bin": 1, "free-wifi": 1}
+    assert c.items("channel") == {"self-service": 2}
+    reached = c.items("reached")
+    assert reached["missed-bin/address"] == 3
+    assert reached["missed-bin/bin_type"] == 3  # once per session, though session 1 saw it twice
+    assert reached["missed-bin/when"] == 2
+    assert reached["missed-bin/check"] == 1
+    assert c.items("left") == {"missed-bin/when/start_again": 1, "missed-bin/bin_type/timeout": 1}
+    assert c.items("errors") == {"missed-bin/bin_type/-/missing": 1}
+    assert c.items("help") == {"missed-bin": 1}
+    assert c.items("why") == {"not_confident": 1}
+    assert c.items("language") == {"en": 4}
+    assert c.items("accessibility") == {"none": 4}
+
+    # The page says the same, and each CSV matches its table on the page.
+    with httpx.Client(base_url=insight_hub.url, auth=AUTH) as client:
+        page = client.get("/insight")
+        assert page.status_code == 200
+        text = html.unescape(page.text)
+        assert "<th scope=\"row\">Completion rate</th><td>50%</td>" in text  # 2 of 4 tasks
+        assert "Estimated cost avoided</th><td>£16.94</td>" in text  # 2 x (8.62 - 0.15)
+        for name in ("summary", "tasks", "funnel-missed-bin", "errors", "why", "languages", "accessibility"):
+            table = re.search(rf'<section aria-labelledby="h-{name}">.*?<tbody>(.*?)</tbody>', page.text, re.S)
+            assert table is not None, name
+            rows = [[html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+                    for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)]
+            csv_rows = list(csv.reader(io.StringIO(client.get(f"/insight/{name}.csv").text)))
+            assert csv_rows[1:] == rows, name
+        funnel = list(csv.reader(io.StringIO(client.get("/insight/funnel-missed-bin.csv").text)))
+        assert funnel[0] == ["Step", "Reached", "Left here", "Why they left"]
+        assert ["Bin", "3", "1", "1 timed out"] in funnel
+        assert ["Due on", "2", "1", "1 started again"] in funnel
+        assert client.get("/insight", auth=("officer9", "officer-password-1")).status_code == 403
+
+
+def test_small_counts_are_suppressed(insight_hub: HubServer) -> None:
+    from hub.config import InsightSettings as Settings
+    from hub.insight import Counts
+    from hub.insight_report import Report
+
+    report = Report(Counts({"started": {"missed-bin": 12, "bin-days": 3}, "finished": {"missed-bin": 9,
+                    "bin-days": 2}, "why": {"no_internet": 4, "no_device": 7}, "sessions": {"": 15}}),
+                    insight_hub.state.journeys, Settings(min_count=5))
+    tasks = {r[0]: r[1:] for r in report.tasks().rows}
+    assert tasks["Report a missed bin"] == ["12", "9", "75%"]
+    assert tasks["Check your bin days"] == ["fewer than 5", "fewer than 5", "suppressed"]
+    why = dict(report.why().rows)
+    assert why == {"No phone or computer": "7", "No internet at home": "fewer than 5"}
+    chart = dict(report.why().chart)
+    assert chart["No internet at home"] is None  # not drawn to scale either
+
+
+def event(**fields: object) -> dict[str, object]:
+    return {"id": uuid.uuid4().hex, "session": uuid.uuid4().hex, "at": dt.datetime.now(dt.UTC).isoformat(),
+            **fields}
+
+
+def test_hub_accepts_only_codes_never_free_text(insight_hub: HubServer) -> None:
+    headers = {"Authorization": f"Bearer {insight_hub.token}"}
+    with httpx.Client(base_url=insight_hub.url, headers=headers) as c:
+        def post(*events: dict[str, object]) -> httpx.Response:
+            return c.post("/api/v1/events", json={"events": list(events)})
+
+        good = event(kind="journey_started", journey="missed-bin")
+        assert post(good).json() == {"accepted": 1}
+        assert post(good).json() == {"accepted": 0}  # a retry changes nothing
+        refused = [
+            event(kind="journey_started", journey="missed-bin", answer="1 High Street"),  # unknown key
+            event(kind="step_reached", journey="missed-bin", step="Ms Smith lives here"),  # not an id
+            event(kind="step_reached", journey="missed-bin", step="nowhere"),  # not a step
+            event(kind="journey_started", journey="tell-us-your-secrets"),
+            event(kind="why_answer", reason="because I am Jo Bloggs"),
+            event(kind="validation_error", journey="missed-bin", step="when", error_kind="typed 31/02"),
+        ]
+        for bad in refused:
+            r = post(event(kind="journey_started", journey="bin-days"), bad)
+            assert r.status_code == 422, bad
+        r = post(event(kind="step_reached", journey="missed-bin", step="nowhere"))
+        assert r.json()["detail"].endswith("journey 'missed-bin' has no step 'nowhere'")
+    with insight_hub.state.sessions() as session:
+        stored = session.scalars(select(InsightEvent)).all()
+    assert [e.journey for e in stored] == ["missed-bin"]  # the refused batches stored nothing
+
+
+def test_raw_events_expire_and_counts_stay(insight_hub: HubServer) -> None:
+    headers = {"Authorization": f"Bearer {insight_hub.token}"}
+    old = event(kind="journey_started", journey="bin-days")
+    old["at"] = (dt.datetime.now(dt.UTC) - dt.timedelta(days=100)).isoformat()
+    httpx.post(f"{insight_hub.url}/api/v1/events", json={"events": [old]}, headers=headers)
+    with insight_hub.state.sessions() as session:
+        assert sweep(session, 90) == 1
+        assert session.get(InsightEvent, old["id"]) is None
+        kept = session.scalars(select(InsightCount).where(InsightCount.metric == "started")).all()
+        assert sum(r.count for r in kept if r.key == "bin-days") == 1
