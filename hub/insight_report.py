@@ -14,6 +14,7 @@ from kiosk.workflows.why import WHY_REASONS
 LEFT_REASONS = {"timeout": "timed out", "timeout_confirmed": "timed out", "start_again": "started again",
                 "end_page": "not eligible or nothing to do", "handoff": "moved to a phone",
                 "maintenance": "staff took over", "out_of_service": "out of service", "officer_end": "ended by staff"}
+STEP_NAMES = {"check_answers": "Check your answers", "result": "The answer", "info": "Information page"}
 SETTINGS = {"none": "None", "large_text": "Large text", "largest_text": "Largest text",
             "high_contrast": "High contrast", "speech": "Speech"}
 
@@ -105,7 +106,7 @@ class Report:
             reached = self.c.get("reached", f"{journey_id}/{step.id}")
             if not reached and step.id not in left:
                 continue
-            label = step.summary_label or step.question or step.id
+            label = step.summary_label or step.question or STEP_NAMES.get(step.type.value, step.id)
             gave_up = left.get(step.id, {})
             why = "; ".join(f"{self.num(n)} {r}" for r, n in sorted(gave_up.items())) or "none"
             rows.append([label, self.num(reached), self.num(sum(gave_up.values())), why])
