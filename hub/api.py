@@ -9,9 +9,10 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from hub.db import Address, Case, CaseUpdate, Device, utcnow
+from hub import handoff
+from hub.cases import ReferenceTaken, create_case
+from hub.db import Address, Case, Device, utcnow
 from hub.devices import device_for_token
 from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, EventsIn, ingest
@@ -196,34 +197,17 @@ async def submit(
     if len(json.dumps(body.answers)) > MAX_ANSWERS_BYTES:
         raise HTTPException(413, "Answers are too large")
     with hub.sessions() as session:
-        existing = session.scalar(select(Case).where(Case.idempotency_key == idempotency_key))
-        if existing is not None:
-            return _replay(existing, body, response)
-        case = Case(
-            reference=body.reference,
-            idempotency_key=idempotency_key,
-            journey_id=journey.id,
-            journey_title=journey.title,
-            channel=body.channel,
-            kiosk_id=dev.kiosk_id,
-            site=dev.site,
-            sealed=hub.sealer.seal({"answers": body.answers, "summary": [s.model_dump() for s in body.summary]}),
-            submitted_at=body.submitted_at.astimezone(dt.UTC).replace(tzinfo=None)
-            if body.submitted_at.tzinfo else body.submitted_at,
-            connector=journey.submit.connector,
-        )
-        session.add(case)
         try:
-            session.flush()
-            session.add(CaseUpdate(case_id=case.id, text="Received from the kiosk"))
-            session.commit()
-        except IntegrityError:
-            # A concurrent retry with the same key won the race, or the reference is taken.
-            session.rollback()
-            existing = session.scalar(select(Case).where(Case.idempotency_key == idempotency_key))
-            if existing is not None:
-                return _replay(existing, body, response)
+            case, created = create_case(
+                session, hub.sealer, journey, reference=body.reference, idempotency_key=idempotency_key,
+                channel=body.channel, kiosk_id=dev.kiosk_id, site=dev.site, answers=body.answers,
+                summary=[s.model_dump() for s in body.summary], submitted_at=body.submitted_at,
+                received_from="from the kiosk",
+            )
+        except ReferenceTaken:
             raise HTTPException(409, "That reference is already used by another submission") from None
+        if not created:
+            return _replay(case, body, response)
     hub.relay.wake()
     return SubmissionOut(reference=case.reference, status=case.status, replayed=False)
 
@@ -248,6 +232,41 @@ def request_status(hub: HubState, reference: str) -> RequestStatus | None:
             status_text=STATUS_TEXT.get(case.status, case.status),
             updates=[f"{u.at:%d %B %Y}: {u.text}" for u in case.updates],
         )
+
+
+class HandoffIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    journey_id: Annotated[str, Field(max_length=64)]
+    answers: dict[str, Any]
+    history: Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=200)]
+    changing: bool = False
+    dynamic: dict[str, list[tuple[str, str]]] = {}
+
+
+class HandoffOut(BaseModel):
+    url: str
+    code: str
+    typed_address: str
+    expires_at: dt.datetime
+
+
+@router.post("/handoffs", response_model=HandoffOut, status_code=201)
+def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
+    """A resident wants to finish this journey on their phone: store it, return the link."""
+    journey = hub.journeys.get(body.journey_id)
+    if journey is None or journey.submit is None:
+        raise HTTPException(422, f"Unknown journey {body.journey_id!r}, or it takes no submissions")
+    unknown = sorted((set(body.answers) | set(body.history)) - set(journey.step_ids))
+    if unknown:
+        raise HTTPException(422, f"The journey has no steps called: {', '.join(unknown)}")
+    if len(json.dumps(body.answers)) > MAX_ANSWERS_BYTES:
+        raise HTTPException(413, "Answers are too large")
+    base = hub.settings.public_url.rstrip("/")
+    with hub.sessions() as session:
+        made = handoff.create(session, hub.sealer, journey, body.model_dump(exclude={"journey_id"}), dev.site,
+                              dev.kiosk_id, hub.settings.handoff.valid_hours)
+    return HandoffOut(url=f"{base}/h/{made.token}", code=handoff.format_code(made.code), typed_address=f"{base}/h",
+                      expires_at=made.expires_at)
 
 
 class EventsOut(BaseModel):

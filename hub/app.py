@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from hub import api, pages
+from hub import api, handoff, pages, phone
 from hub.config import HubSettings
 from hub.connectors.base import Connector
 from hub.connectors.inbox import InboxConnector
@@ -39,7 +39,8 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
         while True:
             with sessions() as session:
                 sweep(session, settings.insight.raw_retention_days)
-            await asyncio.sleep(24 * 3600)
+                handoff.sweep(session)
+            await asyncio.sleep(3600)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -62,6 +63,7 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     app.state.hub = hub_state
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(phone.router)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

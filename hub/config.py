@@ -46,6 +46,14 @@ class InsightSettings(Strict):
     cost_web: Annotated[float, Field(ge=0)] = 0.15
 
 
+class HandoffSettings(Strict):
+    #: How long a "finish on my phone" link and code stay valid.
+    valid_hours: Annotated[int, Field(ge=1, le=720)] = 72
+    #: Short-code tries allowed per client, and in all, per 10 minutes.
+    code_tries_per_client: Annotated[int, Field(ge=1, le=1000)] = 10
+    code_tries_overall: Annotated[int, Field(ge=1, le=100000)] = 300
+
+
 class HubSettings(Strict):
     council_name: str = "Demo Borough Council"
     database_url: str = "sqlite:///hub.sqlite3"
@@ -58,6 +66,7 @@ class HubSettings(Strict):
     relay: RelaySettings = RelaySettings()
     bulky_waste: BulkyWasteSettings = BulkyWasteSettings()
     insight: InsightSettings = InsightSettings()
+    handoff: HandoffSettings = HandoffSettings()
 
 
 class SettingsError(Exception):

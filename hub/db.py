@@ -103,6 +103,27 @@ class StaffUser(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
 
 
+class Handoff(Base):
+    """A journey moved from a kiosk to a resident's phone. Only hashes of the link token and
+    the short code are kept; the answers are sealed, and deleted on completion or expiry."""
+
+    __tablename__ = "handoffs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(32), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    journey_id: Mapped[str] = mapped_column(String(64))
+    site: Mapped[str] = mapped_column(String(64))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    claim_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    reference: Mapped[str] = mapped_column(String(14), default="")
+
+
 class InsightEvent(Base):
     """A raw usage event from a kiosk: ids, counts and fixed reasons only. Kept for
     ``insight.raw_retention_days``, then deleted; the counts below stay."""

@@ -63,6 +63,9 @@ class JourneySession:
             submit_label=submit_label,
         )
 
+    def dynamic_options(self) -> dict[str, tuple[OptionView, ...]]:
+        return dict(self._dynamic)
+
     def set_dynamic_options(self, step_id: str, options: list[OptionView]) -> None:
         self._dynamic[step_id] = tuple(options)
 

@@ -1,0 +1,51 @@
+"""Making a case: the one place a submission becomes a stored, sealed, relayable case."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hub.crypto import Sealer
+from hub.db import Case, CaseUpdate
+from kiosk.workflows.model import Journey
+
+
+class ReferenceTaken(Exception):
+    pass
+
+
+def create_case(session: Session, sealer: Sealer, journey: Journey, *, reference: str, idempotency_key: str,
+                channel: str, kiosk_id: str, site: str, answers: dict[str, Any], summary: list[dict[str, str]],
+                submitted_at: dt.datetime, received_from: str) -> tuple[Case, bool]:
+    """Store a case, or return the one already made with this idempotency key.
+
+    Returns (case, created). Commits. Raises ReferenceTaken if another case has the reference.
+    """
+    existing = session.scalar(select(Case).where(Case.idempotency_key == idempotency_key))
+    if existing is not None:
+        return existing, False
+    assert journey.submit is not None
+    case = Case(
+        reference=reference, idempotency_key=idempotency_key, journey_id=journey.id, journey_title=journey.title,
+        channel=channel, kiosk_id=kiosk_id, site=site,
+        sealed=sealer.seal({"answers": answers, "summary": summary}),
+        submitted_at=submitted_at.astimezone(dt.UTC).replace(tzinfo=None) if submitted_at.tzinfo else submitted_at,
+        connector=journey.submit.connector,
+    )
+    session.add(case)
+    try:
+        session.flush()
+        session.add(CaseUpdate(case_id=case.id, text=f"Received {received_from}"))
+        session.commit()
+    except IntegrityError:
+        # A concurrent retry with the same key won the race, or the reference is taken.
+        session.rollback()
+        existing = session.scalar(select(Case).where(Case.idempotency_key == idempotency_key))
+        if existing is not None:
+            return existing, False
+        raise ReferenceTaken(reference) from None
+    return case, True
