@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -128,10 +128,16 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/addresses", response_model=AddressList)
-def addresses(hub: StateDep, _: DeviceDep, postcode: Annotated[str, Query(max_length=16)]) -> AddressList:
+class AddressSearch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    postcode: Annotated[str, Field(max_length=16)]
+
+
+@router.post("/addresses/search", response_model=AddressList)
+def addresses(hub: StateDep, _: DeviceDep, body: AddressSearch) -> AddressList:
+    """Addresses at a postcode. A POST, so the postcode never sits in a URL (or an access log)."""
     try:
-        normalised = validate_postcode(postcode)
+        normalised = validate_postcode(body.postcode)
     except FieldError as err:
         raise HTTPException(422, err.message) from None
     with hub.sessions() as session:

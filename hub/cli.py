@@ -53,7 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         from hub.app import create_app
 
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info")
+        # No access log: request lines would carry handoff tokens and references.
+        uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False)
         return 0
     sessions = make_sessions(make_engine(settings.database_url))
     with sessions() as session:

@@ -109,7 +109,7 @@ def _claim_and_go(request: Request, hub: HubState, session: Any, h: Handoff) -> 
             "Carry on using that device. If you cannot, start again online or at a kiosk.",
         ], 403)
     response = RedirectResponse(f"/j/{h.public_id}", status_code=303, headers=NO_STORE)
-    response.set_cookie(name, value, httponly=True, samesite="lax", path=f"/j/{h.public_id}",
+    response.set_cookie(name, value, httponly=True, samesite="lax", path="/",
                         secure=hub.settings.public_url.startswith("https://"),
                         expires=h.expires_at.replace(tzinfo=dt.UTC))
     return response

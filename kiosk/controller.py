@@ -36,6 +36,7 @@ from kiosk.views.pages import (
     AttractPage,
     CheckAnswersPage,
     ConfirmationPage,
+    HandoffPage,
     HomePage,
     MaintenancePage,
     MessagePage,
@@ -321,10 +322,12 @@ class KioskController:
     # ---- idle warning -------------------------------------------------------------
     def _on_idle_warning(self, seconds: int) -> None:
         on_confirmation = self._confirmation is not None
+        can_hand_off = self.session is not None and self.session.journey.submit is not None
         overlay = self.window.show_overlay(
             "Do you need more time?",
             [self._countdown_text(seconds, on_confirmation)],
             [("more_time", "I need more time", "primary"),
+             *([("handoff", "Finish on my phone", "secondary")] if can_hand_off else []),
              ("end", "Finish now" if on_confirmation else "Start again now", "secondary")],
         )
         overlay.action.connect(self._on_idle_answer)
@@ -346,6 +349,9 @@ class KioskController:
         if key == "more_time":
             self.window.close_overlay()
             self.idle.extend()
+        elif key == "handoff":
+            self.idle.extend()
+            self.start_handoff()
         else:
             self.end_session("timeout_confirmed")
 
@@ -377,6 +383,7 @@ class KioskController:
             page.change.connect(self._on_change)
             page.submit.connect(self._on_submit)
             page.back.connect(self._on_back)
+            page.handoff.connect(self.start_handoff)
             self._show(page, "question")
             return
         if step.type == StepType.RESULT:
@@ -386,6 +393,7 @@ class KioskController:
         step_page = StepPage(view)
         step_page.continued.connect(self._on_continue)
         step_page.back.connect(self._on_back)
+        step_page.handoff.connect(self.start_handoff)
         step_page.finished.connect(lambda: self.end_session("finish"))
         if step_page.address_field is not None:
             field_ = step_page.address_field
@@ -612,6 +620,45 @@ class KioskController:
         )
         overlay.action.connect(
             lambda k: self.end_session("start_again") if k == "confirm" else self.window.close_overlay())
+
+    # ---- finish on my phone -------------------------------------------------------
+    def start_handoff(self) -> None:
+        session = self.session
+        if session is None or session.journey.submit is None:
+            return
+        self.window.close_overlay()
+        state = {
+            "journey_id": session.journey.id, "answers": session.answers, "history": session.history,
+            "changing": session.changing,
+            "dynamic": {sid: [[o.value, o.label] for o in opts] for sid, opts in session.dynamic_options().items()},
+        }
+        self._show(busy_page("Please wait", "Getting a link for your phone…"), "busy")
+
+        def done(made: dict[str, str]) -> None:
+            if self.session is not session:
+                return
+            self._note_left("handoff")
+            self.session = None  # the answers are at the hub now; the kiosk forgets them
+            try:
+                until = dt.datetime.fromisoformat(made["expires_at"]).replace(tzinfo=dt.UTC).astimezone()
+                valid = f"{until:%A} {until.day} {until:%B} at {until:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
+            except ValueError:
+                valid = "72 hours from now"
+            page = HandoffPage(made["url"], made["code"], made["typed_address"], valid)
+            page.done.connect(lambda: self.end_session("handoff"))
+            self._show(page, "question")
+
+        def failed(exc: Exception) -> None:
+            if self.session is not session:
+                return
+            page = MessagePage("fault", "Sorry, we cannot send this to your phone right now", [
+                "The connection to the council's system is not working. Your answers are still here.",
+                "You can carry on at this kiosk instead.",
+            ], [("back", "Carry on here", "primary"), ("start", "Start again", "secondary")])
+            page.action.connect(lambda key: self.show_step() if key == "back" else self.end_session("start_again"))
+            self._show(page, "question")
+
+        self._hub_call(self.services.client.create_handoff(state), done, failed)
 
     def ask_why(self) -> None:
         """After a finished task: the one optional insight question, once per session."""

@@ -78,7 +78,7 @@ class HubClient:
             raise HubReplyInvalid("health reply is not ok")
 
     async def addresses(self, postcode: str) -> list[dict[str, str]]:
-        body = await self._call("GET", "/addresses", params={"postcode": postcode})
+        body = await self._call("POST", "/addresses/search", json={"postcode": postcode})
         return self._list_of_dicts(body, "addresses", ("uprn", "line1", "line2", "town", "postcode"))
 
     async def collections(self, uprn: str) -> dict[str, Any]:
@@ -96,6 +96,13 @@ class HubClient:
         if reference != payload.get("reference"):
             raise HubReplyInvalid("acknowledgement does not name our reference")
         return str(reference)
+
+    async def create_handoff(self, state: dict[str, Any]) -> dict[str, str]:
+        body = await self._call("POST", "/handoffs", json=state)
+        fields = ("url", "code", "typed_address", "expires_at")
+        if not all(isinstance(body.get(f), str) for f in fields):
+            raise HubReplyInvalid("handoff reply lacks url, code, typed_address or expires_at")
+        return {f: body[f] for f in fields}
 
     async def send_events(self, events: list[dict[str, Any]]) -> int:
         body = await self._call("POST", "/events", json={"events": events})

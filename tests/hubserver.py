@@ -45,6 +45,7 @@ class HubServer:
     url: str
     token: str
     state: HubState
+    app: Any
     server: uvicorn.Server
     thread: threading.Thread
 
@@ -75,7 +76,9 @@ class HubServer:
 def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None,
               port: int | None = None, token: str | None = None, data_key: str | None = None,
               journeys_dir: Path | None = None, insight: InsightSettings | None = None) -> HubServer:
+    port = port or free_port()
     settings = HubSettings(
+        public_url=f"http://127.0.0.1:{port}",
         council_name="Test Borough Council",
         database_url=f"sqlite:///{tmp / 'hub.sqlite3'}",
         data_key=data_key or new_key(),
@@ -90,10 +93,9 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
     with state.sessions() as session:
         load_gazetteer(session, ROOT / "config" / "demo" / "gazetteer.csv")
         token = create_device(session, "test-kiosk", "test-site", token)
-    port = port or free_port()
     server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True, name="hub")
     thread.start()
     if not server.ready.wait(timeout=20) or not server.started:
         raise RuntimeError("hub did not start")
-    return HubServer(f"http://127.0.0.1:{port}", token, state, server, thread)
+    return HubServer(f"http://127.0.0.1:{port}", token, state, app, server, thread)

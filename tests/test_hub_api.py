@@ -36,13 +36,14 @@ def payload(reference: str | None = None, **answers: Any) -> dict[str, Any]:
 
 def test_unknown_missing_and_revoked_tokens_get_401(hub: HubServer) -> None:
     with httpx.Client(base_url=hub.url) as c:
-        assert c.get("/api/v1/addresses", params={"postcode": "TS18 1AU"}).status_code == 401
-        assert c.get("/api/v1/addresses", params={"postcode": "TS18 1AU"}, headers=auth("kt_wrong")).status_code == 401
+        search = {"postcode": "TS18 1AU"}
+        assert c.post("/api/v1/addresses/search", json=search).status_code == 401
+        assert c.post("/api/v1/addresses/search", json=search, headers=auth("kt_wrong")).status_code == 401
         token = hub.new_device("revoked-kiosk")
-        assert c.get("/api/v1/addresses", params={"postcode": "TS18 1AU"}, headers=auth(token)).status_code == 200
+        assert c.post("/api/v1/addresses/search", json=search, headers=auth(token)).status_code == 200
         with hub.state.sessions() as session:
             assert revoke_device(session, "revoked-kiosk")
-        r = c.get("/api/v1/addresses", params={"postcode": "TS18 1AU"}, headers=auth(token))
+        r = c.post("/api/v1/addresses/search", json=search, headers=auth(token))
         assert r.status_code == 401
         assert r.json()["detail"] == "Unknown or revoked device token"
         assert c.get("/api/v1/health").json() == {"status": "ok"}
@@ -61,15 +62,15 @@ def test_tokens_are_stored_only_as_hashes(hub: HubServer) -> None:
 
 def test_address_lookup_normalises_the_postcode(hub: HubServer) -> None:
     with httpx.Client(base_url=hub.url, headers=auth(hub.token)) as c:
-        r = c.get("/api/v1/addresses", params={"postcode": " ts181tx "})
+        r = c.post("/api/v1/addresses/search", json={"postcode": " ts181tx "})
         assert r.status_code == 200
         body = r.json()
         assert body["postcode"] == "TS18 1TX"
         assert [a["line1"] for a in body["addresses"]] == ["2 Church Road", "4 Church Road", "6 Church Road"]
-        bad = c.get("/api/v1/addresses", params={"postcode": "nonsense"})
+        bad = c.post("/api/v1/addresses/search", json={"postcode": "nonsense"})
         assert bad.status_code == 422
         assert bad.json()["detail"] == "Postcode must be a real UK postcode, like TS18 1AU"
-        none = c.get("/api/v1/addresses", params={"postcode": "SW1A 1AA"})
+        none = c.post("/api/v1/addresses/search", json={"postcode": "SW1A 1AA"})
         assert none.json()["addresses"] == []
 
 
@@ -172,7 +173,7 @@ def test_staff_inbox_needs_a_staff_account(hub: HubServer) -> None:
 def test_openapi_is_served(hub: HubServer) -> None:
     spec = httpx.get(f"{hub.url}/openapi.json").json()
     assert "/api/v1/submissions" in spec["paths"]
-    assert "/api/v1/addresses" in spec["paths"]
+    assert "/api/v1/addresses/search" in spec["paths"]
 
 
 def test_bulky_waste_slots_are_offered_days(hub: HubServer) -> None:

@@ -4,6 +4,7 @@ none decides what comes next (that is the controller's and the engine's job)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -169,12 +170,20 @@ def back_link() -> QPushButton:
     return button("‹ Back", "link", "back", "Go back to the previous question. Your answers are kept.")
 
 
+def handoff_button(signal: Any) -> QPushButton:
+    b = button("Finish on my phone", "secondary", "handoff",
+               "Carry on with these questions on your own phone, using a QR code")
+    b.clicked.connect(signal)
+    return b
+
+
 class StepPage(ScrollPage):
     """One question (or an information page), GOV.UK style."""
 
     continued = Signal(object)
     back = Signal()
     finished = Signal()
+    handoff = Signal()
 
     def __init__(self, view: StepView) -> None:
         super().__init__(f"step_{view.step_id}")
@@ -215,6 +224,8 @@ class StepPage(ScrollPage):
         )
         self.primary.clicked.connect(self.finished if end_page else self._on_continue)
         self.column.addWidget(self.primary)
+        if view.extra.get("handoff") and not end_page:
+            self.column.addWidget(handoff_button(self.handoff))
 
     @property
     def address_field(self) -> AddressField | None:
@@ -243,6 +254,7 @@ class CheckAnswersPage(ScrollPage):
     change = Signal(str)
     submit = Signal()
     back = Signal()
+    handoff = Signal()
 
     def __init__(self, view: StepView, rows: list[SummaryRow]) -> None:
         super().__init__("check_answers")
@@ -279,6 +291,7 @@ class CheckAnswersPage(ScrollPage):
         self.primary = button(view.continue_label, "primary", "continue")
         self.primary.clicked.connect(self.submit)
         self.column.addWidget(self.primary)
+        self.column.addWidget(handoff_button(self.handoff))
 
     def focus_start(self) -> None:
         self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -425,3 +438,40 @@ class WhyPage(MessagePage):
 
     def focus_start(self) -> None:
         self.buttons["skip"].setFocus(Qt.FocusReason.OtherFocusReason)
+
+
+class HandoffPage(ScrollPage):
+    """The QR code (and a short code to type) that carries the journey to the resident's phone."""
+
+    done = Signal()
+
+    def __init__(self, url: str, code: str, typed_address: str, valid_until: str) -> None:
+        super().__init__("handoff_page")
+        self.column.addWidget(label("Finish on your phone", "heading", "page_heading"))
+        row = QHBoxLayout()
+        row.setSpacing(40)
+        qr = QrCode(url, side=360)
+        qr.setAccessibleName("QR code that opens your answers on your phone")
+        row.addWidget(qr, 0, Qt.AlignmentFlag.AlignTop)
+        text = QVBoxLayout()
+        text.setSpacing(16)
+        text.addWidget(label("Point your phone's camera at the code, and tap the link that appears."))
+        text.addWidget(label("No camera? On your phone, go to:", "", "typed_intro"))
+        text.addWidget(label(typed_address, "subheading", "typed_address"))
+        text.addWidget(label("and enter this code:"))
+        code_label = label(code, "reference", "handoff_code")
+        code_label.setAccessibleName(f"Code: {' '.join(code.replace(' ', ''))}")
+        text.addWidget(code_label)
+        text.addStretch(1)
+        row.addLayout(text, 1)
+        self.column.addLayout(row)
+        self.column.addWidget(label(f"The link works until {valid_until}. After that your answers are deleted.",
+                                    "", "valid_until"))
+        self.column.addWidget(label("Your answers have left this kiosk: when you press Done, nothing you typed "
+                                    "stays on this screen."))
+        self.primary = button("Done", "primary", "done", "Finish here. Carry on on your phone.")
+        self.primary.clicked.connect(self.done)
+        self.column.addWidget(self.primary)
+
+    def focus_start(self) -> None:
+        self.primary.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -101,5 +101,7 @@ def describe_step(
         value=value,
         errors=errors,
         can_go_back=can_go_back,
-        extra={"end": step.type == StepType.INFO and step.end},
+        extra={"end": step.type == StepType.INFO and step.end,
+               # A journey that sends something can be finished on the resident's phone.
+               "handoff": journey.submit is not None},
     )
