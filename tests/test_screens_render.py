@@ -48,3 +48,8 @@ def test_render_main_screens(kiosk: Kiosk, tmp_path: Path, size: tuple[int, int]
     kiosk.qtbot.waitUntil(lambda: bool(kiosk.errors()))
     shoot(kiosk, f"{tag}-date-error", tmp_path)
 
+    kiosk.tap("handoff")
+    kiosk.wait_page("handoff_page")
+    shoot(kiosk, f"{tag}-handoff", tmp_path)
+    kiosk.tap("done")
+    kiosk.wait_page("attract_page")
