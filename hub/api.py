@@ -16,8 +16,15 @@ from hub.db import Address, Case, Device, utcnow
 from hub.devices import device_for_token
 from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, EventsIn, ingest
+from hub.notify import NotifyError
 from hub.state import HubState
-from kiosk.workflows.validators import REFERENCE_PATTERN, FieldError, validate_postcode
+from kiosk.workflows.validators import (
+    REFERENCE_PATTERN,
+    FieldError,
+    validate_email,
+    validate_phone,
+    validate_postcode,
+)
 
 router = APIRouter(prefix="/api/v1")
 
@@ -250,6 +257,7 @@ class HandoffIn(BaseModel):
 
 
 class HandoffOut(BaseModel):
+    id: str
     url: str
     code: str
     typed_address: str
@@ -271,8 +279,54 @@ def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
     with hub.sessions() as session:
         made = handoff.create(session, hub.sealer, journey, body.model_dump(exclude={"journey_id"}), dev.site,
                               dev.kiosk_id, hub.settings.handoff.valid_hours)
-    return HandoffOut(url=f"{base}/h/{made.token}", code=handoff.format_code(made.code), typed_address=f"{base}/h",
-                      expires_at=made.expires_at)
+    return HandoffOut(id=made.public_id, url=f"{base}/h/{made.token}", code=handoff.format_code(made.code),
+                      typed_address=f"{base}/h", expires_at=made.expires_at)
+
+
+class SendLinkIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    #: An email address or a UK mobile number. Used for this one message; never stored.
+    to: Annotated[str, Field(max_length=254)]
+    #: The link's token and the short code, which the hub keeps only as hashes.
+    token: Annotated[str, Field(max_length=64)]
+    code: Annotated[str, Field(max_length=12)]
+
+
+class SendLinkOut(BaseModel):
+    sent_by: Literal["email", "sms"]
+
+
+@router.post("/handoffs/{public_id}/send", response_model=SendLinkOut)
+async def send_link(hub: StateDep, dev: DeviceDep, public_id: str, body: SendLinkIn) -> SendLinkOut:
+    """Send the resident their link by email or text, through GOV.UK Notify."""
+    if hub.notify is None:
+        raise HTTPException(501, "Sending links is not set up at this council")
+    by: Literal["email", "sms"]
+    try:
+        if "@" in body.to:
+            to, by = validate_email(body.to), "email"
+        else:
+            to, by = validate_phone(body.to, "a mobile number"), "sms"
+            if not to.startswith("07"):
+                raise FieldError("Enter a mobile number, like 07700 900 982, or an email address")
+    except FieldError as err:
+        raise HTTPException(422, err.message) from None
+    with hub.sessions() as session:
+        h = handoff.by_public_id(session, public_id[:32])
+        if (h is None or h.kiosk_id != dev.kiosk_id or h.token_hash != handoff.digest(body.token)
+                or h.code_hash != handoff.digest(handoff.normalise_code(body.code))):
+            raise HTTPException(404, "No such handoff from this kiosk")
+        if handoff.state_of(h) != "open":
+            raise HTTPException(410, "This handoff has expired or been sent")
+    link = f"{hub.settings.public_url.rstrip('/')}/h/{body.token}"
+    try:
+        if by == "email":
+            await hub.notify.send_email(to, link, body.code)
+        else:
+            await hub.notify.send_sms(to, link, body.code)
+    except NotifyError as err:
+        raise HTTPException(503 if err.retryable else 422, err.reason) from None
+    return SendLinkOut(sent_by=by)
 
 
 class EventsOut(BaseModel):

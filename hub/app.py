@@ -18,6 +18,7 @@ from hub.connectors.open311 import Open311Connector
 from hub.crypto import Sealer
 from hub.db import make_engine, make_sessions
 from hub.insight import sweep
+from hub.notify import NotifyClient
 from hub.relay import RelayWorker
 from hub.state import HubState
 from kiosk.workflows.loader import load_journeys
@@ -33,7 +34,8 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
         connectors["open311"] = Open311Connector(settings.open311, client)
     sealer = Sealer(settings.data_key)
     relay = RelayWorker(sessions, sealer, journeys, connectors, settings.relay)
-    hub_state = HubState(settings, sessions, sealer, journeys, relay)
+    notify = NotifyClient(settings.notify, client) if settings.notify is not None else None
+    hub_state = HubState(settings, sessions, sealer, journeys, relay, notify)
 
     async def sweep_daily() -> None:
         while True:

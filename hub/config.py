@@ -46,6 +46,16 @@ class InsightSettings(Strict):
     cost_web: Annotated[float, Field(ge=0)] = 0.15
 
 
+class NotifySettings(Strict):
+    """GOV.UK Notify, for "send me the link". Templates get ((link)) and ((code))."""
+
+    api_key: Annotated[str, Field(min_length=74)]
+    email_template_id: str = ""
+    sms_template_id: str = ""
+    base_url: Annotated[str, Field(pattern=r"^https?://")] = "https://api.notifications.service.gov.uk"
+    timeout_seconds: Annotated[float, Field(gt=0, le=60)] = 10.0
+
+
 class HandoffSettings(Strict):
     #: How long a "finish on my phone" link and code stay valid.
     valid_hours: Annotated[int, Field(ge=1, le=720)] = 72
@@ -67,6 +77,7 @@ class HubSettings(Strict):
     bulky_waste: BulkyWasteSettings = BulkyWasteSettings()
     insight: InsightSettings = InsightSettings()
     handoff: HandoffSettings = HandoffSettings()
+    notify: NotifySettings | None = None
 
 
 class SettingsError(Exception):

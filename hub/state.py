@@ -12,6 +12,7 @@ from hub.crypto import Sealer
 from kiosk.workflows.model import Journey
 
 if TYPE_CHECKING:
+    from hub.notify import NotifyClient
     from hub.relay import RelayWorker
 
 
@@ -22,3 +23,4 @@ class HubState:
     sealer: Sealer
     journeys: dict[str, Journey]
     relay: RelayWorker
+    notify: NotifyClient | None = None

@@ -644,8 +644,9 @@ class KioskController:
                 valid = f"{until:%A} {until.day} {until:%B} at {until:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
             except ValueError:
                 valid = "72 hours from now"
-            page = HandoffPage(made["url"], made["code"], made["typed_address"], valid)
+            page = HandoffPage(made["url"], made["code"], made["typed_address"], valid, can_send=True)
             page.done.connect(lambda: self.end_session("handoff"))
+            page.send_requested.connect(lambda to: self._send_link(page, made, to))
             self._show(page, "question")
 
         def failed(exc: Exception) -> None:
@@ -659,6 +660,28 @@ class KioskController:
             self._show(page, "question")
 
         self._hub_call(self.services.client.create_handoff(state), done, failed)
+
+    def _send_link(self, page: HandoffPage, made: dict[str, str], to: str) -> None:
+        if not to.strip():
+            page.say("Enter your email address or mobile number", error=True)
+            return
+        page.say("Sending…")
+        token = made["url"].rsplit("/", 1)[1]
+
+        def done(by: str) -> None:
+            if self.window.page is page:
+                page.say("Sent. Check your email." if by == "email" else "Sent. Check your text messages.")
+
+        def failed(exc: Exception) -> None:
+            if self.window.page is not page:
+                return
+            if isinstance(exc, HubRejected) and exc.status in (404, 410, 422, 501):
+                page.say(exc.detail, error=True)
+            else:
+                page.say("We cannot send it right now. Scan the code, or write down the address and code.",
+                         error=True)
+
+        self._hub_call(self.services.client.send_link(made["id"], to, token, made["code"]), done, failed)
 
     def ask_why(self) -> None:
         """After a finished task: the one optional insight question, once per session."""

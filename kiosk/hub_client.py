@@ -99,10 +99,16 @@ class HubClient:
 
     async def create_handoff(self, state: dict[str, Any]) -> dict[str, str]:
         body = await self._call("POST", "/handoffs", json=state)
-        fields = ("url", "code", "typed_address", "expires_at")
+        fields = ("id", "url", "code", "typed_address", "expires_at")
         if not all(isinstance(body.get(f), str) for f in fields):
             raise HubReplyInvalid("handoff reply lacks url, code, typed_address or expires_at")
         return {f: body[f] for f in fields}
+
+    async def send_link(self, handoff_id: str, to: str, token: str, code: str) -> str:
+        body = await self._call("POST", f"/handoffs/{handoff_id}/send", json={"to": to, "token": token, "code": code})
+        if body.get("sent_by") not in ("email", "sms"):
+            raise HubReplyInvalid("send reply lacks sent_by")
+        return str(body["sent_by"])
 
     async def send_events(self, events: list[dict[str, Any]]) -> int:
         body = await self._call("POST", "/events", json={"events": events})

@@ -12,7 +12,7 @@ import uvicorn
 from sqlalchemy import select
 
 from hub.app import create_app
-from hub.config import HubSettings, InsightSettings, Open311Settings, RelaySettings
+from hub.config import HubSettings, InsightSettings, NotifySettings, Open311Settings, RelaySettings
 from hub.crypto import Sealer, new_key
 from hub.db import Case
 from hub.devices import create_device
@@ -75,7 +75,8 @@ class HubServer:
 
 def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None,
               port: int | None = None, token: str | None = None, data_key: str | None = None,
-              journeys_dir: Path | None = None, insight: InsightSettings | None = None) -> HubServer:
+              journeys_dir: Path | None = None, insight: InsightSettings | None = None,
+              notify: NotifySettings | None = None) -> HubServer:
     port = port or free_port()
     settings = HubSettings(
         public_url=f"http://127.0.0.1:{port}",
@@ -87,6 +88,7 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
         if open311_url else None,
         relay=relay or RelaySettings(poll_seconds=0.2, first_retry_seconds=0.2, max_retry_seconds=1.0),
         insight=insight or InsightSettings(),
+        notify=notify,
     )
     app = create_app(settings)
     state: HubState = app.state.hub

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.views.fields import AddressField, FieldWidget, make_field
+from kiosk.views.fields import AddressField, FieldWidget, make_field, text_input
 from kiosk.views.icons import icon
 from kiosk.views.qr import QrCode
 from kiosk.views.widgets import ErrorSummary, ScrollPage, button, label
@@ -444,8 +444,9 @@ class HandoffPage(ScrollPage):
     """The QR code (and a short code to type) that carries the journey to the resident's phone."""
 
     done = Signal()
+    send_requested = Signal(str)
 
-    def __init__(self, url: str, code: str, typed_address: str, valid_until: str) -> None:
+    def __init__(self, url: str, code: str, typed_address: str, valid_until: str, can_send: bool = False) -> None:
         super().__init__("handoff_page")
         self.column.addWidget(label("Finish on your phone", "heading", "page_heading"))
         row = QHBoxLayout()
@@ -469,9 +470,33 @@ class HandoffPage(ScrollPage):
                                     "", "valid_until"))
         self.column.addWidget(label("Your answers have left this kiosk: when you press Done, nothing you typed "
                                     "stays on this screen."))
+        if can_send:
+            self.column.addWidget(label("Or we can send you the link", "subheading"))
+            self.column.addWidget(label("Your email address or mobile number", "", "send_label"))
+            self.send_to = text_input("input_send_to", "Your email address or mobile number", "email")
+            self.send_to.setAccessibleDescription("Used to send this link once. It is not kept.")
+            self.send_to.returnPressed.connect(self._on_send)
+            self.column.addWidget(self.send_to)
+            send = button("Send me the link", "secondary", "send_link", "Send the link by email or text message")
+            send.clicked.connect(self._on_send)
+            self.column.addWidget(send)
+            self.send_status = label("", "subheading", "send_link_status")
+            self.column.addWidget(self.send_status)
+            self.send_status.hide()
         self.primary = button("Done", "primary", "done", "Finish here. Carry on on your phone.")
         self.primary.clicked.connect(self.done)
         self.column.addWidget(self.primary)
 
     def focus_start(self) -> None:
         self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_send(self) -> None:
+        self.send_requested.emit(self.send_to.text())
+
+    def say(self, text: str, error: bool = False) -> None:
+        self.send_status.setText(text)
+        self.send_status.setAccessibleName(text)
+        self.send_status.setProperty("role", "error" if error else "subheading")
+        self.send_status.style().unpolish(self.send_status)
+        self.send_status.style().polish(self.send_status)
+        self.send_status.show()

@@ -1,0 +1,100 @@
+"""A GOV.UK Notify-compatible test server on loopback (the real API is not reachable here).
+
+It checks what Notify checks: a HS256 JWT whose ``iss`` is the service id, signed with the
+key's secret, with an ``iat`` within 30 seconds; and the fields of each message."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+def _unb64(part: str) -> bytes:
+    return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+
+@dataclass
+class FakeNotify:
+    url: str = ""
+    service_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    secret: str = field(default_factory=lambda: str(uuid.uuid4()))
+    sent: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+
+    @property
+    def api_key(self) -> str:
+        return f"kiosk_test-{self.service_id}-{self.secret}"
+
+
+def check_jwt(state: FakeNotify, header: str) -> str | None:
+    """None if the token is good, else Notify's error message."""
+    if not header.startswith("Bearer "):
+        return "Unauthorized: authentication token must be provided"
+    try:
+        head, claims, sig = header.removeprefix("Bearer ").split(".")
+        expected = hmac.new(state.secret.encode(), f"{head}.{claims}".encode(), hashlib.sha256).digest()
+        if not hmac.compare_digest(expected, _unb64(sig)):
+            return "Invalid token: signature"
+        body = json.loads(_unb64(claims))
+        if json.loads(_unb64(head)).get("alg") != "HS256":
+            return "Invalid token: algorithm"
+    except (ValueError, KeyError):
+        return "Invalid token: malformed"
+    if body.get("iss") != state.service_id:
+        return "Invalid token: service not found"
+    if abs(time.time() - float(body.get("iat", 0))) > 30:
+        return "Error: Your system clock must be accurate to within 30 seconds"
+    return None
+
+
+@contextmanager
+def notify_server() -> Iterator[FakeNotify]:
+    state = FakeNotify()
+
+    class Handler(BaseHTTPRequestHandler):
+        def _send(self, status: int, body: object) -> None:
+            raw = json.dumps(body).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(raw)))
+            self.end_headers()
+            self.wfile.write(raw)
+
+        def do_POST(self) -> None:  # noqa: N802
+            problem = check_jwt(state, self.headers.get("Authorization", ""))
+            if problem:
+                return self._send(403, {"errors": [{"error": "AuthError", "message": problem}], "status_code": 403})
+            length = int(self.headers.get("Content-Length") or 0)
+            body = json.loads(self.rfile.read(length) or b"{}")
+            kind = {"/v2/notifications/email": "email", "/v2/notifications/sms": "sms"}.get(self.path)
+            recipient = body.get("email_address" if kind == "email" else "phone_number")
+            if kind is None or not recipient or not body.get("template_id"):
+                return self._send(400, {"errors": [{"error": "ValidationError", "message": "bad request"}]})
+            if str(recipient).startswith("refuse"):
+                return self._send(400, {"errors": [{"error": "BadRequestError",
+                                                    "message": "Can't send to this recipient using a team-only API key"}]})
+            state.sent.append((kind, body))
+            return self._send(201, {"id": str(uuid.uuid4()), "reference": None, "content": {}})
+
+        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield state
+    finally:
+        server.shutdown()
+        server.server_close()
