@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from hub import handoff
 from hub.cases import ReferenceTaken, create_case
-from hub.db import Address, Case, Device, utcnow
+from hub.connectors.base import TransientRelayError
+from hub.db import Address, Case, CaseUpdate, Device, utcnow
 from hub.devices import device_for_token
 from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, EventsIn, ingest
@@ -232,6 +233,30 @@ def _replay(existing: Case, body: SubmissionIn, response: Response) -> Submissio
     return SubmissionOut(reference=existing.reference, status=existing.status, replayed=True)
 
 
+async def refresh_from_back_office(hub: HubState, reference: str) -> None:
+    """For cases relayed over Open311, ask the back office for news (GET /requests/{id}).
+    A back office that does not answer leaves the stored status as it is."""
+    if hub.open311 is None:
+        return
+    with hub.sessions() as session:
+        case = session.scalar(select(Case).where(Case.reference == reference))
+        if case is None or case.connector != "open311" or case.relay_state != "sent" or not case.external_id:
+            return
+        external_id = case.external_id
+    try:
+        status, notes = await hub.open311.status(external_id)
+    except TransientRelayError:
+        return
+    new = "closed" if status == "closed" else "in_progress"
+    with hub.sessions() as session:
+        case = session.scalar(select(Case).where(Case.reference == reference))
+        if case is not None and case.status != new:
+            case.status = new
+            text = {"closed": "Closed by the team", "in_progress": "Being dealt with by the team"}[new]
+            session.add(CaseUpdate(case_id=case.id, text=f"{text}{': ' + notes if notes else ''}"))
+            session.commit()
+
+
 def request_status(hub: HubState, reference: str) -> RequestStatus | None:
     with hub.sessions() as session:
         case = session.scalar(select(Case).where(Case.reference == reference))
@@ -345,7 +370,8 @@ def events(hub: StateDep, dev: DeviceDep, body: EventsIn) -> EventsOut:
 
 
 @router.get("/requests/{reference}", response_model=RequestStatus)
-def track(hub: StateDep, _: DeviceDep, reference: Annotated[str, Field(max_length=20)]) -> RequestStatus:
+async def track(hub: StateDep, _: DeviceDep, reference: Annotated[str, Field(max_length=20)]) -> RequestStatus:
+    await refresh_from_back_office(hub, reference.upper())
     found = request_status(hub, reference.upper())
     if found is None:
         raise HTTPException(404, "We cannot find a request with that reference")

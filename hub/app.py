@@ -35,7 +35,9 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     sealer = Sealer(settings.data_key)
     relay = RelayWorker(sessions, sealer, journeys, connectors, settings.relay)
     notify = NotifyClient(settings.notify, client) if settings.notify is not None else None
-    hub_state = HubState(settings, sessions, sealer, journeys, relay, notify)
+    open311 = connectors.get("open311")
+    hub_state = HubState(settings, sessions, sealer, journeys, relay, notify,
+                         open311 if isinstance(open311, Open311Connector) else None)
 
     async def sweep_daily() -> None:
         while True:

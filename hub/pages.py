@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from sqlalchemy import select
 
-from hub.api import StateDep, request_status
+from hub.api import StateDep, refresh_from_back_office, request_status
 from hub.db import Case, StaffUser
 from hub.insight import counts, sites
 from hub.insight_report import Report, bar_chart
@@ -31,7 +31,8 @@ StaffDep = Annotated[StaffUser, Depends(staff_user)]
 
 
 @router.get("/track/{reference}", response_class=HTMLResponse)
-def track_page(request: Request, hub: StateDep, reference: str) -> HTMLResponse:
+async def track_page(request: Request, hub: StateDep, reference: str) -> HTMLResponse:
+    await refresh_from_back_office(hub, normalise_reference(reference[:20]))
     found = request_status(hub, normalise_reference(reference[:20]))
     return templates.TemplateResponse(
         request, "track.html", {"council": hub.settings.council_name, "status": found, "reference": reference[:20]},

@@ -12,6 +12,7 @@ from hub.crypto import Sealer
 from kiosk.workflows.model import Journey
 
 if TYPE_CHECKING:
+    from hub.connectors.open311 import Open311Connector
     from hub.notify import NotifyClient
     from hub.relay import RelayWorker
 
@@ -24,3 +25,4 @@ class HubState:
     journeys: dict[str, Journey]
     relay: RelayWorker
     notify: NotifyClient | None = None
+    open311: Open311Connector | None = None

@@ -24,6 +24,8 @@ class GeoReport:
     #: Answer with a token instead of a service_request_id (deferred ids, per the spec).
     use_token: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: service_request_id -> (status, status_notes), for GET /requests/{id}.json
+    statuses: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 @contextmanager
@@ -38,6 +40,16 @@ def georeport_server() -> Iterator[GeoReport]:
             self.send_header("Content-Length", str(len(raw)))
             self.end_headers()
             self.wfile.write(raw)
+
+        def do_GET(self) -> None:
+            prefix, suffix = "/requests/", ".json"
+            path = self.path.split("?")[0]
+            if not (path.startswith(prefix) and path.endswith(suffix)):
+                return self._send(404, [{"code": 404, "description": "not found"}])
+            request_id = path[len(prefix):-len(suffix)]
+            status, notes = state.statuses.get(request_id, ("open", ""))
+            return self._send(200, [{"service_request_id": request_id, "status": status, "status_notes": notes,
+                                     "service_code": "MISSED_BIN"}])
 
         def do_POST(self) -> None:
             if self.path != "/requests.json":

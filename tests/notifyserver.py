@@ -69,7 +69,7 @@ def notify_server() -> Iterator[FakeNotify]:
             self.end_headers()
             self.wfile.write(raw)
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             problem = check_jwt(state, self.headers.get("Authorization", ""))
             if problem:
                 return self._send(403, {"errors": [{"error": "AuthError", "message": problem}], "status_code": 403})
@@ -85,7 +85,7 @@ def notify_server() -> Iterator[FakeNotify]:
             state.sent.append((kind, body))
             return self._send(201, {"id": str(uuid.uuid4()), "reference": None, "content": {}})
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -130,3 +130,28 @@ def test_form_building_and_reply_parsing() -> None:
         parse_reply(httpx.Response(201, json=[{}]))
     with pytest.raises(TransientRelayError):
         parse_reply(httpx.Response(500, json=[{"code": 500, "description": "db down"}]))
+
+
+def test_tracking_shows_what_the_back_office_says(qtbot, qasync_loop, open311_hub: HubServer,  # type: ignore[no-untyped-def]
+                                                back_office: GeoReport, tmp_path: Path) -> None:
+    import httpx
+
+    kiosk = make_kiosk(qtbot, open311_hub, tmp_path / "kiosk")
+    try:
+        reference = report(kiosk)
+        qtbot.waitUntil(lambda: (c := open311_hub.case(reference)) is not None and c.relay_state == "sent",
+                        timeout=10000)
+        case = open311_hub.case(reference)
+        assert case is not None
+        back_office.statuses[case.external_id] = ("closed", "Bin emptied on 18 November")
+        page = httpx.get(f"{open311_hub.url}/track/{reference}")
+        assert "Done. This request is closed." in page.text
+        assert "Closed by the team: Bin emptied on 18 November" in page.text
+        # The kiosk's "Track a request" shows the same, from the same place.
+        kiosk.start("track-request")
+        kiosk.type("input_reference", reference)
+        kiosk.cont()
+        kiosk.wait_page("result")
+        assert "Done. This request is closed." in kiosk.texts()
+    finally:
+        kiosk.close()

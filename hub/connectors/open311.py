@@ -92,3 +92,20 @@ class Open311Connector:
         except httpx.HTTPError as exc:
             raise TransientRelayError(f"{type(exc).__name__}: {exc}") from None
         return parse_reply(response)
+
+    async def status(self, external_id: str) -> tuple[str, str]:
+        """(status, status_notes) from GET /requests/{id}.json. Errors raise TransientRelayError."""
+        url = f"{self._settings.endpoint.rstrip('/')}/requests/{external_id}.json"
+        params = {"jurisdiction_id": self._settings.jurisdiction_id} if self._settings.jurisdiction_id else {}
+        try:
+            response = await self._client.get(url, params=params, timeout=min(self._settings.timeout_seconds, 5))
+            body: Any = response.json()
+        except (httpx.HTTPError, ValueError):
+            raise TransientRelayError("back office status not available") from None
+        if response.status_code != 200 or not isinstance(body, list) or not body or not isinstance(body[0], dict):
+            raise TransientRelayError(f"back office status reply not usable (HTTP {response.status_code})")
+        status = str(body[0].get("status", "")).lower()
+        notes = str(body[0].get("status_notes") or "")[:300]
+        if status not in ("open", "closed"):
+            raise TransientRelayError(f"unknown status {status!r}")
+        return status, notes
