@@ -207,7 +207,11 @@ def test_nothing_typed_survives_any_exit(qtbot, qasync_loop, canary_hub: HubServ
             pytest.fail("left after the wipe:\n" + "\n".join(leftovers(kiosk, dirs)))
         # The usage events of the session reached the hub, and hold nothing that was typed.
         kiosk.services.worker.wake()
-        qtbot.waitUntil(lambda: kiosk.services.outbox.depth("event") == 0, timeout=10000)
+        try:
+            qtbot.waitUntil(lambda: kiosk.services.outbox.depth("event") == 0, timeout=10000)
+        except Exception:
+            pytest.fail(f"events not sent: {kiosk.services.outbox.depth('event')} queued, "
+                        f"{kiosk.services.outbox.held()} held, last error {kiosk.services.worker.last_error!r}")
         with canary_hub.state.sessions() as session:
             stored = [repr(vars(row)) for model in (InsightEvent, InsightCount) for row in session.scalars(select(model))]
         assert any("canary" in row for row in stored)  # the journey id, so the search sees events
