@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from hub import api, handoff, pages, phone
+from hub import api, assist, handoff, pages, phone
 from hub.config import HubSettings
 from hub.connectors.base import Connector
 from hub.connectors.inbox import InboxConnector
@@ -68,6 +68,8 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(phone.router)
+    app.include_router(assist.api)
+    app.include_router(assist.pages)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

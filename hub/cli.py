@@ -36,6 +36,8 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--name", required=True, help="name shown to residents and in the audit log")
     staff.add_argument("--role", choices=ROLES, required=True)
     staff.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    staff.add_argument("--site", default="", help="the site whose help requests they see (default: all)")
+    staff.add_argument("--pin", default="", help="a personal 4-8 digit PIN for kiosks to check when the hub is down")
     sub.add_parser("new-key", help="print a new data key for data_key")
     args = parser.parse_args(argv)
 
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "create-staff":
             password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass()
             try:
-                create_staff(session, args.username, args.name, args.role, password)
+                create_staff(session, args.username, args.name, args.role, password, args.site, args.pin)
             except ValueError as exc:
                 print(f"hub: {exc}", file=sys.stderr)
                 return 2

@@ -16,6 +16,8 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    inspect,
+    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
@@ -80,6 +82,9 @@ class Case(Base):
     next_relay_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     relay_error: Mapped[str] = mapped_column(Text, default="")
     external_id: Mapped[str] = mapped_column(String(64), default="")
+    #: Assisted cases: the officer's staff id, and which steps the officer answered.
+    officer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    officer_entered: Mapped[str] = mapped_column(String(500), default="", server_default="")
     updates: Mapped[list[CaseUpdate]] = relationship(back_populates="case", order_by="CaseUpdate.at")
 
 
@@ -101,6 +106,61 @@ class StaffUser(Base):
     display_name: Mapped[str] = mapped_column(String(100))
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
+    #: The site whose help requests they see; "" for every site.
+    site: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    #: argon2 hash of a personal staff PIN, synced to their site's kiosks for when the hub is down.
+    pin_hash: Mapped[str] = mapped_column(String(200), default="", server_default="")
+
+
+class StaffSession(Base):
+    """A signed-in staff browser. Only a hash of the cookie is kept."""
+
+    __tablename__ = "staff_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"))
+    csrf: Mapped[str] = mapped_column(String(64))
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class HelpRequest(Base):
+    """A resident pressed "Get help". Where they are in a journey, never their answers."""
+
+    __tablename__ = "help_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    site: Mapped[str] = mapped_column(String(64), index=True)
+    journey: Mapped[str] = mapped_column(String(64), default="")
+    step: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    claimed_by: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class AssistCode(Base):
+    """A one-time code an officer types at the kiosk to join: 6 digits, 2 minutes, one kiosk."""
+
+    __tablename__ = "assist_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    staff_id: Mapped[int] = mapped_column(Integer)
+    help_id: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditEntry(Base):
+    """Who did what to a resident's session, and when. Never an answer."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    staff_id: Mapped[int] = mapped_column(Integer)
+    staff_name: Mapped[str] = mapped_column(String(100))
+    kiosk_id: Mapped[str] = mapped_column(String(64))
+    site: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(String(200), default="")
 
 
 class Handoff(Base):
@@ -166,7 +226,24 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
     Base.metadata.create_all(engine)
+    add_missing_columns(engine)
     return engine
+
+
+def add_missing_columns(engine: Engine) -> None:
+    """A small forward migration: columns added to a model since a database was made are
+    added to it (each new column has a default). Nothing is ever dropped or changed."""
+    inspector = inspect(engine)
+    with engine.begin() as conn:
+        for table in Base.metadata.sorted_tables:
+            have = {c["name"] for c in inspector.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in have:
+                    continue
+                kind = column.type.compile(dialect=engine.dialect)
+                default = column.server_default.arg if column.server_default is not None else None  # type: ignore[attr-defined]
+                clause = f" DEFAULT '{default}'" if isinstance(default, str) else ""
+                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{clause}'))
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

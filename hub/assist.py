@@ -1,0 +1,291 @@
+"""Officer assist at the hub: "Get help" requests, staff sign-in, one-time join codes, the
+audit log. Kiosk-facing routes are under /api/v1; staff pages under /staff."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+
+from hub.api import DeviceDep, StateDep
+from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, utcnow
+from hub.handoff import digest
+from hub.pages import NO_STORE, templates
+from hub.ratelimit import SlidingWindow
+from hub.staff import (
+    SESSION_COOKIE,
+    SignedIn,
+    check_csrf,
+    check_password,
+    current,
+    end_session,
+    signed_in,
+    start_session,
+)
+from hub.state import HubState
+
+api = APIRouter(prefix="/api/v1")
+pages = APIRouter()
+CODE_MINUTES = 2
+USUAL_WAIT_MINUTES = 5
+AuditAction = Literal["joined", "went_to_step", "changed_answer", "paused_timer", "resumed_timer", "revealed_answer",
+                      "started_handoff", "marked_assisted", "unmarked_assisted", "ended_session", "handed_back",
+                      "pin_refused", "code_refused"]
+
+
+def audit(session: object, staff_id: int, staff_name: str, kiosk_id: str, site: str, action: str,
+          detail: str = "", entry_id: str | None = None, at: dt.datetime | None = None) -> None:
+    session.add(AuditEntry(id=entry_id or secrets.token_hex(16), at=at or utcnow(), staff_id=staff_id,  # type: ignore[attr-defined]
+                           staff_name=staff_name, kiosk_id=kiosk_id, site=site, action=action, detail=detail[:200]))
+
+
+# ---- kiosk API ---------------------------------------------------------------------------------
+
+class HelpIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    journey: Annotated[str, Field(pattern=r"^[a-z0-9-]{0,64}$")] = ""
+    step: Annotated[str, Field(pattern=r"^[a-z0-9_]{0,64}$")] = ""
+
+
+class HelpOut(BaseModel):
+    id: int
+    usual_wait_minutes: int
+
+
+@api.post("/help", response_model=HelpOut, status_code=201)
+def ask_for_help(hub: StateDep, dev: DeviceDep, body: HelpIn) -> HelpOut:
+    with hub.sessions() as session:
+        row = HelpRequest(kiosk_id=dev.kiosk_id, site=dev.site, journey=body.journey, step=body.step)
+        session.add(row)
+        session.commit()
+        return HelpOut(id=row.id, usual_wait_minutes=USUAL_WAIT_MINUTES)
+
+
+class JoinIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: Annotated[str, Field(pattern=r"^[0-9 ]{6,8}$")]
+
+
+class JoinOut(BaseModel):
+    staff_id: int
+    name: str
+
+
+@api.post("/assist/join", response_model=JoinOut)
+def join(hub: StateDep, dev: DeviceDep, body: JoinIn) -> JoinOut:
+    """An officer typed a code on this kiosk's Staff pad. One use, two minutes, this kiosk only."""
+    code = body.code.replace(" ", "")
+    with hub.sessions() as session:
+        row = session.scalar(select(AssistCode).where(AssistCode.kiosk_id == dev.kiosk_id,
+                                                      AssistCode.code_hash == digest(code),
+                                                      AssistCode.used_at.is_(None)))
+        if row is None:
+            raise HTTPException(404, "That code is not right for this kiosk")
+        if row.expires_at <= utcnow():
+            raise HTTPException(410, "That code has expired. Ask for a new one on the officer page.")
+        row.used_at = utcnow()
+        user = session.get(StaffUser, row.staff_id)
+        assert user is not None
+        help_request = session.get(HelpRequest, row.help_id)
+        if help_request is not None:
+            help_request.status = "joined"
+        audit(session, user.id, user.display_name, dev.kiosk_id, dev.site, "joined", "with a one-time code")
+        session.commit()
+        return JoinOut(staff_id=user.id, name=user.display_name)
+
+
+class StaffPin(BaseModel):
+    staff_id: int
+    name: str
+    pin_hash: str
+
+
+class StaffPins(BaseModel):
+    staff: list[StaffPin]
+
+
+@api.get("/staff-pins", response_model=StaffPins)
+def staff_pins(hub: StateDep, dev: DeviceDep) -> StaffPins:
+    """argon2 hashes of staff PINs for this kiosk's site, kept by the kiosk for when the hub is down."""
+    with hub.sessions() as session:
+        users = session.scalars(select(StaffUser).where(StaffUser.pin_hash != "",
+                                                        StaffUser.role.in_(("officer", "library", "admin")))).all()
+    return StaffPins(staff=[StaffPin(staff_id=u.id, name=u.display_name, pin_hash=u.pin_hash)
+                            for u in users if u.site in ("", dev.site)])
+
+
+class AuditIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+    at: dt.datetime
+    staff_id: int
+    staff_name: Annotated[str, Field(max_length=100)]
+    action: AuditAction
+    #: A step id, never an answer.
+    step: Annotated[str, Field(pattern=r"^[a-z0-9_]{0,64}$")] = ""
+
+
+class AuditBatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    entries: Annotated[list[AuditIn], Field(max_length=500)]
+
+
+@api.post("/audit")
+def record_audit(hub: StateDep, dev: DeviceDep, body: AuditBatch) -> dict[str, int]:
+    new = 0
+    with hub.sessions() as session:
+        for e in body.entries:
+            if session.get(AuditEntry, e.id) is not None:
+                continue
+            at = e.at.astimezone(dt.UTC).replace(tzinfo=None) if e.at.tzinfo else e.at
+            audit(session, e.staff_id, e.staff_name, dev.kiosk_id, dev.site, e.action, e.step, e.id, at)
+            new += 1
+        session.commit()
+    return {"accepted": new}
+
+
+# ---- staff pages -------------------------------------------------------------------------------
+
+def login_limiter(request: Request) -> SlidingWindow:
+    found: SlidingWindow | None = getattr(request.app.state, "login_limiter", None)
+    if found is None:
+        found = SlidingWindow(per_client=5, overall=100)
+        request.app.state.login_limiter = found
+    return found
+
+
+def page(request: Request, hub: HubState, name: str, context: dict[str, object], status: int = 200) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {"council": hub.settings.council_name, **context},
+                                      status_code=status, headers=NO_STORE)
+
+
+@pages.get("/staff/login", response_class=HTMLResponse)
+def login_form(request: Request, hub: StateDep, next: str = "/staff/help") -> HTMLResponse:
+    csrf = secrets.token_urlsafe(16)
+    response = page(request, hub, "staff_login.html", {"error": "", "next": next, "csrf": csrf})
+    response.set_cookie("login_csrf", csrf, httponly=True, samesite="strict", path="/staff/login")
+    return response
+
+
+@pages.post("/staff/login", response_class=HTMLResponse, response_model=None)
+def login(request: Request, hub: StateDep, username: Annotated[str, Form(max_length=64)] = "",
+          password: Annotated[str, Form(max_length=200)] = "", csrf: Annotated[str, Form()] = "",
+          next: Annotated[str, Form()] = "/staff/help") -> Response:
+    if not csrf or csrf != request.cookies.get("login_csrf"):
+        return page(request, hub, "staff_login.html", {"error": "The form expired. Try again.", "next": next,
+                                                        "csrf": ""}, 403)
+    client = request.client.host if request.client else "unknown"
+    limiter = login_limiter(request)
+    if not (limiter.allow(f"user:{username.lower()}") and limiter.allow(f"ip:{client}")):
+        return page(request, hub, "staff_login.html", {
+            "error": "Too many sign-in attempts. Wait 10 minutes and try again.", "next": next, "csrf": csrf}, 429)
+    with hub.sessions() as session:
+        user = check_password(session, username, password)
+        if user is None:
+            return page(request, hub, "staff_login.html", {"error": "Wrong username or password", "next": next,
+                                                            "csrf": csrf}, 401)
+        value, _ = start_session(session, user)
+    target = next if next.startswith("/staff/") or next == "/insight" else "/staff/help"
+    response = RedirectResponse(target, status_code=303)
+    response.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="strict",
+                        secure=hub.settings.public_url.startswith("https://"))
+    return response
+
+
+@pages.post("/staff/logout")
+def logout(request: Request, hub: StateDep, csrf: Annotated[str, Form()] = "") -> Response:
+    who = current(request)
+    if who is not None:
+        check_csrf(who, csrf)
+        with hub.sessions() as session:
+            end_session(session, request.cookies.get(SESSION_COOKIE, ""))
+    response = RedirectResponse("/staff/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+WhoDep = Annotated[SignedIn, Depends(signed_in)]
+
+
+def age(at: dt.datetime) -> str:
+    minutes = int((utcnow() - at).total_seconds() // 60)
+    return "just now" if minutes < 1 else f"{minutes} minute{'s' if minutes != 1 else ''} ago"
+
+
+@pages.get("/staff/help", response_class=HTMLResponse)
+def help_list(request: Request, hub: StateDep, who: WhoDep) -> HTMLResponse:
+    with hub.sessions() as session:
+        query = select(HelpRequest).where(HelpRequest.status == "open").order_by(HelpRequest.created_at)
+        if who.user.site and who.user.role != "admin":
+            query = query.where(HelpRequest.site == who.user.site)
+        rows = session.scalars(query).all()
+    items = [{"id": r.id, "kiosk": r.kiosk_id, "site": r.site, "age": age(r.created_at),
+              "where": hub.journeys[r.journey].title if r.journey in hub.journeys else "On the home screen"}
+             for r in rows]
+    return page(request, hub, "staff_help.html", {"user": who.user, "csrf": who.csrf, "items": items})
+
+
+@pages.post("/staff/help/{help_id}/claim", response_class=HTMLResponse)
+def claim(request: Request, hub: StateDep, who: WhoDep, help_id: int,
+          csrf: Annotated[str, Form()] = "") -> HTMLResponse:
+    check_csrf(who, csrf)
+    code = f"{secrets.randbelow(10**6):06d}"
+    with hub.sessions() as session:
+        row = session.get(HelpRequest, help_id)
+        if row is None or row.status not in ("open", "claimed"):
+            raise HTTPException(404, "That request has gone: someone else may have it")
+        row.status, row.claimed_by = "claimed", who.user.id
+        device = session.scalar(select(Device).where(Device.kiosk_id == row.kiosk_id))
+        session.add(AssistCode(kiosk_id=row.kiosk_id, code_hash=digest(code), staff_id=who.user.id, help_id=row.id,
+                               expires_at=utcnow() + dt.timedelta(minutes=CODE_MINUTES)))
+        audit(session, who.user.id, who.user.display_name, row.kiosk_id, row.site, "claimed_help",
+              f"help request {row.id}")
+        session.commit()
+        kiosk, site = row.kiosk_id, device.site if device else row.site
+    return page(request, hub, "staff_code.html", {"user": who.user, "csrf": who.csrf, "code": f"{code[:3]} {code[3:]}",
+                                                   "kiosk": kiosk, "site": site, "minutes": CODE_MINUTES})
+
+
+def audit_rows(hub: HubState, day: dt.date) -> list[list[str]]:
+    start = dt.datetime.combine(day, dt.time())
+    with hub.sessions() as session:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.at >= start,
+                                                        AuditEntry.at < start + dt.timedelta(days=1))
+                               .order_by(AuditEntry.at)).all()
+    return [[f"{r.at:%H:%M:%S}", r.staff_name, str(r.staff_id), r.kiosk_id, r.site, r.action.replace("_", " "),
+             r.detail] for r in rows]
+
+
+def admin(who: WhoDep) -> SignedIn:
+    if who.user.role != "admin":
+        raise HTTPException(403, "The audit log is for admins")
+    return who
+
+
+AdminDep = Annotated[SignedIn, Depends(admin)]
+AUDIT_COLUMNS = ["Time (UTC)", "Staff", "Staff id", "Kiosk", "Site", "Action", "Detail"]
+
+
+@pages.get("/staff/audit", response_class=HTMLResponse)
+def audit_page(request: Request, hub: StateDep, who: AdminDep, day: dt.date | None = None) -> HTMLResponse:
+    day = day or utcnow().date()
+    return page(request, hub, "staff_audit.html", {"user": who.user, "csrf": who.csrf, "day": day,
+                                                    "columns": AUDIT_COLUMNS, "rows": audit_rows(hub, day)})
+
+
+@pages.get("/staff/audit.csv")
+def audit_csv(hub: StateDep, who: AdminDep, day: dt.date | None = None) -> Response:
+    day = day or utcnow().date()
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(AUDIT_COLUMNS)
+    writer.writerows(audit_rows(hub, day))
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={**NO_STORE, "Content-Disposition": f'attachment; filename="audit-{day}.csv"'})
