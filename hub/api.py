@@ -114,6 +114,9 @@ class SubmissionIn(BaseModel):
     submitted_at: dt.datetime
     answers: dict[str, Any]
     summary: list[SummaryLine]
+    #: Assisted submissions: the officer's staff id and the steps the officer answered.
+    officer_id: int | None = None
+    officer_entered: Annotated[list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]], Field(max_length=100)] = []
 
 
 class SubmissionOut(BaseModel):
@@ -222,6 +225,10 @@ async def submit(
             raise HTTPException(409, "That reference is already used by another submission") from None
         if not created:
             return _replay(case, body, response)
+        if body.officer_id is not None or body.officer_entered:
+            case.officer_id = body.officer_id
+            case.officer_entered = ",".join(s for s in body.officer_entered if s in journey.step_ids)
+            session.commit()
     hub.relay.wake()
     return SubmissionOut(reference=case.reference, status=case.status, replayed=False)
 

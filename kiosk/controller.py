@@ -25,11 +25,12 @@ from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
 from kiosk.hub_status import HubStatus
 from kiosk.idle import IdleTimer
 from kiosk.lockdown import Lockdown
-from kiosk.maintenance import PinLock
+from kiosk.maintenance import Lockout, PinLock
 from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import Place, places_offering
 from kiosk.references import new_reference
+from kiosk.staff_access import Officer, StaffPins
 from kiosk.tasks import TaskRunner
 from kiosk.views.hold import CornerHold
 from kiosk.views.pages import (
@@ -120,6 +121,23 @@ class KioskController:
         self._minute = QTimer()
         self._minute.timeout.connect(self._on_clock)
         self._minute.start(60_000)
+        state = services.settings.state_dir
+        self.officer: Officer | None = None
+        self._revealed = False
+        self.staff_lock = Lockout(state / "staff-lock.json", 5, 300)
+        self.staff_pins = StaffPins(state / "staff-pins.json")
+        self._pin_sync = QTimer()
+        self._pin_sync.timeout.connect(self.sync_staff_pins)
+        self._pin_sync.start(10 * 60_000)
+        window.staff.connect(self._on_staff)
+        panel = window.assist
+        panel.go_to.connect(self._officer_go_to)
+        panel.reveal.connect(self._officer_reveal)
+        panel.pause_toggled.connect(self._officer_pause)
+        panel.assisted_toggled.connect(self._officer_assisted)
+        panel.handoff.connect(self._officer_handoff)
+        panel.end.connect(self._officer_end)
+        panel.hand_back.connect(self._officer_hand_back)
         self.idle.warn.connect(self._on_idle_warning)
         self.idle.tick.connect(self._on_idle_tick)
         self.idle.expired.connect(lambda: self.end_session("timeout"))
@@ -149,6 +167,7 @@ class KioskController:
         self.tasks.cancel_all()
         self.idle.stop()
         self._minute.stop()
+        self._pin_sync.stop()
         app = QApplication.instance()
         if app is not None:
             for watcher in (self.idle, self.lockdown, self.corner):
@@ -162,6 +181,7 @@ class KioskController:
     def _show(self, page: QWidget, idle: str, top_bar: bool = True) -> None:
         """Put a page up and set the idle timer for it: question, confirmation, busy or none."""
         self.window.show_page(page, top_bar=top_bar)
+        self._refresh_panel()
         if idle == "busy":
             if not self._busy:
                 self._busy = True
@@ -236,6 +256,12 @@ class KioskController:
         self._note_left({"finish": "end_page"}.get(reason, reason))
         self.events.session_ended()
         self._why_asked = False
+        if self.officer is not None and self.window.assist.isVisible():
+            self.idle.resume()
+        self.officer = None
+        self._revealed = False
+        self.window.assist.hide()
+        self.window.banner.hide()
         self.session = None
         self._confirmation = None
         self.window.close_overlay()
@@ -404,10 +430,15 @@ class KioskController:
         session = self.session
         if session is None:
             return
+        step_id = session.current.id
         if not session.submit_answer(raw):
             error = session.view().errors[0]
             self.events.validation_error(session.journey.id, session.current.id, error.part,
                                          session.last_error_kind)
+        elif (self.officer is not None and self.window.assist.isVisible()
+              and session.journey.step(step_id).collects_answer):
+            self.officer.entered.add(step_id)
+            self._audit("changed_answer", step_id)
         self.show_step()
 
     def _on_keyboard_enter(self) -> None:
@@ -573,11 +604,16 @@ class KioskController:
             return
         payload = session.submission()
         reference = new_reference()
+        officer = self.officer
+        assisted = officer is not None and officer.assisted
         payload.update(
             reference=reference,
-            channel="self-service",
+            channel="assisted" if assisted else "self-service",
             submitted_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         )
+        if officer is not None and assisted:
+            entered = [sid for sid in session.path() if sid in officer.entered]
+            payload.update(officer_id=officer.staff_id, officer_entered=entered)
         try:
             self.services.outbox.put("submission", uuid.uuid4().hex, payload)
         except Exception:
@@ -590,7 +626,7 @@ class KioskController:
             self._show(fault, "question")
             return
         log.info("submission queued", extra={"journey": session.journey.id})
-        self.events.submitted(session.journey.id, "self-service", session.error_count)
+        self.events.submitted(session.journey.id, payload["channel"], session.error_count)
         self._journey_done = True
         submit = session.journey.submit
         initial = "waiting" if self.hub_status.reachable is False else "sending"
@@ -714,6 +750,164 @@ class KioskController:
     def _on_get_help(self) -> None:
         session = self.session
         self.events.help_requested(session.journey.id if session else None, session.current.id if session else None)
+        b = self.settings.branding
+        overlay = self.window.show_overlay("Asking for help…", ["Please wait a moment."],
+                                           [("close", "Close this message", "primary")])
+        overlay.action.connect(lambda _k: self.window.close_overlay())
+
+        def asked(minutes: int) -> None:
+            if self.window.overlay is overlay:
+                overlay.set_heading("A member of staff has been asked to come to this screen")
+                overlay.set_text(0, f"Someone usually comes within {minutes} minutes. Your answers stay here "
+                                    f"while you wait. If nobody comes, {b.counter_directions[0].lower()}"
+                                    f"{b.counter_directions[1:]}")
+
+        def failed(_exc: Exception) -> None:
+            if self.window.overlay is overlay:
+                overlay.set_heading("We could not call a member of staff")
+                overlay.set_text(0, f"The connection is not working. {b.counter_directions} "
+                                    "Your answers stay on this screen.")
+
+        self._hub_call(self.services.client.ask_help(session.journey.id if session else "",
+                                                     session.current.id if session else ""), asked, failed)
+
+    # ---- officer assist -----------------------------------------------------------
+    def sync_staff_pins(self) -> None:
+        """Keep the staff PIN hashes current, for when the hub cannot be reached."""
+        self._hub_call(self.services.client.staff_pins(), self.staff_pins.save, lambda _exc: None)
+
+    def _audit(self, action: str, step: str = "", staff: tuple[int, str] | None = None) -> None:
+        staff_id, name = staff or ((self.officer.staff_id, self.officer.name) if self.officer else (0, "unknown"))
+        entry_id = uuid.uuid4().hex
+        entry = {"id": entry_id, "at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                 "staff_id": staff_id, "staff_name": name, "action": action, "step": step}
+        try:
+            self.services.outbox.put("audit", entry_id, entry)
+        except Exception:
+            log.exception("could not queue an audit entry")
+        self.services.worker.wake()
+
+    def _on_staff(self) -> None:
+        self.idle.pause()
+        pad = self.window.show_pinpad("Staff: enter the code from the officer page, or your staff PIN")
+        pad.submitted.connect(self._on_staff_code)
+        pad.cancelled.connect(self._close_pinpad)
+        locked = self.staff_lock.before_try()
+        if locked is not None:
+            self._show_lock(pad, locked.locked_for)
+
+    def _on_staff_code(self, digits: str) -> None:
+        pad = self.window.overlay
+        if not isinstance(pad, PinPad):
+            return
+        locked = self.staff_lock.before_try()
+        if locked is not None:
+            self._show_lock(pad, locked.locked_for)
+            return
+        pad.say("Checking…")
+
+        def joined(found: tuple[int, str]) -> None:
+            self.staff_lock.succeeded()
+            self._join(found[0], found[1], offline=False)
+
+        def refused(exc: Exception) -> None:
+            if self.window.overlay is not pad:
+                return
+            if isinstance(exc, (HubUnavailable, TimeoutError)):
+                offline = self.staff_pins.check(digits)
+                if offline is not None:
+                    self.staff_lock.succeeded()
+                    self._join(offline[0], offline[1], offline=True)
+                    self._audit("joined", staff=offline)
+                    return
+            result = self.staff_lock.failed()
+            self._audit("code_refused")
+            if result.locked_for:
+                self._show_lock(pad, result.locked_for)
+            elif isinstance(exc, HubRejected) and exc.status == 410:
+                pad.say(f"{exc.detail} {result.tries_left} tr{'ies' if result.tries_left != 1 else 'y'} left.")
+            else:
+                pad.say(f"That code or PIN is not right. {result.tries_left} "
+                        f"tr{'ies' if result.tries_left != 1 else 'y'} left.")
+
+        if len(digits) == 6:
+            self._hub_call(self.services.client.join(digits), joined, refused)
+        else:  # a personal PIN: only for when the hub cannot be reached
+            self._hub_call(self.services.client.health(), lambda _ok: refused(HubRejected(404, "not a code")),
+                           refused)
+
+    def _join(self, staff_id: int, name: str, offline: bool) -> None:
+        self.window.close_overlay()
+        self.officer = Officer(staff_id, name, offline)
+        self.window.banner.show_for(name)
+        self._refresh_panel(force=True)
+        log.info("officer joined", extra={"staff_id": staff_id, "offline": offline})
+
+    def _refresh_panel(self, force: bool = False) -> None:
+        officer = self.officer
+        panel = self.window.assist
+        if officer is None or not (force or panel.isVisible()):
+            return
+        session = self.session
+        panel.show_state(
+            officer.name, session.journey.title if session else "", session.current.id if session else "",
+            session.summary() if session else [], self._revealed, officer.timer_paused, officer.assisted,
+            session is not None and session.journey.submit is not None,
+        )
+        self.idle.stop()  # while an officer has the screen, nobody times out
+
+    def _officer_go_to(self, step_id: str) -> None:
+        if self.session is not None and step_id in self.session.journey.step_ids:
+            self._audit("went_to_step", step_id)
+            self.session.change(step_id)
+            self.show_step()
+
+    def _officer_reveal(self) -> None:
+        self._revealed = True
+        self._audit("revealed_answer")
+        self._refresh_panel()
+
+    def _officer_pause(self, paused: bool) -> None:
+        if self.officer is not None:
+            self.officer.timer_paused = paused
+            self._audit("paused_timer" if paused else "resumed_timer")
+
+    def _officer_assisted(self, assisted: bool) -> None:
+        if self.officer is not None:
+            self.officer.assisted = assisted
+            self._audit("marked_assisted" if assisted else "unmarked_assisted")
+
+    def _officer_handoff(self) -> None:
+        self._audit("started_handoff")
+        self.start_handoff()
+
+    def _officer_end(self) -> None:
+        overlay = self.window.show_overlay("End this session?", [
+            "Everything the resident entered will be deleted, and the kiosk goes back to the start."],
+            [("confirm", "Yes, end the session", "primary"), ("cancel", "No, go back", "secondary")])
+
+        def answer(key: str) -> None:
+            if key == "confirm":
+                self._audit("ended_session")
+                self.end_session("officer_end")
+            else:
+                self.window.close_overlay()
+
+        overlay.action.connect(answer)
+
+    def _officer_hand_back(self) -> None:
+        officer = self.officer
+        if officer is None:
+            return
+        self._audit("handed_back")
+        self.window.assist.hide()
+        self.window.banner.hide()
+        if not officer.timer_paused:
+            page = self.window.page
+            kind = "confirmation" if self._confirmation is not None else "question"
+            if page is not None and page.objectName() not in ("attract_page", "closed_page"):
+                self.idle.arm(round((self.confirmation_ms if kind == "confirmation" else self.question_ms)
+                                    * self.time_factor()))
         b = self.settings.branding
         paragraphs = [b.counter_directions, "Staff can come to this screen and help you finish. "
                       "Your answers stay on the screen while you wait."]

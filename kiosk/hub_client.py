@@ -110,6 +110,31 @@ class HubClient:
             raise HubReplyInvalid("send reply lacks sent_by")
         return str(body["sent_by"])
 
+    async def ask_help(self, journey: str, step: str) -> int:
+        body = await self._call("POST", "/help", json={"journey": journey, "step": step})
+        minutes = body.get("usual_wait_minutes")
+        if not isinstance(minutes, int):
+            raise HubReplyInvalid("help reply lacks usual_wait_minutes")
+        return minutes
+
+    async def join(self, code: str) -> tuple[int, str]:
+        body = await self._call("POST", "/assist/join", json={"code": code})
+        if not isinstance(body.get("staff_id"), int) or not isinstance(body.get("name"), str):
+            raise HubReplyInvalid("join reply lacks staff_id or name")
+        return int(body["staff_id"]), str(body["name"])
+
+    async def staff_pins(self) -> list[dict[str, Any]]:
+        body = await self._call("GET", "/staff-pins")
+        staff = body.get("staff")
+        if not isinstance(staff, list):
+            raise HubReplyInvalid("staff-pins reply lacks staff")
+        return [s for s in staff if isinstance(s, dict) and isinstance(s.get("staff_id"), int)
+                and isinstance(s.get("name"), str) and isinstance(s.get("pin_hash"), str)]
+
+    async def send_audit(self, entries: list[dict[str, Any]]) -> int:
+        body = await self._call("POST", "/audit", json={"entries": entries})
+        return int(body.get("accepted", 0))
+
     async def send_events(self, events: list[dict[str, Any]]) -> int:
         body = await self._call("POST", "/events", json={"events": events})
         accepted = body.get("accepted")

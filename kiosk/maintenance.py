@@ -23,10 +23,11 @@ class PinResult:
     locked_for: float = 0.0
 
 
-class PinLock:
-    def __init__(self, pin_hash: str, state_file: Path, max_tries: int, lockout_seconds: float,
+class Lockout:
+    """Counts wrong tries on disk; after ``max_tries`` refuses everything for ``lockout_seconds``."""
+
+    def __init__(self, state_file: Path, max_tries: int, lockout_seconds: float,
                  clock: Callable[[], float] = time.time) -> None:
-        self._hash = pin_hash
         self._file = state_file
         self._max = max_tries
         self._lockout = lockout_seconds
@@ -48,6 +49,37 @@ class PinLock:
     def locked_for(self) -> float:
         _, until = self._load()
         return max(0.0, until - self._clock())
+
+    def before_try(self) -> PinResult | None:
+        """A refusal if locked now; otherwise None (and a spent lock is cleared)."""
+        _, until = self._load()
+        now = self._clock()
+        if until > now:
+            return PinResult(False, 0, until - now)
+        if until:
+            self._save(0, 0.0)
+        return None
+
+    def failed(self) -> PinResult:
+        failures, _ = self._load()
+        failures += 1
+        if failures >= self._max:
+            self._save(0, self._clock() + self._lockout)
+            return PinResult(False, 0, self._lockout)
+        self._save(failures, 0.0)
+        return PinResult(False, self._max - failures)
+
+    def succeeded(self) -> None:
+        self._save(0, 0.0)
+
+
+class PinLock(Lockout):
+    """The maintenance PIN: one argon2 hash, behind a Lockout."""
+
+    def __init__(self, pin_hash: str, state_file: Path, max_tries: int, lockout_seconds: float,
+                 clock: Callable[[], float] = time.time) -> None:
+        super().__init__(state_file, max_tries, lockout_seconds, clock)
+        self._hash = pin_hash
 
     def check(self, pin: str) -> PinResult:
         failures, until = self._load()

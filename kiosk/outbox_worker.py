@@ -6,7 +6,8 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
 from kiosk.hub_status import HubStatus
@@ -54,9 +55,10 @@ class OutboxWorker:
     async def send_due(self) -> int:
         """One pass over what is due. Returns how many submissions the hub acknowledged."""
         due = self._outbox.due(limit=200)
-        events = [item for item in due if item.kind == "event"]
-        if events and not await self._send_events(events):
-            return 0
+        for kind, send in (("event", self._client.send_events), ("audit", self._client.send_audit)):
+            batch = [item for item in due if item.kind == kind]
+            if batch and not await self._send_batch(batch, send):
+                return 0
         sent = 0
         for item in (i for i in due if i.kind == "submission"):
             reference = str(item.payload.get("reference", ""))
@@ -85,17 +87,18 @@ class OutboxWorker:
             self._on_change(reference, "sent")
         return sent
 
-    async def _send_events(self, events: list[OutboxItem]) -> bool:
-        """Usage events go in one batch; the hub ignores ids it has already seen."""
+    async def _send_batch(self, events: list[OutboxItem],
+                          send: Callable[[list[dict[str, Any]]], Awaitable[int]]) -> bool:
+        """Usage events and audit entries go in batches; the hub ignores ids it has already seen."""
         try:
-            await self._client.send_events([e.payload for e in events])
+            await send([e.payload for e in events])
         except HubRejected as exc:
             for e in events:
                 if exc.status in RETRYABLE_STATUSES:
                     self._outbox.retry_later(e.id, str(exc), self._delay(e.attempts))
                 else:
                     self._outbox.hold(e.id, str(exc))
-            log.error("hub refused usage events: %s", exc.detail)
+            log.error("hub refused a batch", extra={"kind": events[0].kind, "detail": exc.detail})
             return True
         except HubUnavailable as exc:
             self.status.failed()

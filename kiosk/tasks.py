@@ -7,6 +7,7 @@ all when the session ends so no late reply lands on the next resident's screen.
 from __future__ import annotations
 
 import asyncio
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -42,6 +43,11 @@ class TaskRunner:
         task = asyncio.ensure_future(wrapper())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if inspect.iscoroutine(work):
+            # Cancelled before it began (the session ended at once): close it, or Python warns.
+            coroutine = work
+            task.add_done_callback(
+                lambda _t: coroutine.close() if inspect.getcoroutinestate(coroutine) == "CORO_CREATED" else None)
         return task
 
     def cancel_all(self) -> None:

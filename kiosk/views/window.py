@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.config import Branding
+from kiosk.views.assist import AssistPanel, OfficerBanner
 from kiosk.views.icons import svg_pixmap
 from kiosk.views.keyboard import OnScreenKeyboard
 from kiosk.views.pinpad import PinPad
@@ -44,7 +45,8 @@ class Overlay(QWidget):
         lay = QVBoxLayout(card)
         lay.setContentsMargins(40, 40, 40, 40)
         lay.setSpacing(24)
-        lay.addWidget(label(heading, "heading", "overlay_heading"))
+        self.heading = label(heading, "heading", "overlay_heading")
+        lay.addWidget(self.heading)
         self.texts = [label(p, "", f"overlay_text_{i}") for i, p in enumerate(paragraphs)]
         for paragraph in self.texts:
             lay.addWidget(paragraph)
@@ -61,6 +63,10 @@ class Overlay(QWidget):
         self.raise_()
         next(iter(self.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def set_heading(self, text: str) -> None:
+        self.heading.setText(text)
+        self.heading.setAccessibleName(text)
+
     def set_text(self, index: int, text: str) -> None:
         self.texts[index].setText(text)
         self.texts[index].setAccessibleName(text)
@@ -69,6 +75,7 @@ class Overlay(QWidget):
 class KioskWindow(QWidget):
     start_again = Signal()
     get_help = Signal()
+    staff = Signal()
 
     def __init__(self, branding: Branding) -> None:
         super().__init__()
@@ -99,15 +106,26 @@ class KioskWindow(QWidget):
         self.start_again_button = button("Start again", "bar", "start_again",
                                           "Delete your answers and go back to the start")
         self.help_button = button("Get help", "bar", "get_help", "Ask a member of staff to help you")
+        self.staff_button = button("Staff", "bar", "staff", "For council staff: join this session to help")
         self.start_again_button.clicked.connect(self.start_again)
         self.help_button.clicked.connect(self.get_help)
+        self.staff_button.clicked.connect(self.staff)
         bar.addWidget(self.start_again_button)
         bar.addWidget(self.help_button)
+        bar.addWidget(self.staff_button)
         lay.addWidget(self.topbar)
+        self.banner = OfficerBanner()
+        lay.addWidget(self.banner)
 
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
-        lay.addWidget(self.stack, 1)
+        middle = QHBoxLayout()
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.setSpacing(0)
+        middle.addWidget(self.stack, 1)
+        self.assist = AssistPanel()
+        middle.addWidget(self.assist)
+        lay.addLayout(middle, 1)
         self.keyboard = OnScreenKeyboard()
         lay.addWidget(self.keyboard)
         self.overlay: Overlay | PinPad | None = None

@@ -1,0 +1,59 @@
+"""Staff at the kiosk: who is helping, and the offline fallback.
+
+Officers join with a one-time code from the hub. When the hub cannot be reached, a personal
+staff PIN is checked against argon2 hashes the hub sent earlier (kept in the kiosk's state
+directory; never a PIN itself)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+log = logging.getLogger("kiosk.staff")
+
+
+@dataclass
+class Officer:
+    staff_id: int
+    name: str
+    offline: bool = False
+    #: Count the submission as assisted (on by default; the officer can untick it).
+    assisted: bool = True
+    #: Keep the idle timer paused after handing back.
+    timer_paused: bool = False
+    entered: set[str] = field(default_factory=set)
+
+
+class StaffPins:
+    def __init__(self, state_file: Path) -> None:
+        self._file = state_file
+
+    def save(self, staff: list[dict[str, Any]]) -> None:
+        self._file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._file.with_suffix(".tmp")
+        tmp.write_text(json.dumps([{"staff_id": s["staff_id"], "name": s["name"], "pin_hash": s["pin_hash"]}
+                                   for s in staff]))
+        tmp.replace(self._file)
+
+    def load(self) -> list[dict[str, Any]]:
+        try:
+            data = json.loads(self._file.read_text())
+        except (OSError, ValueError):
+            return []
+        return data if isinstance(data, list) else []
+
+    def check(self, pin: str) -> tuple[int, str] | None:
+        hasher = PasswordHasher()
+        for staff in self.load():
+            try:
+                hasher.verify(str(staff.get("pin_hash", "")), pin)
+            except (VerificationError, InvalidHashError):
+                continue
+            return int(staff["staff_id"]), str(staff["name"])
+        return None
