@@ -1,0 +1,245 @@
+"""Officer assist, end to end: help request, an officer signs in and claims it over HTTP, the
+code goes in on the kiosk's Staff pad, the overlay changes an answer and hands back, the
+resident submits, and the case and audit log say what happened."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import select
+
+from hub.db import AssistCode, HelpRequest
+from hub.staff import create_staff
+from tests.hubserver import HubServer, start_hub
+from tests.resident import Kiosk, make_kiosk
+
+StaffFactory = Callable[[tuple[str, str]], httpx.Client]
+OFFICER = ("olu", "officer-password-1")
+ADMIN = ("ada", "admin-password-12")
+
+
+@pytest.fixture
+def assist_hub(tmp_path: Path) -> Iterator[HubServer]:
+    server = start_hub(tmp_path / "hub")
+    with server.state.sessions() as session:
+        create_staff(session, OFFICER[0], "Olu Officer", "officer", OFFICER[1], site="test-site", pin="4827")
+        create_staff(session, ADMIN[0], "Ada Admin", "admin", ADMIN[1])
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def staff(assist_hub: HubServer) -> Iterator[Callable[[tuple[str, str]], httpx.Client]]:
+    """Signed-in staff browsers (cookie sessions), closed after the test."""
+    clients: list[httpx.Client] = []
+
+    def open_for(who: tuple[str, str]) -> httpx.Client:
+        clients.append(sign_in(assist_hub, who))
+        return clients[-1]
+
+    yield open_for
+    for c in clients:
+        c.close()
+
+
+@pytest.fixture
+def k(qtbot, qasync_loop, assist_hub: HubServer, tmp_path: Path) -> Iterator[Kiosk]:  # type: ignore[no-untyped-def]
+    kiosk = make_kiosk(qtbot, assist_hub, tmp_path / "kiosk")
+    yield kiosk
+    kiosk.close()
+
+
+def sign_in(hub: HubServer, who: tuple[str, str]) -> httpx.Client:
+    client = httpx.Client(base_url=hub.url, follow_redirects=False)
+    form = client.get("/staff/login")
+    if form.status_code != 200:
+        client.close()
+        raise AssertionError(form.text)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert csrf is not None
+    r = client.post("/staff/login", data={"username": who[0], "password": who[1], "csrf": csrf.group(1),
+                                          "next": "/staff/help"})
+    assert r.status_code == 303, r.text
+    return client
+
+
+def claim_first(client: httpx.Client) -> str:
+    page = client.get("/staff/help")
+    assert page.status_code == 200
+    form = re.search(r'action="(/staff/help/\d+/claim)"><input type="hidden" name="csrf" value="([^"]+)"', page.text)
+    assert form is not None, page.text
+    code_page = client.post(form.group(1), data={"csrf": form.group(2)})
+    assert code_page.status_code == 200
+    code = re.search(r'<strong id="code">(\d{3} \d{3})</strong>', code_page.text)
+    assert code is not None
+    return code.group(1).replace(" ", "")
+
+
+def ask_for_help(k: Kiosk) -> None:
+    k.start("missed-bin")
+    k.find_address("address", "TS18 1AU")
+    k.cont()
+    k.choose("bin_type", "general")
+    k.cont()
+    k.wait_heading("When was your bin due to be collected?")
+    k.tap("get_help")
+    k.qtbot.waitUntil(lambda: k.label_text("overlay_heading") ==
+                      "A member of staff has been asked to come to this screen", timeout=5000)
+    assert "Someone usually comes within 5 minutes" in k.label_text("overlay_text_0")
+    k.tap("overlay_close")
+
+
+def enter_on_pad(k: Kiosk, digits: str) -> None:
+    k.tap("staff")
+    k.qtbot.waitUntil(lambda: k.window.overlay is not None, timeout=2000)
+    for d in digits:
+        k.tap(f"pin_{d}")
+    k.tap("pin_enter")
+
+
+def test_whole_assisted_journey(k: Kiosk, assist_hub: HubServer, staff: StaffFactory) -> None:
+    ask_for_help(k)
+    with assist_hub.state.sessions() as session:
+        request = session.scalar(select(HelpRequest))
+        assert request is not None and (request.journey, request.step) == ("missed-bin", "when")
+    officer = staff(OFFICER)
+    code = claim_first(officer)
+    enter_on_pad(k, code)
+    k.qtbot.waitUntil(lambda: k.window.banner.isVisible(), timeout=5000)
+    assert k.window.banner.text() == "Officer helping: Olu Officer"
+    assert k.window.assist.isVisible()
+    assert not k.controller.idle.active  # nobody times out while an officer has the screen
+    # The officer corrects an earlier answer, then hands back.
+    k.tap("assist_go_bin_type")
+    k.wait_heading("Which bin was missed?")
+    k.choose("bin_type", "recycling")
+    k.cont()
+    k.wait_heading("When was your bin due to be collected?")
+    k.tap("assist_hand_back")
+    assert not k.window.assist.isVisible() and not k.window.banner.isVisible()
+    assert k.controller.idle.active
+    # The resident finishes.
+    k.date("when", "1", "11", "2026")
+    k.cont()
+    k.choose("where_left", "kerbside")
+    k.cont()
+    k.cont()
+    k.cont()
+    k.wait_page("check_answers")
+    k.tap("continue")
+    k.wait_page("confirmation")
+    reference = k.label_text("reference")
+    k.qtbot.waitUntil(lambda: assist_hub.case(reference) is not None, timeout=5000)
+    case = assist_hub.case(reference)
+    assert case is not None
+    assert case.channel == "assisted" and case.officer_id is not None
+    assert case.officer_entered == "bin_type"
+    assert assist_hub.answers(case)["bin_type"] == "recycling"
+    # The audit log: who, when, what; never an answer.
+    k.services.worker.wake()
+    k.qtbot.waitUntil(lambda: k.services.outbox.depth("audit") == 0, timeout=5000)
+    admin = staff(ADMIN)
+    rows = list(csv.reader(io.StringIO(admin.get("/staff/audit.csv").text)))
+    actions = [(r[1], r[3], r[5], r[6]) for r in rows[1:]]
+    assert ("Olu Officer", "test-kiosk", "claimed help", f"help request {request.id}") in actions
+    assert ("Olu Officer", "test-kiosk", "joined", "with a one-time code") in actions
+    assert ("Olu Officer", "test-kiosk", "went to step", "bin_type") in actions
+    assert ("Olu Officer", "test-kiosk", "changed answer", "bin_type") in actions
+    assert ("Olu Officer", "test-kiosk", "handed back", "") in actions
+    assert "recycling" not in str(rows) and "High Street" not in str(rows)
+    page = admin.get("/staff/audit")
+    assert "Olu Officer" in page.text
+    assert staff(OFFICER).get("/staff/audit").status_code == 403  # admins only
+
+
+def test_wrong_codes_lock_the_pad(k: Kiosk) -> None:
+    k.start("missed-bin")
+    for tries_left in (4, 3, 2, 1):
+        enter_on_pad(k, "000000")
+        k.qtbot.waitUntil(lambda t=tries_left: k.label_text("pin_message") ==
+                          f"That code or PIN is not right. {t} tr{'ies' if t > 1 else 'y'} left.", timeout=5000)
+        k.tap("pin_cancel")
+    enter_on_pad(k, "000000")
+    k.qtbot.waitUntil(lambda: k.label_text("pin_message").startswith("Too many wrong PINs"), timeout=5000)
+    assert not k.window.banner.isVisible()
+
+
+def test_expired_code_and_code_for_another_kiosk(k: Kiosk, assist_hub: HubServer, staff: StaffFactory) -> None:
+    ask_for_help(k)
+    officer = staff(OFFICER)
+    code = claim_first(officer)
+    with assist_hub.state.sessions() as session:
+        row = session.scalar(select(AssistCode))
+        assert row is not None
+        row.expires_at = dt.datetime(2020, 1, 1)
+        session.commit()
+    enter_on_pad(k, code)
+    k.qtbot.waitUntil(lambda: k.label_text("pin_message").startswith("That code has expired"), timeout=5000)
+    k.tap("pin_cancel")
+    # A code made for another kiosk does not open this one.
+    other = assist_hub.new_device("other-kiosk")
+    httpx.post(f"{assist_hub.url}/api/v1/help", json={}, headers={"Authorization": f"Bearer {other}"})
+    code_for_other = claim_first(officer)
+    enter_on_pad(k, code_for_other)
+    k.qtbot.waitUntil(lambda: k.label_text("pin_message").startswith("That code or PIN is not right"), timeout=5000)
+    assert not k.window.banner.isVisible()
+
+
+def test_offline_staff_pin(qtbot, qasync_loop, assist_hub: HubServer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    online = make_kiosk(qtbot, assist_hub, tmp_path / "kiosk")
+    try:
+        online.controller.sync_staff_pins()
+        qtbot.waitUntil(lambda: bool(online.controller.staff_pins.load()), timeout=5000)
+        pins = online.controller.staff_pins.load()
+    finally:
+        online.close()
+    assert "4827" not in str(pins) and pins[0]["name"] == "Olu Officer"
+    # The same kiosk (same state directory), now without its hub.
+    offline = make_kiosk(qtbot, None, tmp_path / "kiosk", hub_url="http://127.0.0.1:9", token="kt_x")
+    try:
+        offline.start("missed-bin")
+        enter_on_pad(offline, "1111")
+        qtbot.waitUntil(lambda: offline.label_text("pin_message").startswith("That code or PIN is not right"),
+                        timeout=8000)
+        offline.tap("pin_cancel")
+        enter_on_pad(offline, "4827")
+        qtbot.waitUntil(lambda: offline.window.banner.isVisible(), timeout=8000)
+        assert offline.window.banner.text() == "Officer helping: Olu Officer"
+        assert offline.controller.officer is not None and offline.controller.officer.offline
+        assert offline.services.outbox.depth("audit") >= 1  # the join is audited once the hub is back
+    finally:
+        offline.close()
+
+
+def test_officer_page_csrf_and_login_rate_limit(assist_hub: HubServer, staff: StaffFactory) -> None:
+    with httpx.Client(base_url=assist_hub.url) as c:
+        assert c.post("/staff/login", data={"username": OFFICER[0], "password": OFFICER[1]}).status_code == 403
+        form = c.get("/staff/login")
+        csrf = re.search(r'name="csrf" value="([^"]+)"', form.text).group(1)  # type: ignore[union-attr]
+        codes = [c.post("/staff/login", data={"username": OFFICER[0], "password": "wrong-password!",
+                                              "csrf": csrf}).status_code for _ in range(6)]
+        assert codes == [401] * 5 + [429]
+        assert "Too many sign-in attempts" in c.post("/staff/login", data={
+            "username": OFFICER[0], "password": OFFICER[1], "csrf": csrf}).text
+    assist_hub.app.state.login_limiter = None
+    officer = staff(OFFICER)
+    httpx.post(f"{assist_hub.url}/api/v1/help", json={}, headers={"Authorization": f"Bearer {assist_hub.token}"})
+    page = officer.get("/staff/help")
+    claim_url = re.search(r'action="(/staff/help/\d+/claim)"', page.text).group(1)  # type: ignore[union-attr]
+    assert officer.post(claim_url, data={"csrf": "forged"}).status_code == 403
+    assert httpx.get(f"{assist_hub.url}/staff/help").status_code == 401
+
+
+def test_staff_pins_are_never_sent_as_pins(assist_hub: HubServer) -> None:
+    r = httpx.get(f"{assist_hub.url}/api/v1/staff-pins", headers={"Authorization": f"Bearer {assist_hub.token}"})
+    staff = r.json()["staff"]
+    assert [s["name"] for s in staff] == ["Olu Officer"]
+    PasswordHasher().verify(staff[0]["pin_hash"], "4827")
