@@ -851,7 +851,8 @@ class KioskController:
         session = self.session
         panel.show_state(
             officer.name, session.journey.title if session else "", session.current.id if session else "",
-            session.summary() if session else [], self._revealed, officer.timer_paused, officer.assisted,
+            session.summary() if session else [], set(session.answers) if session else set(), self._revealed,
+            officer.timer_paused, officer.assisted,
             session is not None and session.journey.submit is not None,
         )
         self.idle.stop()  # while an officer has the screen, nobody times out

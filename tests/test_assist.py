@@ -20,6 +20,7 @@ from hub.db import AssistCode, HelpRequest
 from hub.staff import create_staff
 from tests.hubserver import HubServer, start_hub
 from tests.resident import Kiosk, make_kiosk
+from tests.test_screens_render import shoot
 
 StaffFactory = Callable[[tuple[str, str]], httpx.Client]
 OFFICER = ("olu", "officer-password-1")
@@ -117,6 +118,7 @@ def test_whole_assisted_journey(k: Kiosk, assist_hub: HubServer, staff: StaffFac
     assert k.window.banner.text() == "Officer helping: Olu Officer"
     assert k.window.assist.isVisible()
     assert not k.controller.idle.active  # nobody times out while an officer has the screen
+    shoot(k, "landscape-officer-assist", Path(k.settings.state_dir))
     # The officer corrects an earlier answer, then hands back.
     k.tap("assist_go_bin_type")
     k.wait_heading("Which bin was missed?")

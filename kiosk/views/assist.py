@@ -4,7 +4,7 @@ which audits it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.views.widgets import button, label
@@ -41,16 +41,17 @@ class AssistPanel(QScrollArea):
         self.setObjectName("assist_panel")
         self.setFixedWidth(520)
         self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setStyleSheet("QScrollArea#assist_panel { border-left: 6px solid #0b0c0c; }")
         self.hide()
 
-    def show_state(self, officer: str, title: str, current: str, rows: list[SummaryRow], revealed: bool,
-                   timer_paused: bool, assisted: bool, can_hand_off: bool) -> None:
+    def show_state(self, officer: str, title: str, current: str, rows: list[SummaryRow], answered: set[str],
+                   revealed: bool, timer_paused: bool, assisted: bool, can_hand_off: bool) -> None:
         inner = QWidget()
         lay = QVBoxLayout(inner)
         lay.setContentsMargins(24, 24, 24, 24)
         lay.setSpacing(12)
-        lay.addWidget(label(f"You are helping as {officer}", "subheading", "assist_title"))
+        lay.addWidget(label(f"Helping as {officer}", "subheading", "assist_title"))
         lay.addWidget(label(title or "On the home screen", "", "assist_journey"))
         for row in rows:
             box = QFrame()
@@ -58,7 +59,8 @@ class AssistPanel(QScrollArea):
             b = QVBoxLayout(box)
             mark = " (now)" if row.step_id == current else ""
             b.addWidget(label(row.label + mark, "", f"assist_label_{row.step_id}"))
-            shown = "••••••" if row.sensitive and not revealed else row.answer
+            shown = ("Not answered yet" if row.step_id not in answered
+                     else "••••••" if row.sensitive and not revealed else row.answer)
             b.addWidget(label(shown, "hint", f"assist_answer_{row.step_id}"))
             go = button("Go to this question", "link", f"assist_go_{row.step_id}", f"Go to {row.label}")
             go.clicked.connect(lambda _=False, sid=row.step_id: self.go_to.emit(sid))
@@ -68,13 +70,13 @@ class AssistPanel(QScrollArea):
             show = button("Show hidden answers", "secondary", "assist_reveal")
             show.clicked.connect(self.reveal)
             lay.addWidget(show)
-        pause = QCheckBox("Keep the timer paused after I hand back")
+        pause = QCheckBox("Keep the timer paused")
         pause.setObjectName("assist_pause")
         pause.setAccessibleName("Keep the timer paused after I hand back")
         pause.setChecked(timer_paused)
         pause.toggled.connect(self.pause_toggled)
         lay.addWidget(pause)
-        assisted_box = QCheckBox("Count this as assisted")
+        assisted_box = QCheckBox("Count as assisted")
         assisted_box.setObjectName("assist_assisted")
         assisted_box.setAccessibleName("Count this as assisted")
         assisted_box.setChecked(assisted)
