@@ -6,7 +6,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.loopback import QuietHandler, serve
 
 
 @dataclass
@@ -30,34 +31,20 @@ class FakeHub:
 def fake_hub(reply: Reply) -> Iterator[FakeHub]:
     state = FakeHub("", reply)
 
-    class Handler(BaseHTTPRequestHandler):
+    class Handler(QuietHandler):
         def _answer(self) -> None:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            self.read_body()
             state.requests.append((self.command, self.path))
             if state.reply.hang:
                 state.release.wait(timeout=30)
                 return
-            self.send_response(state.reply.status)
-            self.send_header("Content-Type", state.reply.content_type)
-            self.send_header("Content-Length", str(len(state.reply.body)))
-            self.end_headers()
-            self.wfile.write(state.reply.body)
+            self.send(state.reply.status, state.reply.body, state.reply.content_type)
 
         do_GET = do_POST = _answer
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield state
-    finally:
-        state.release.set()
-        server.shutdown()
-        server.server_close()
+    with serve(Handler) as url:
+        state.url = url
+        try:
+            yield state
+        finally:
+            state.release.set()

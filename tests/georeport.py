@@ -3,13 +3,13 @@ GET /requests/{id}.json, with the error array the spec describes."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
+
+from tests.loopback import QuietHandler, serve
 
 SERVICES = {"MISSED_BIN", "FLY_TIPPING"}
 
@@ -32,14 +32,8 @@ class GeoReport:
 def georeport_server() -> Iterator[GeoReport]:
     state = GeoReport()
 
-    class Handler(BaseHTTPRequestHandler):
-        def _send(self, status: int, body: object) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
+    class Handler(QuietHandler):
+        _send = QuietHandler.send_json
 
         def do_GET(self) -> None:
             prefix, suffix = "/requests/", ".json"
@@ -56,8 +50,7 @@ def georeport_server() -> Iterator[GeoReport]:
                 return self._send(404, [{"code": 404, "description": "not found"}])
             if self.headers.get("Content-Type", "").split(";")[0] != "application/x-www-form-urlencoded":
                 return self._send(400, [{"code": 400, "description": "form encoding expected"}])
-            length = int(self.headers.get("Content-Length") or 0)
-            form = {k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()}
+            form = {k: v[0] for k, v in parse_qs(self.read_body().decode()).items()}
             with state.lock:
                 if state.fail_first > 0:
                     state.fail_first -= 1
@@ -75,16 +68,6 @@ def georeport_server() -> Iterator[GeoReport]:
                 return self._send(201, [{"token": f"tok-{number}"}])
             return self._send(201, [{"service_request_id": f"SR{1000 + number}", "service_notice": ""}])
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve(Handler) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -9,14 +9,14 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from tests.loopback import QuietHandler, serve
 
 
 def _unb64(part: str) -> bytes:
@@ -60,21 +60,14 @@ def check_jwt(state: FakeNotify, header: str) -> str | None:
 def notify_server() -> Iterator[FakeNotify]:
     state = FakeNotify()
 
-    class Handler(BaseHTTPRequestHandler):
-        def _send(self, status: int, body: object) -> None:
-            raw = json.dumps(body).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(raw)))
-            self.end_headers()
-            self.wfile.write(raw)
+    class Handler(QuietHandler):
+        _send = QuietHandler.send_json
 
         def do_POST(self) -> None:
             problem = check_jwt(state, self.headers.get("Authorization", ""))
             if problem:
                 return self._send(403, {"errors": [{"error": "AuthError", "message": problem}], "status_code": 403})
-            length = int(self.headers.get("Content-Length") or 0)
-            body = json.loads(self.rfile.read(length) or b"{}")
+            body = json.loads(self.read_body() or b"{}")
             kind = {"/v2/notifications/email": "email", "/v2/notifications/sms": "sms"}.get(self.path)
             recipient = body.get("email_address" if kind == "email" else "phone_number")
             if kind is None or not recipient or not body.get("template_id"):
@@ -85,16 +78,6 @@ def notify_server() -> Iterator[FakeNotify]:
             state.sent.append((kind, body))
             return self._send(201, {"id": str(uuid.uuid4()), "reference": None, "content": {}})
 
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with serve(Handler) as url:
+        state.url = url
         yield state
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -154,6 +154,33 @@ class Kiosk:
         self.type(f"input_{step}_month", month)
         self.type(f"input_{step}_year", year)
 
+    def typed_address(self, step: str, line1: str = "1 High Street", town: str = "Stockton-on-Tees",
+                      postcode: str = "TS18 1AU") -> None:
+        """Choose "My address is not listed" and type the address (no look-up needed)."""
+        self.tap(f"manual_{step}")
+        self.type(f"input_{step}_manual_line1", line1)
+        self.type(f"input_{step}_manual_town", town)
+        self.type(f"input_{step}_manual_postcode", postcode)
+        self.cont()
+
+    def report_missed_bin(self) -> str:
+        """A quick missed-bin report with a typed-in address; returns the reference shown."""
+        self.start("missed-bin")
+        self.wait_heading("What is the address of the missed bin?")
+        self.typed_address("address")
+        self.choose("bin_type", "general")
+        self.cont()
+        self.date("when", "1", "11", "2026")
+        self.cont()
+        self.choose("where_left", "kerbside")
+        self.cont()
+        self.cont()
+        self.cont()
+        self.wait_page("check_answers")
+        self.tap("continue")
+        self.wait_page("confirmation")
+        return self.label_text("reference")
+
     def close(self) -> None:
         self.controller.end_session()
         self.controller.tasks.cancel_all()

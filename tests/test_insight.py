@@ -42,14 +42,6 @@ def flush_events(k: Kiosk) -> None:
     k.qtbot.waitUntil(lambda: k.services.outbox.depth("event") == 0, timeout=10000)
 
 
-def manual_address(k: Kiosk, step: str) -> None:
-    k.tap(f"manual_{step}")
-    k.type(f"input_{step}_manual_line1", "1 High Street")
-    k.type(f"input_{step}_manual_town", "Stockton-on-Tees")
-    k.type(f"input_{step}_manual_postcode", "TS18 1AU")
-    k.cont()
-
-
 def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: HubServer,  # type: ignore[no-untyped-def]
                                               tmp_path: Path) -> None:
     k = make_kiosk(qtbot, insight_hub, tmp_path / "kiosk")
@@ -57,7 +49,7 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
         k.controller.question_ms, k.controller.idle.warning_ms = 60000, 2000
         # 1. Finished, with one validation error, and a "why" answer.
         k.start("missed-bin")
-        manual_address(k, "address")
+        k.typed_address("address")
         k.wait_heading("Which bin was missed?")
         k.cont()  # nothing chosen: "Select which bin was missed"
         k.qtbot.waitUntil(lambda: k.errors() == ["Select which bin was missed"])
@@ -78,7 +70,7 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
         k.wait_page("attract_page")
         # 2. Left at step 3 ("when"), by starting again; asked for help first.
         k.start("missed-bin")
-        manual_address(k, "address")
+        k.typed_address("address")
         k.choose("bin_type", "recycling")
         k.cont()
         k.wait_heading("When was your bin due to be collected?")
@@ -89,7 +81,7 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
         k.wait_page("attract_page")
         # 3. Timed out at step 2.
         k.start("missed-bin")
-        manual_address(k, "address")
+        k.typed_address("address")
         k.wait_heading("Which bin was missed?")
         k.controller.question_ms = 300
         k.controller.idle.arm(300)

@@ -22,7 +22,7 @@ from kiosk.outbox_worker import OutboxWorker
 from kiosk.references import new_reference
 from tests.fakehub import Reply, fake_hub
 from tests.hubserver import HubServer, free_port, start_hub
-from tests.resident import OUTBOX_KEY, Kiosk, make_kiosk
+from tests.resident import OUTBOX_KEY, make_kiosk
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -43,35 +43,12 @@ def payload(details: str = "none") -> dict[str, Any]:
     }
 
 
-def report_missed_bin(kiosk: Kiosk) -> str:
-    """A quick missed-bin report with a typed-in address (no look-up needed)."""
-    kiosk.start("missed-bin")
-    kiosk.wait_heading("What is the address of the missed bin?")
-    kiosk.tap("manual_address")
-    kiosk.type("input_address_manual_line1", "1 High Street")
-    kiosk.type("input_address_manual_town", "Stockton-on-Tees")
-    kiosk.type("input_address_manual_postcode", "TS18 1AU")
-    kiosk.cont()
-    kiosk.choose("bin_type", "general")
-    kiosk.cont()
-    kiosk.date("when", "1", "11", "2026")
-    kiosk.cont()
-    kiosk.choose("where_left", "kerbside")
-    kiosk.cont()
-    kiosk.cont()
-    kiosk.cont()
-    kiosk.wait_page("check_answers")
-    kiosk.tap("continue")
-    kiosk.wait_page("confirmation")
-    return kiosk.label_text("reference")
-
-
 def test_hub_down_then_up_delivers_once_and_tells_the_truth(qtbot, qasync_loop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     port = free_port()
     token = "kt_" + uuid.uuid4().hex
     kiosk = make_kiosk(qtbot, None, tmp_path / "kiosk", hub_url=f"http://127.0.0.1:{port}", token=token)
     try:
-        reference = report_missed_bin(kiosk)
+        reference = kiosk.report_missed_bin()
         # The resident has a reference at once, and is told the truth about sending.
         qtbot.waitUntil(lambda: kiosk.label_text("send_status").startswith("Saved on this kiosk"), timeout=5000)
         assert kiosk.services.outbox.depth() == 1

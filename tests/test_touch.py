@@ -28,11 +28,7 @@ def test_dragging_across_a_text_box_selects_nothing(kiosk: Kiosk) -> None:
 
 def test_tapping_anywhere_on_an_option_row_chooses_it(kiosk: Kiosk) -> None:
     kiosk.start("missed-bin")
-    kiosk.tap("manual_address")
-    kiosk.type("input_address_manual_line1", "1 High Street")
-    kiosk.type("input_address_manual_town", "Stockton-on-Tees")
-    kiosk.type("input_address_manual_postcode", "TS18 1AU")
-    kiosk.cont()
+    kiosk.typed_address("address")
     kiosk.wait_heading("Which bin was missed?")
     radio = kiosk.widget(QRadioButton, "option_bin_type_garden")
     # Far right of the row, well away from the circle and the words.
