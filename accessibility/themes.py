@@ -29,6 +29,12 @@ class Palette:
     tile: str = "#f3f2f1"
     header: str = "#0b0c0c"
     header_text: str = "#ffffff"
+    button_shadow: str = "#002d18"
+    secondary_shadow: str = "#929191"
+    input_focus: str = "#fffbe0"
+    keyboard: str = "#dee0e2"
+    banner: str = "#ffdd00"
+    banner_text: str = "#0b0c0c"
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,30 @@ class Theme:
 
 STANDARD = Theme("standard", Palette())
 
+#: Light on dark, every text pair at least 7:1 (WCAG 1.4.6, AAA).
+HIGH_CONTRAST = Palette(
+    text="#ffffff", secondary_text="#e8e8e8", background="#0b0c0c", link="#ffdd00",
+    button="#ffdd00", button_text="#0b0c0c", button_pressed="#ffe866", secondary_button="#2b2c2c",
+    secondary_button_text="#ffffff", focus="#ffffff", focus_text="#0b0c0c", error="#ff9c8f",
+    panel="#ffdd00", panel_text="#0b0c0c", border="#ffffff", input_border="#ffffff", tile="#1f2020",
+    header="#000000", header_text="#ffffff", button_shadow="#ffffff", secondary_shadow="#ffffff",
+    input_focus="#1f2020", keyboard="#1f2020", banner="#ffdd00", banner_text="#0b0c0c",
+)
+
+TEXT_SIZES = {"standard": 1.0, "large": 1.5, "largest": 2.0}
+CONTRASTS = {"standard": Palette(), "high": HIGH_CONTRAST}
+
+
+def theme_for(text_size: str, contrast_name: str, base: Palette | None = None) -> Theme:
+    """The theme for a resident's choices; ``base`` is the site's branded standard palette."""
+    palette = HIGH_CONTRAST if contrast_name == "high" else (base or Palette())
+    return Theme(f"{text_size}-{contrast_name}", palette, font_scale=TEXT_SIZES[text_size],
+                 min_text_contrast=7.0 if contrast_name == "high" else 4.5)
+
+
+def all_themes() -> list[Theme]:
+    return [theme_for(size, c) for size in TEXT_SIZES for c in CONTRASTS]
+
 
 def text_pairs(p: Palette) -> list[tuple[str, str, str]]:
     """(what, foreground, background) for every text colour the kiosk draws."""
@@ -65,6 +95,8 @@ def text_pairs(p: Palette) -> list[tuple[str, str, str]]:
         ("confirmation panel", p.panel_text, p.panel),
         ("tile text", p.text, p.tile),
         ("top bar", p.header_text, p.header),
+        ("officer banner", p.banner_text, p.banner),
+        ("keyboard keys", p.text, p.background),
     ]
 
 

@@ -8,22 +8,20 @@ import os
 import signal
 import socket
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QCursor, QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
-from accessibility.themes import STANDARD, Theme, contrast
 from kiosk import systemd
-from kiosk.config import Branding, KioskSettings, read_token
+from kiosk.config import KioskSettings, read_token
 from kiosk.controller import KioskController, Services
+from kiosk.display_settings import DisplaySettings
 from kiosk.hub_client import HubClient
 from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import load_places
-from kiosk.views.style import style_sheet
 from kiosk.views.window import KioskWindow
 from kiosk.workflows.loader import load_journeys
 
@@ -40,21 +38,10 @@ def build_services(settings: KioskSettings) -> Services:
     return Services(settings, journeys, outbox, client, worker, load_places(settings.places_file))
 
 
-def branded_theme(branding: Branding) -> Theme:
-    """The standard theme with the council's top-bar colour, if white text on it is readable."""
-    colour = branding.header_colour
-    if contrast(colour, STANDARD.palette.header_text) < 4.5:
-        log.warning("branding.header_colour %s gives %.1f:1 with white text, under 4.5:1; using %s",
-                    colour, contrast(colour, STANDARD.palette.header_text), STANDARD.palette.header)
-        return STANDARD
-    return replace(STANDARD, palette=replace(STANDARD.palette, header=colour))
-
-
 def prepare_app(app: QApplication, settings: KioskSettings) -> None:
     font = QFont("Noto Sans")
     font.setStyleHint(QFont.StyleHint.SansSerif)
     app.setFont(font)
-    app.setStyleSheet(style_sheet(branded_theme(settings.branding)))
     if settings.touch_only:
         app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
 
@@ -62,7 +49,8 @@ def prepare_app(app: QApplication, settings: KioskSettings) -> None:
 def build_kiosk(app: QApplication, services: Services) -> tuple[KioskWindow, KioskController]:
     prepare_app(app, services.settings)
     window = KioskWindow(services.settings.branding)
-    controller = KioskController(window, services)
+    display = DisplaySettings(app, services.settings.branding)
+    controller = KioskController(window, services, display)
     services.worker.set_listener(controller.on_send_state)
     return window, controller
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk import __version__
 from kiosk.config import WEEKDAYS, KioskSettings
+from kiosk.display_settings import DisplaySettings
 from kiosk.events import EventLog
 from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
 from kiosk.hub_status import HubStatus
@@ -83,7 +84,7 @@ class Services:
 
 
 class KioskController:
-    def __init__(self, window: KioskWindow, services: Services) -> None:
+    def __init__(self, window: KioskWindow, services: Services, display: DisplaySettings) -> None:
         self.window = window
         self.services = services
         self.journeys = {j.id: j for j in services.journeys}
@@ -100,10 +101,11 @@ class KioskController:
         self.idle = IdleTimer(app, t.warning_seconds * 1000)
         self.question_ms = t.question_seconds * 1000
         self.confirmation_ms = t.confirmation_seconds * 1000
-        #: Longer timeouts while large text or speech is on (set by the accessibility menu).
-        self.time_factor: Callable[[], float] = lambda: 1.0
-        #: Extra resets run by the wipe (accessibility settings, language...).
-        self.on_wipe: list[Callable[[], None]] = []
+        self.display = display
+        #: Longer timeouts while large text is on (WCAG 2.2.1: people who need it get more time).
+        self.time_factor: Callable[[], float] = lambda: 1.0 if display.text_size == "standard" else 2.0
+        #: Resets run by the wipe: the resident's display choices go back to the site's.
+        self.on_wipe: list[Callable[[], None]] = [display.reset]
         self._busy = False
         self.tmp_dir = services.settings.state_dir / "tmp"
         m = services.settings.maintenance
@@ -142,6 +144,7 @@ class KioskController:
         self.idle.tick.connect(self._on_idle_tick)
         self.idle.expired.connect(lambda: self.end_session("timeout"))
         window.start_again.connect(self._on_start_again)
+        window.accessibility.connect(self.show_accessibility)
         window.get_help.connect(self._on_get_help)
         window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
 
@@ -217,6 +220,7 @@ class KioskController:
             page = AttractPage(self.settings.branding.council_name, a.messages, round(a.rotate_seconds * 1000))
             page.start.connect(self.show_home)
             page.privacy.clicked.connect(self._on_privacy)
+            page.accessibility.clicked.connect(self.show_accessibility)
         else:
             page = AttractPage(self.settings.branding.council_name, closed_hours=self.opening_hours_text())
         self._show(page, "none", top_bar=False)
@@ -231,7 +235,7 @@ class KioskController:
 
     def show_home(self) -> None:
         if not self.events.session_id:
-            self.events.session_started(language="en", settings=[])
+            self.events.session_started(language="en", settings=self.display.chosen())
         self._note_left("start_again")
         self.session = None
         offline = None
@@ -734,6 +738,36 @@ class KioskController:
         if key.startswith("why_"):
             self.events.why_answered(key.removeprefix("why_"))
         self.end_session("finish")
+
+    # ---- accessibility ------------------------------------------------------------
+    def show_accessibility(self) -> None:
+        d = self.display
+        overlay = self.window.show_overlay("Text size and colours", [
+            "Choose what is easiest to read. It changes at once, and goes back to normal when you finish.",
+        ], [
+            ("size_standard", "Standard text", "secondary"),
+            ("size_large", "Large text", "secondary"),
+            ("contrast_standard", "Standard colours", "secondary"),
+            ("contrast_high", "High contrast: light text on dark", "secondary"),
+            ("close", "Done", "primary"),
+        ])
+        for key, b in overlay.buttons.items():
+            on = key in (f"size_{d.text_size}", f"contrast_{d.contrast}")
+            b.setProperty("chosen", "true" if on else "false")
+            b.setAccessibleDescription("Chosen" if on else "")
+        overlay.action.connect(self._on_accessibility_choice)
+
+    def _on_accessibility_choice(self, key: str) -> None:
+        if key.startswith("size_"):
+            self.display.set(text_size=key.removeprefix("size_"))
+        elif key.startswith("contrast_"):
+            self.display.set(contrast_name=key.removeprefix("contrast_"))
+        else:
+            self.window.close_overlay()
+            return
+        if self.idle.active and not self.idle.warning:
+            self.idle.extend()  # new limit, with the factor for the new size
+        self.show_accessibility()  # shows which choices are on now
 
     def _on_privacy(self) -> None:
         overlay = self.window.show_overlay("How we use information", [

@@ -37,7 +37,8 @@ def check_page(kiosk: Kiosk, where: str) -> list[str]:
     page = kiosk.page
     kiosk.qtbot.waitUntil(page.isVisible, timeout=2000)
     QApplication.processEvents()  # let pending layout requests run before measuring
-    for w in interactive(page) + interactive(kiosk.window.topbar):
+    bar = interactive(kiosk.window.topbar) if kiosk.window.topbar.isVisible() else []
+    for w in interactive(page) + bar:
         label = f"{where}: {type(w).__name__} {w.objectName()!r}"
         if not w.accessibleName().strip():
             problems.append(f"{label} has no accessible name")
@@ -45,13 +46,16 @@ def check_page(kiosk: Kiosk, where: str) -> list[str]:
             problems.append(f"{label} is {w.width()}x{w.height()}, under 44x44")
         if w.property("role") == "primary" and w.height() < 64:
             problems.append(f"{label} main button is {w.height()} px high, under 64")
+        if isinstance(w, QAbstractButton) and w.text() and w.width() < w.sizeHint().width() - 2:
+            problems.append(f"{label} text {w.text()[:30]!r} is clipped ({w.width()} < {w.sizeHint().width()})")
     for lab in page.findChildren(QLabel):
         if not lab.isVisibleTo(page) or not lab.text():
             continue
         size = QFontInfo(lab.font()).pixelSize()
         if size < 22:
             problems.append(f"{where}: text {lab.text()[:30]!r} is {size}px, under 22")
-        if lab.wordWrap() and lab.height() < lab.heightForWidth(lab.width()):
+        if (lab.wordWrap() and lab.height() < lab.heightForWidth(lab.width())) or (
+                not lab.wordWrap() and lab.width() < lab.sizeHint().width()):
             problems.append(f"{where}: text {lab.text()[:30]!r} is clipped ({lab.height()} < {lab.heightForWidth(lab.width())} at {lab.width()})")
     return problems
 
@@ -75,8 +79,11 @@ def step_pages(kiosk: Kiosk):  # type: ignore[no-untyped-def]
                 yield f"{journey.id}/{step.id}{' (error)' if with_error else ''}", page
 
 
+@pytest.mark.parametrize("text_size", ["standard", "large"])
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
-def test_every_view_of_every_journey_is_named_sized_and_unclipped(kiosk: Kiosk, size: tuple[int, int]) -> None:
+def test_every_view_of_every_journey_is_named_sized_and_unclipped(kiosk: Kiosk, size: tuple[int, int],
+                                                                  text_size: str) -> None:
+    kiosk.controller.display.set(text_size=text_size, contrast_name="high" if text_size == "large" else "standard")
     kiosk.window.resize(*size)
     problems: list[str] = []
     problems += check_page(kiosk, "attract")

@@ -6,8 +6,8 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit, QRadioButton, QWidget
 
 from accessibility.themes import STANDARD
-from kiosk.app import branded_theme
 from kiosk.config import Branding
+from kiosk.display_settings import branded_palette
 from tests.resident import Kiosk
 
 
@@ -37,8 +37,8 @@ def test_tapping_anywhere_on_an_option_row_chooses_it(kiosk: Kiosk) -> None:
 
 
 def test_council_colour_is_used_only_when_readable() -> None:
-    assert branded_theme(Branding(header_colour="#1d70b8")).palette.header == "#1d70b8"
-    assert branded_theme(Branding(header_colour="#ffdd00")).palette.header == STANDARD.palette.header
+    assert branded_palette(Branding(header_colour="#1d70b8")).header == "#1d70b8"
+    assert branded_palette(Branding(header_colour="#ffdd00")).header == STANDARD.palette.header
 
 
 def test_error_summary_link_moves_focus_to_the_field(kiosk: Kiosk) -> None:

@@ -17,7 +17,6 @@ class OfficerBanner(QLabel):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("officer_banner")
-        self.setStyleSheet("background: #ffdd00; color: #0b0c0c; font-weight: 700; padding: 12px 32px;")
         self.hide()
 
     def show_for(self, name: str) -> None:
@@ -42,7 +41,6 @@ class AssistPanel(QScrollArea):
         self.setFixedWidth(520)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setStyleSheet("QScrollArea#assist_panel { border-left: 6px solid #0b0c0c; }")
         self.hide()
 
     def show_state(self, officer: str, title: str, current: str, rows: list[SummaryRow], answered: set[str],

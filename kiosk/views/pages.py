@@ -72,9 +72,18 @@ class AttractPage(QWidget):
         inner.addStretch(3)
         self.privacy = button("How we use information", "link", "privacy",
                               "What this kiosk collects and what happens to it")
-        lay.addWidget(self.privacy, 0, Qt.AlignmentFlag.AlignHCenter)
-        # Only after it has a parent: shown before that, it would be a window of its own.
+        self.accessibility = button("Larger text and high contrast", "link", "attract_accessibility",
+                                    "Change the text size and colours before you start")
+        links = QHBoxLayout()
+        links.setSpacing(48)
+        links.addStretch(1)
+        links.addWidget(self.accessibility)
+        links.addWidget(self.privacy)
+        links.addStretch(1)
+        lay.addLayout(links)
+        # Only after they have a parent: shown before that, each would be a window of its own.
         self.privacy.setVisible(not closed)
+        self.accessibility.setVisible(not closed)
         self._turn = 0
         self._rotation = QTimer(self)
         self._rotation.timeout.connect(self._next_message)

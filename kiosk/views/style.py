@@ -35,10 +35,10 @@ QPushButton {{
     min-height: {theme.button_height_px}px; padding: 8px 24px; border: none; border-radius: 0;
     font-size: {px(theme.body_px)}px; font-weight: 700;
 }}
-QPushButton[role="primary"] {{ background: {p.button}; color: {p.button_text}; border-bottom: 4px solid #002d18; }}
+QPushButton[role="primary"] {{ background: {p.button}; color: {p.button_text}; border-bottom: 4px solid {p.button_shadow}; }}
 QPushButton[role="primary"]:pressed {{ background: {p.button_pressed}; }}
 QPushButton[role="secondary"] {{ background: {p.secondary_button}; color: {p.secondary_button_text};
-    border-bottom: 4px solid #929191; }}
+    border-bottom: 4px solid {p.secondary_shadow}; }}
 QPushButton[role="bar"] {{ background: {p.header}; color: {p.header_text}; border: 3px solid {p.header_text};
     min-height: 64px; padding: 4px 20px; }}
 QPushButton[role="link"] {{ background: transparent; color: {p.link}; text-decoration: underline;
@@ -57,7 +57,7 @@ QLineEdit, QPlainTextEdit {{
     border: 3px solid {p.input_border}; padding: 8px; min-height: 48px; background: {p.background};
     font-size: {px(theme.body_px)}px; selection-background-color: {p.link};
 }}
-QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {p.focus_text}; outline: 3px solid {p.focus}; background: #fffbe0; }}
+QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {p.focus_text}; outline: 3px solid {p.focus}; background: {p.input_focus}; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 4px solid {p.error}; }}
 QRadioButton, QCheckBox {{ min-height: 64px; spacing: 20px; padding: 4px 8px; }}
 QRadioButton::indicator, QCheckBox::indicator {{ width: {px(40)}px; height: {px(40)}px;
@@ -70,11 +70,14 @@ QRadioButton:focus, QCheckBox:focus {{ background: {p.focus}; color: {p.focus_te
 QScrollArea {{ border: none; }}
 QScrollBar:vertical {{ width: 24px; background: {p.tile}; }}
 QScrollBar::handle:vertical {{ background: {p.secondary_text}; min-height: 64px; }}
-QWidget#keyboard {{ background: #dee0e2; }}
+QWidget#keyboard {{ background: {p.keyboard}; }}
 QWidget#keyboard QPushButton {{ background: {p.background}; color: {p.text}; border: 2px solid {p.border};
     min-height: {max(64, px(56))}px; min-width: 64px; padding: 0 8px; font-size: {px(26)}px; }}
 QWidget#keyboard QPushButton:pressed {{ background: {p.focus}; }}
 QWidget#keyboard QPushButton[role="key-wide"] {{ background: {p.secondary_button}; }}
 QWidget#overlay {{ background: rgba(11, 12, 12, 180); }}
 QFrame#overlay_card {{ background: {p.background}; border: 6px solid {p.text}; }}
+QLabel#officer_banner {{ background: {p.banner}; color: {p.banner_text}; font-weight: 700; padding: 12px 32px; }}
+QScrollArea#assist_panel {{ border-left: 6px solid {p.text}; }}
+QPushButton[chosen="true"] {{ border: 5px solid {p.text}; }}
 """

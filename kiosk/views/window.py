@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QScrollArea,
     QSizePolicy,
     QStackedWidget,
@@ -76,9 +78,11 @@ class KioskWindow(QWidget):
     start_again = Signal()
     get_help = Signal()
     staff = Signal()
+    accessibility = Signal()
 
     def __init__(self, branding: Branding) -> None:
         super().__init__()
+        self.bar_buttons: list[QPushButton] = []  # style changes arrive before the bar exists
         self.setObjectName("kiosk_window")
         self.setWindowTitle(f"{branding.council_name} self-service")
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
@@ -107,12 +111,19 @@ class KioskWindow(QWidget):
                                           "Delete your answers and go back to the start")
         self.help_button = button("Get help", "bar", "get_help", "Ask a member of staff to help you")
         self.staff_button = button("Staff", "bar", "staff", "For council staff: join this session to help")
+        self.accessibility_button = button("Text size", "bar", "accessibility",
+                                           "Larger text and high contrast colours")
         self.start_again_button.clicked.connect(self.start_again)
         self.help_button.clicked.connect(self.get_help)
         self.staff_button.clicked.connect(self.staff)
-        bar.addWidget(self.start_again_button)
-        bar.addWidget(self.help_button)
-        bar.addWidget(self.staff_button)
+        self.accessibility_button.clicked.connect(self.accessibility)
+        # The buttons sit in a grid that becomes two rows when large text makes them too wide.
+        self.bar_buttons = [self.accessibility_button, self.start_again_button, self.help_button, self.staff_button]
+        self.bar_grid = QGridLayout()
+        self.bar_grid.setSpacing(16)
+        bar.addLayout(self.bar_grid)
+        self._bar_columns = 0
+        self._layout_bar(len(self.bar_buttons))
         lay.addWidget(self.topbar)
         self.banner = OfficerBanner()
         lay.addWidget(self.banner)
@@ -195,7 +206,29 @@ class KioskWindow(QWidget):
         else:
             event.ignore()
 
+    def _layout_bar(self, columns: int) -> None:
+        if columns == self._bar_columns:
+            return
+        self._bar_columns = columns
+        for b in self.bar_buttons:
+            self.bar_grid.removeWidget(b)
+        for i, b in enumerate(self.bar_buttons):
+            self.bar_grid.addWidget(b, i // columns, i % columns)
+
+    def fit_top_bar(self) -> None:
+        """Two rows of buttons when one row would not fit (large text, portrait screens)."""
+        if not self.bar_buttons:
+            return
+        needed = sum(b.sizeHint().width() + 16 for b in self.bar_buttons) + 400
+        self._layout_bar(len(self.bar_buttons) if needed <= self.width() else 2)
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.StyleChange:
+            self.fit_top_bar()
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        self.fit_top_bar()
         if self.overlay is not None:
             self.overlay.setGeometry(self.rect())

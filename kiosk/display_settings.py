@@ -1,0 +1,68 @@
+"""The resident's display choices (text size, contrast): applied to the whole app at once, kept
+for the session, and put back to the site's defaults by the wipe."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from PySide6.QtWidgets import QApplication
+
+from accessibility.themes import CONTRASTS, TEXT_SIZES, Palette, Theme, contrast, theme_for
+from kiosk.config import Branding
+from kiosk.views.style import style_sheet
+
+log = logging.getLogger("kiosk.display")
+
+
+def branded_palette(branding: Branding) -> Palette:
+    """The standard palette with the council's top-bar colour, if white text on it is readable."""
+    base = Palette()
+    if contrast(branding.header_colour, base.header_text) < 4.5:
+        log.warning("branding.header_colour is too light for white text; using the standard colour",
+                    extra={"colour": branding.header_colour, "ratio": round(contrast(branding.header_colour,
+                                                                                     base.header_text), 2)})
+        return base
+    return replace(base, header=branding.header_colour)
+
+
+class DisplaySettings:
+    def __init__(self, app: QApplication, branding: Branding, default_size: str = "standard",
+                 default_contrast: str = "standard") -> None:
+        self._app = app
+        self._base = branded_palette(branding)
+        self.default_size = default_size
+        self.default_contrast = default_contrast
+        self.text_size = default_size
+        self.contrast = default_contrast
+        self.apply()
+
+    @property
+    def theme(self) -> Theme:
+        return theme_for(self.text_size, self.contrast, self._base)
+
+    def set(self, text_size: str | None = None, contrast_name: str | None = None) -> None:
+        if text_size is not None and text_size in TEXT_SIZES:
+            self.text_size = text_size
+        if contrast_name is not None and contrast_name in CONTRASTS:
+            self.contrast = contrast_name
+        self.apply()
+
+    def reset(self) -> None:
+        if (self.text_size, self.contrast) != (self.default_size, self.default_contrast):
+            self.text_size, self.contrast = self.default_size, self.default_contrast
+            self.apply()
+
+    def apply(self) -> None:
+        self._app.setStyleSheet(style_sheet(self.theme))
+
+    def chosen(self) -> list[str]:
+        """For insight: the settings that differ from standard."""
+        out = []
+        if self.text_size == "large":
+            out.append("large_text")
+        if self.text_size == "largest":
+            out.append("largest_text")
+        if self.contrast == "high":
+            out.append("high_contrast")
+        return out

@@ -1,0 +1,52 @@
+"""Text size and contrast: chosen from the menu, applied at once, longer timeouts, reset by the wipe."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QFontInfo
+from PySide6.QtWidgets import QApplication, QLabel
+
+from accessibility.themes import all_themes, contrast, text_pairs, ui_pairs
+from tests.resident import Kiosk
+
+
+def heading_px(k: Kiosk) -> int:
+    lab = k.page.findChild(QLabel, "page_heading")
+    assert lab is not None
+    return QFontInfo(lab.font()).pixelSize()
+
+
+def test_large_text_and_high_contrast_apply_at_once_and_the_wipe_resets_them(kiosk: Kiosk) -> None:
+    kiosk.tap("attract_accessibility")  # reachable before starting
+    kiosk.tap("overlay_size_large")
+    assert kiosk.controller.display.text_size == "large"
+    kiosk.tap("overlay_close")
+    kiosk.tap("attract_start")
+    kiosk.wait_page("home_page")
+    assert heading_px(kiosk) == 66  # 44 px at 150%
+    kiosk.tap("tile_missed-bin")
+    kiosk.wait_heading("What is the address of the missed bin?")
+    kiosk.tap("accessibility")  # and from every screen's top bar
+    kiosk.tap("overlay_contrast_high")
+    assert kiosk.window.overlay is not None
+    assert kiosk.window.overlay.buttons["contrast_high"].property("chosen") == "true"
+    assert kiosk.window.overlay.buttons["contrast_standard"].property("chosen") == "false"
+    kiosk.tap("overlay_close")
+    assert kiosk.controller.display.contrast == "high"
+    app_style = QApplication.instance().styleSheet()  # type: ignore[union-attr]
+    assert "background: #0b0c0c" in app_style and "color: #ffffff" in app_style
+    assert kiosk.controller.time_factor() == 2.0  # more time with large text
+    assert kiosk.controller.display.chosen() == ["large_text", "high_contrast"]
+    kiosk.tap("start_again")
+    kiosk.tap("overlay_confirm")
+    kiosk.wait_page("attract_page")
+    assert (kiosk.controller.display.text_size, kiosk.controller.display.contrast) == ("standard", "standard")
+    assert kiosk.controller.time_factor() == 1.0
+
+
+def test_every_theme_meets_its_contrast_promise() -> None:
+    for theme in all_themes():
+        for what, fg, bg in text_pairs(theme.palette):
+            assert contrast(fg, bg) >= theme.min_text_contrast, f"{theme.name} {what}: {contrast(fg, bg):.2f}:1"
+        for what, fg, bg in ui_pairs(theme.palette):
+            assert contrast(fg, bg) >= 3.0, f"{theme.name} {what}"
+        assert (theme.min_text_contrast == 7.0) == theme.name.endswith("-high")
