@@ -747,6 +747,7 @@ class KioskController:
         ], [
             ("size_standard", "Standard text", "secondary"),
             ("size_large", "Large text", "secondary"),
+            ("size_largest", "Largest text", "secondary"),
             ("contrast_standard", "Standard colours", "secondary"),
             ("contrast_high", "High contrast: light text on dark", "secondary"),
             ("close", "Done", "primary"),

@@ -36,6 +36,10 @@ def test_large_text_and_high_contrast_apply_at_once_and_the_wipe_resets_them(kio
     assert "background: #0b0c0c" in app_style and "color: #ffffff" in app_style
     assert kiosk.controller.time_factor() == 2.0  # more time with large text
     assert kiosk.controller.display.chosen() == ["large_text", "high_contrast"]
+    kiosk.tap("accessibility")
+    kiosk.tap("overlay_size_largest")
+    kiosk.tap("overlay_close")
+    assert heading_px(kiosk) == 88  # 44 px at 200%
     kiosk.tap("start_again")
     kiosk.tap("overlay_confirm")
     kiosk.wait_page("attract_page")
