@@ -138,6 +138,8 @@ class KioskSettings(Strict):
     journeys_dir: Path
     places_file: Path | None = None
     touch_only: bool = False
+    #: QtTextToSpeech engine for built-in speech: "speechd" on a kiosk ("mock" speaks nothing).
+    speech_engine: str = "speechd"
     hub: HubLink
     outbox: OutboxSettings
     branding: Branding = Branding()

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QClipboard
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk import __version__
 from kiosk.config import WEEKDAYS, KioskSettings
@@ -31,6 +31,7 @@ from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import Place, places_offering
 from kiosk.references import new_reference
+from kiosk.speech import Narrator, QtSpeaker, spell
 from kiosk.staff_access import Officer, StaffPins
 from kiosk.tasks import TaskRunner
 from kiosk.views.hold import CornerHold
@@ -102,10 +103,14 @@ class KioskController:
         self.question_ms = t.question_seconds * 1000
         self.confirmation_ms = t.confirmation_seconds * 1000
         self.display = display
-        #: Longer timeouts while large text is on (WCAG 2.2.1: people who need it get more time).
-        self.time_factor: Callable[[], float] = lambda: 1.0 if display.text_size == "standard" else 2.0
-        #: Resets run by the wipe: the resident's display choices go back to the site's.
-        self.on_wipe: list[Callable[[], None]] = [display.reset]
+        engine = services.settings.speech_engine
+        self.narrator = Narrator(app, lambda: QtSpeaker(engine))
+        #: Longer timeouts with large text or speech (WCAG 2.2.1: people who need it get more time).
+        self.time_factor: Callable[[], float] = (
+            lambda: 2.0 if display.text_size != "standard" or self.narrator.enabled else 1.0)
+        #: Resets run by the wipe: the resident's display and speech choices go back to the site's.
+        self.on_wipe: list[Callable[[], None]] = [display.reset, self.narrator.reset,
+                                                   lambda: self.window.repeat_button.hide()]
         self._busy = False
         self.tmp_dir = services.settings.state_dir / "tmp"
         m = services.settings.maintenance
@@ -145,6 +150,7 @@ class KioskController:
         self.idle.expired.connect(lambda: self.end_session("timeout"))
         window.start_again.connect(self._on_start_again)
         window.accessibility.connect(self.show_accessibility)
+        window.repeat.connect(self.narrator.repeat)
         window.get_help.connect(self._on_get_help)
         window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
 
@@ -185,6 +191,10 @@ class KioskController:
         """Put a page up and set the idle timer for it: question, confirmation, busy or none."""
         self.window.show_page(page, top_bar=top_bar)
         self._refresh_panel()
+        if isinstance(page, ConfirmationPage):
+            page.spell.setVisible(self.narrator.enabled)
+            page.spell.clicked.connect(lambda: self.narrator.say(spell(self._reference_on(page))))
+        self.narrator.read(page)
         if idle == "busy":
             if not self._busy:
                 self._busy = True
@@ -235,7 +245,8 @@ class KioskController:
 
     def show_home(self) -> None:
         if not self.events.session_id:
-            self.events.session_started(language="en", settings=self.display.chosen())
+            self.events.session_started(language="en", settings=self.display.chosen() +
+                                        (["speech"] if self.narrator.enabled else []))
         self._note_left("start_again")
         self.session = None
         offline = None
@@ -353,7 +364,7 @@ class KioskController:
     def _on_idle_warning(self, seconds: int) -> None:
         on_confirmation = self._confirmation is not None
         can_hand_off = self.session is not None and self.session.journey.submit is not None
-        overlay = self.window.show_overlay(
+        overlay = self._ask(
             "Do you need more time?",
             [self._countdown_text(seconds, on_confirmation)],
             [("more_time", "I need more time", "primary"),
@@ -371,6 +382,8 @@ class KioskController:
         return f"Your answers will be deleted in {seconds} {unit}."
 
     def _on_idle_tick(self, seconds: int) -> None:
+        if seconds in (20, 10, 5, 4, 3, 2, 1):
+            self.narrator.say(f"{seconds} second{'s' if seconds != 1 else ''}.")
         overlay = self.window.overlay
         if isinstance(overlay, Overlay):
             overlay.set_text(0, self._countdown_text(seconds, self._confirmation is not None))
@@ -653,7 +666,7 @@ class KioskController:
         if self.session is None:
             self.end_session("start_again")
             return
-        overlay = self.window.show_overlay(
+        overlay = self._ask(
             "Do you want to start again?",
             ["Everything you have entered will be deleted."],
             [("confirm", "Yes, delete my answers", "primary"), ("cancel", "No, go back", "secondary")],
@@ -742,7 +755,7 @@ class KioskController:
     # ---- accessibility ------------------------------------------------------------
     def show_accessibility(self) -> None:
         d = self.display
-        overlay = self.window.show_overlay("Text size and colours", [
+        overlay = self._ask("Text size and colours", [
             "Choose what is easiest to read. It changes at once, and goes back to normal when you finish.",
         ], [
             ("size_standard", "Standard text", "secondary"),
@@ -750,10 +763,16 @@ class KioskController:
             ("size_largest", "Largest text", "secondary"),
             ("contrast_standard", "Standard colours", "secondary"),
             ("contrast_high", "High contrast: light text on dark", "secondary"),
+            ("speech_on", "Read the screen aloud", "secondary"),
+            ("speech_off", "Speech off", "secondary"),
+            ("rate_slower", "Speak slower", "secondary"),
+            ("rate_normal", "Speak at normal speed", "secondary"),
             ("close", "Done", "primary"),
         ])
+        n = self.narrator
         for key, b in overlay.buttons.items():
-            on = key in (f"size_{d.text_size}", f"contrast_{d.contrast}")
+            on = key in (f"size_{d.text_size}", f"contrast_{d.contrast}", f"rate_{n.rate}",
+                         "speech_on" if n.enabled else "speech_off")
             b.setProperty("chosen", "true" if on else "false")
             b.setAccessibleDescription("Chosen" if on else "")
         overlay.action.connect(self._on_accessibility_choice)
@@ -763,6 +782,12 @@ class KioskController:
             self.display.set(text_size=key.removeprefix("size_"))
         elif key.startswith("contrast_"):
             self.display.set(contrast_name=key.removeprefix("contrast_"))
+        elif key in ("speech_on", "speech_off"):
+            self.narrator.set_enabled(key == "speech_on")
+            self.window.repeat_button.setVisible(key == "speech_on")
+            self.window.fit_top_bar()
+        elif key.startswith("rate_"):
+            self.narrator.set_rate(key.removeprefix("rate_"))
         else:
             self.window.close_overlay()
             return
@@ -770,8 +795,19 @@ class KioskController:
             self.idle.extend()  # new limit, with the factor for the new size
         self.show_accessibility()  # shows which choices are on now
 
+    def _ask(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]]) -> Overlay:
+        """An overlay, read aloud when speech is on."""
+        overlay = self.window.show_overlay(heading, paragraphs, actions)
+        self.narrator.read(overlay)
+        return overlay
+
+    @staticmethod
+    def _reference_on(page: ConfirmationPage) -> str:
+        found = page.findChild(QLabel, "reference")
+        return found.text() if found is not None else ""
+
     def _on_privacy(self) -> None:
-        overlay = self.window.show_overlay("How we use information", [
+        overlay = self._ask("How we use information", [
             "When you send a report or an application, your answers go to the council to deal with it. "
             "They are sent encrypted and deleted from this kiosk once the council has them.",
             "The kiosk also counts, without your name or your answers, which tasks are used, where people "
@@ -786,7 +822,7 @@ class KioskController:
         session = self.session
         self.events.help_requested(session.journey.id if session else None, session.current.id if session else None)
         b = self.settings.branding
-        overlay = self.window.show_overlay("Asking for help…", ["Please wait a moment."],
+        overlay = self._ask("Asking for help…", ["Please wait a moment."],
                                            [("close", "Close this message", "primary")])
         overlay.action.connect(lambda _k: self.window.close_overlay())
 
@@ -918,7 +954,7 @@ class KioskController:
         self.start_handoff()
 
     def _officer_end(self) -> None:
-        overlay = self.window.show_overlay("End this session?", [
+        overlay = self._ask("End this session?", [
             "Everything the resident entered will be deleted, and the kiosk goes back to the start."],
             [("confirm", "Yes, end the session", "primary"), ("cancel", "No, go back", "secondary")])
 
@@ -949,6 +985,6 @@ class KioskController:
                       "Your answers stay on the screen while you wait."]
         if b.contact_phone:
             paragraphs.append(f"You can also phone {b.contact_phone}.")
-        overlay = self.window.show_overlay("A member of staff can help you", paragraphs,
+        overlay = self._ask("A member of staff can help you", paragraphs,
                                            [("close", "Close this message", "primary")])
         overlay.action.connect(lambda _k: self.window.close_overlay())

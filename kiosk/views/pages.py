@@ -320,9 +320,9 @@ class ConfirmationPage(ScrollPage):
         inner.setContentsMargins(40, 40, 40, 40)
         inner.setSpacing(12)
         inner.addWidget(label(title, "panel-title", "page_heading"))
-        inner.addWidget(label("Your reference is", "", "reference_caption"))
+        inner.addWidget(label("Your reference:", "", "reference_caption"))
         ref = label(reference, "reference", "reference")
-        ref.setAccessibleName(f"Your reference is {' '.join(reference)}")
+        ref.setAccessibleName(" ".join(reference))  # one character at a time, for screen readers
         inner.addWidget(ref)
         self.column.addWidget(panel)
         self.status = label(status, "subheading", "send_status")
@@ -343,6 +343,10 @@ class ConfirmationPage(ScrollPage):
         qr_text.addStretch(1)
         qr_row.addLayout(qr_text, 1)
         self.column.addLayout(qr_row)
+        self.spell = button("Spell my reference", "secondary", "spell_reference",
+                            "Read the reference aloud one letter or number at a time")
+        self.column.addWidget(self.spell)
+        self.spell.setVisible(False)  # shown when speech is on
         self.primary = button("Finish", "primary", "finish", "End your session. Your answers are cleared.")
         self.primary.clicked.connect(self.finished)
         self.column.addWidget(self.primary)

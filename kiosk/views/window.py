@@ -43,7 +43,7 @@ class Overlay(QWidget):
         outer.addStretch(1)
         card = QFrame()
         card.setObjectName("overlay_card")
-        card.setMaximumWidth(1000)
+        card.setMaximumWidth(1400)
         lay = QVBoxLayout(card)
         lay.setContentsMargins(40, 40, 40, 40)
         lay.setSpacing(24)
@@ -53,11 +53,15 @@ class Overlay(QWidget):
         for paragraph in self.texts:
             lay.addWidget(paragraph)
         self.buttons = {}
-        for key, text, role in actions:
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        columns = 2 if len(actions) > 4 else 1  # a long menu still fits the screen at 200% text
+        for i, (key, text, role) in enumerate(actions):
             b = button(text, role, f"overlay_{key}")
             b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
-            lay.addWidget(b)
+            grid.addWidget(b, i // columns, i % columns)
             self.buttons[key] = b
+        lay.addLayout(grid)
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(1)
         self.setGeometry(parent.rect())
@@ -79,6 +83,7 @@ class KioskWindow(QWidget):
     get_help = Signal()
     staff = Signal()
     accessibility = Signal()
+    repeat = Signal()
 
     def __init__(self, branding: Branding) -> None:
         super().__init__()
@@ -117,14 +122,18 @@ class KioskWindow(QWidget):
         self.help_button.clicked.connect(self.get_help)
         self.staff_button.clicked.connect(self.staff)
         self.accessibility_button.clicked.connect(self.accessibility)
+        self.repeat_button = button("Repeat", "bar", "repeat", "Read this screen aloud again")
+        self.repeat_button.clicked.connect(self.repeat)
         # The buttons sit in a grid that becomes two rows when large text makes them too wide.
-        self.bar_buttons = [self.accessibility_button, self.start_again_button, self.help_button, self.staff_button]
+        self.bar_buttons = [self.repeat_button, self.accessibility_button, self.start_again_button,
+                            self.help_button, self.staff_button]
         self.bar_grid = QGridLayout()
         self.bar_grid.setSpacing(16)
         bar.addLayout(self.bar_grid)
         self._bar_columns = 0
         self._layout_bar(len(self.bar_buttons))
         lay.addWidget(self.topbar)
+        self.repeat_button.hide()  # shown while speech is on
         self.banner = OfficerBanner()
         lay.addWidget(self.banner)
 
@@ -219,7 +228,7 @@ class KioskWindow(QWidget):
         """Two rows of buttons when one row would not fit (large text, portrait screens)."""
         if not self.bar_buttons:
             return
-        needed = sum(b.sizeHint().width() + 16 for b in self.bar_buttons) + 400
+        needed = sum(b.sizeHint().width() + 16 for b in self.bar_buttons if not b.isHidden()) + 400
         self._layout_bar(len(self.bar_buttons) if needed <= self.width() else 2)
 
     def changeEvent(self, event: QEvent) -> None:

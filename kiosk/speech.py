@@ -1,0 +1,144 @@
+"""Built-in speech output (EN 301 549 clause 5: closed functionality must speak for itself).
+
+The narrator reads each page as it appears: every visible text and control, top to bottom, as a
+sighted resident would scan it; errors first (the error summary is at the top); the idle warning;
+and, on request, the reference one character at a time. It never reads what was typed into a
+box, and the PIN pad only ever says how many digits there are. Any touch or key stops it;
+"Repeat" reads the page again."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QLocale, QObject
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
+
+log = logging.getLogger("kiosk.speech")
+
+STOP_ON = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
+RATES = {"slower": -0.4, "normal": 0.0, "faster": 0.4}
+
+
+class Speaker(Protocol):
+    def say(self, text: str) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def set_rate(self, rate: float) -> None: ...
+
+
+class QtSpeaker:
+    """QTextToSpeech: speech-dispatcher on a kiosk, the "mock" engine in tests."""
+
+    def __init__(self, engine: str, language: str = "en_GB") -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        self.tts = QTextToSpeech(engine)
+        wanted = QLocale(language)
+        if any(loc.name() == wanted.name() for loc in self.tts.availableLocales()):
+            self.tts.setLocale(wanted)
+        else:
+            log.warning("no voice for the language; using the engine's default voice",
+                        extra={"language": language, "engine": engine})
+
+    def say(self, text: str) -> None:
+        self.tts.say(text)
+
+    def stop(self) -> None:
+        self.tts.stop()
+
+    def set_rate(self, rate: float) -> None:
+        self.tts.setRate(rate)
+
+
+def spell(reference: str) -> str:
+    """KQ4M-7XTB-3HNP -> "K, Q, 4, M. 7, X, T, B. 3, H, N, P." for reading back by ear."""
+    groups = reference.split("-")
+    return " ".join(", ".join(group) + "." for group in groups)
+
+
+def page_text(page: QWidget) -> str:
+    """What is on the page, in reading order: labels as they are, controls as "<name>, button"."""
+    items: list[tuple[int, int, str]] = []
+    for w in page.findChildren(QWidget):
+        if not w.isVisibleTo(page) or isinstance(w, (QLineEdit, QPlainTextEdit)):
+            continue
+        if isinstance(w, QLabel):
+            parent = w.parent()
+            if isinstance(parent, QAbstractButton):  # words inside a tile or option: read with it
+                continue
+            text = w.accessibleName() or w.text()
+        elif isinstance(w, QAbstractButton):
+            name = w.accessibleName() or w.text()
+            if not name or w.objectName().startswith("key_"):
+                continue
+            kind = "option" if w.isCheckable() else "button"
+            state = ", selected" if w.isCheckable() and w.isChecked() else ""
+            text = f"{name}, {kind}{state}"
+        else:
+            continue
+        if text.strip():
+            pos = w.mapTo(page, w.rect().topLeft())
+            items.append((pos.y(), pos.x(), text.strip()))
+    items.sort()
+    return " ".join(t if t.endswith((".", "?", "!", ":")) else f"{t}." for _, _, t in items)
+
+
+class Narrator(QObject):
+    def __init__(self, app: QApplication, make_speaker: Callable[[], Speaker]) -> None:
+        super().__init__()
+        self._make_speaker = make_speaker
+        self._speaker: Speaker | None = None
+        self.enabled = False
+        self.rate = "normal"
+        self._last = ""
+        app.installEventFilter(self)
+
+    @property
+    def speaker(self) -> Speaker:
+        """Made on first use: a kiosk where nobody turns speech on never starts the engine."""
+        if self._speaker is None:
+            self._speaker = self._make_speaker()
+        return self._speaker
+
+    @speaker.setter
+    def speaker(self, speaker: Speaker) -> None:
+        self._speaker = speaker
+
+    def set_enabled(self, on: bool) -> None:
+        self.enabled = on
+        if not on:
+            self.speaker.stop()
+
+    def set_rate(self, rate: str) -> None:
+        if rate in RATES:
+            self.rate = rate
+            if self._speaker is not None or rate != "normal":
+                self.speaker.set_rate(RATES[rate])
+
+    def say(self, text: str) -> None:
+        if self.enabled and text:
+            self.speaker.stop()
+            self._last = text
+            self.speaker.say(text)
+
+    def read(self, page: QWidget | None) -> None:
+        if page is not None:
+            self.say(page_text(page))
+
+    def repeat(self) -> None:
+        self.say(self._last)
+
+    def reset(self) -> None:
+        if self._speaker is not None:
+            self._speaker.stop()
+        self.enabled = False
+        self._last = ""
+        self.set_rate("normal")
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if self.enabled and event.type() in STOP_ON and isinstance(obj, QWidget):
+            self.speaker.stop()  # any touch or key stops the speech
+        return False

@@ -1,0 +1,113 @@
+"""Built-in speech: what the kiosk says, exactly, through a whole journey."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from kiosk.speech import QtSpeaker, spell
+from tests.resident import Kiosk
+
+
+class Recorder:
+    """Stands in for the speech engine: keeps what would have been said."""
+
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.stops = 0
+        self.rate = 0.0
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+    def stop(self) -> None:
+        self.stops += 1
+
+    def set_rate(self, rate: float) -> None:
+        self.rate = rate
+
+
+def turn_on(k: Kiosk) -> Recorder:
+    recorder = Recorder()
+    k.controller.narrator.speaker = recorder
+    k.tap("attract_accessibility")
+    k.tap("overlay_speech_on")
+    k.tap("overlay_close")
+    recorder.said.clear()
+    return recorder
+
+
+def test_a_whole_journey_is_spoken(kiosk: Kiosk) -> None:
+    said = turn_on(kiosk).said
+    kiosk.tap("attract_start")
+    kiosk.wait_page("home_page")
+    assert said[-1].startswith("What do you want to do? Bins and waste. Check your bin days, button.")
+    kiosk.tap("tile_free-wifi")
+    kiosk.wait_heading("What do you need?")
+    assert said[-1] == (
+        "‹ Back, button. Find free WiFi and computers. What do you need? "
+        "Free WiFi for my own phone or laptop, option. A computer I can use, option. "
+        "Printing or scanning, option. Continue, button.")
+    kiosk.cont()  # nothing chosen: the error is read first
+    kiosk.qtbot.waitUntil(lambda: said[-1].startswith("‹ Back, button. There is a problem."), timeout=3000)
+    assert said[-1].startswith("‹ Back, button. There is a problem. Select what you need, button. "
+                               "Find free WiFi and computers. What do you need? Error: Select what you need.")
+    kiosk.choose("need", "computer")
+    kiosk.cont()
+    kiosk.wait_page("result")
+    assert said[-1].startswith("‹ Back, button. Find free WiFi and computers. Places near you. "
+                               "All of these are free to use. Central Library.")
+    spoken = len(said)
+    kiosk.tap("repeat")
+    assert said[spoken:] == [said[spoken - 1]]  # "Repeat" says the page again
+
+
+def test_reference_spelled_and_typing_never_spoken(kiosk: Kiosk) -> None:
+    said = turn_on(kiosk).said
+    kiosk.tap("attract_start")  # (kiosk.start() would wipe first, and the wipe turns speech off)
+    kiosk.tap("tile_missed-bin")
+    kiosk.typed_address("address", line1="99 Zqxvspoken Street")
+    kiosk.choose("bin_type", "general")
+    kiosk.cont()
+    kiosk.date("when", "1", "11", "2026")
+    kiosk.cont()
+    kiosk.choose("where_left", "kerbside")
+    kiosk.cont()
+    kiosk.type("input_details", "Zqxvtypedsecret")
+    kiosk.cont()
+    kiosk.cont()
+    kiosk.wait_page("check_answers")
+    kiosk.tap("continue")
+    kiosk.wait_page("confirmation")
+    reference = kiosk.label_text("reference")
+    assert said[-1].startswith(f"Missed bin reported. Your reference: {' '.join(reference)}.")
+    kiosk.tap("spell_reference")
+    assert said[-1] == spell(reference)
+    assert spell("KQ4M-7XTB-3HNP") == "K, Q, 4, M. 7, X, T, B. 3, H, N, P."
+    # What was typed is never read out while typing; the check-answers page reads answers back
+    # (that is its purpose), but the typed details were only on the long-text page as a box.
+    details_page = [s for s in said if s.startswith("‹ Back, button. Report a missed bin. Is there anything")]
+    assert details_page and all("Zqxvtypedsecret" not in s for s in details_page)
+
+
+def test_speech_stops_on_any_touch_and_the_wipe_turns_it_off(kiosk: Kiosk) -> None:
+    recorder = turn_on(kiosk)
+    kiosk.tap("attract_start")
+    kiosk.wait_page("home_page")
+    stops = recorder.stops
+    kiosk.qtbot.mousePress(kiosk.page, Qt.MouseButton.LeftButton)
+    assert recorder.stops > stops
+    assert kiosk.controller.time_factor() == 2.0
+    kiosk.controller.end_session("start_again")
+    assert not kiosk.controller.narrator.enabled and not kiosk.window.repeat_button.isVisible()
+
+
+def test_the_mock_engine_really_speaks(kiosk: Kiosk) -> None:
+    speaker = QtSpeaker("mock")
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+    speaker.say("Touch the screen to start")
+    kiosk.qtbot.waitUntil(lambda: speaker.tts.state() in (QTextToSpeech.State.Speaking,
+                                                          QTextToSpeech.State.Ready), timeout=3000)
+    speaker.stop()
+    assert QApplication.instance() is not None
