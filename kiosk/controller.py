@@ -63,6 +63,8 @@ T = TypeVar("T")
 #: Exit codes: systemd restarts the kiosk after EXIT_RESTART, and not after EXIT_STOP
 #: (RestartPreventExitStatus=64 in the unit).
 EXIT_RESTART = 75
+#: Idle limit while an officer's panel is open.
+OFFICER_IDLE_MS = 10 * 60_000
 EXIT_STOP = 64
 
 SEND_STATUS = {
@@ -271,8 +273,8 @@ class KioskController:
         self._note_left({"finish": "end_page"}.get(reason, reason))
         self.events.session_ended()
         self._why_asked = False
-        if self.officer is not None and self.window.assist.isVisible():
-            self.idle.resume()
+        if self.officer is not None and reason not in ("officer_end", "startup"):
+            self._audit("ended_session", "")  # the session ended with an officer on it: record when
         self.officer = None
         self._revealed = False
         self.window.assist.hide()
@@ -909,6 +911,7 @@ class KioskController:
 
     def _join(self, staff_id: int, name: str, offline: bool) -> None:
         self.window.close_overlay()
+        self.idle.resume()  # the pad paused it; the panel sets its own limit
         self.officer = Officer(staff_id, name, offline)
         self.window.banner.show_for(name)
         self._refresh_panel(force=True)
@@ -926,7 +929,9 @@ class KioskController:
             officer.timer_paused, officer.assisted,
             session is not None and session.journey.submit is not None,
         )
-        self.idle.stop()  # while an officer has the screen, nobody times out
+        # While an officer has the screen the resident is not timed out; but an officer who walks
+        # away without handing back must not leave the answers up: a long limit still wipes.
+        self.idle.arm(OFFICER_IDLE_MS)
 
     def _officer_go_to(self, step_id: str) -> None:
         if self.session is not None and step_id in self.session.journey.step_ids:

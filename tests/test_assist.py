@@ -117,7 +117,8 @@ def test_whole_assisted_journey(k: Kiosk, assist_hub: HubServer, staff: StaffFac
     k.qtbot.waitUntil(lambda: k.window.banner.isVisible(), timeout=5000)
     assert k.window.banner.text() == "Officer helping: Olu Officer"
     assert k.window.assist.isVisible()
-    assert not k.controller.idle.active  # nobody times out while an officer has the screen
+    # The resident is not timed out while the officer has the screen (only after a long limit).
+    assert k.controller.idle.active and k.controller.idle._limit_ms == 10 * 60_000
     shoot(k, "landscape-officer-assist", Path(k.settings.state_dir))
     # The officer corrects an earlier answer, then hands back.
     k.tap("assist_go_bin_type")

@@ -22,9 +22,11 @@ from hub.insight import counts, sweep
 from hub.staff import create_staff
 from tests.hubserver import HubServer, start_hub
 from tests.resident import Kiosk, make_kiosk
+from tests.test_assist import claim_first, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH = ("analyst", "insight-password-1")
+OFFICER = ("oli", "officer-password-2")
 
 
 @pytest.fixture
@@ -33,6 +35,7 @@ def insight_hub(tmp_path: Path) -> Iterator[HubServer]:
     with server.state.sessions() as session:
         create_staff(session, *AUTH[:1], "Ana Analyst", "insight", AUTH[1])
         create_staff(session, "officer9", "Olu Officer", "officer", "officer-password-1")
+        create_staff(session, *OFFICER[:1], "Oli Officer", "officer", OFFICER[1])
     yield server
     server.stop()
 
@@ -87,7 +90,50 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
         k.controller.idle.arm(300)
         k.wait_page("attract_page", timeout=8000)
         k.controller.question_ms = 60000
-        # 4. A finished look-up, "why" skipped.
+        # 4. Assisted: an officer joins with a code, then the resident finishes.
+        k.start("missed-bin")
+        k.typed_address("address")
+        k.wait_heading("Which bin was missed?")
+        k.tap("get_help")
+        k.qtbot.waitUntil(lambda: k.label_text("overlay_heading") ==
+                          "A member of staff has been asked to come to this screen", timeout=5000)
+        k.tap("overlay_close")
+        officer = sign_in(insight_hub, OFFICER)
+        try:
+            code = claim_first(officer)
+        finally:
+            officer.close()
+        k.tap("staff")
+        k.qtbot.waitUntil(lambda: k.window.overlay is not None, timeout=2000)
+        for digit in code:
+            k.tap(f"pin_{digit}")
+        k.tap("pin_enter")
+        k.qtbot.waitUntil(k.window.banner.isVisible, timeout=5000)
+        k.tap("assist_hand_back")
+        k.choose("bin_type", "general")
+        k.cont()
+        k.date("when", "1", "11", "2026")
+        k.cont()
+        k.choose("where_left", "kerbside")
+        k.cont()
+        k.cont()
+        k.cont()
+        k.wait_page("check_answers")
+        k.tap("continue")
+        k.wait_page("confirmation")
+        k.tap("finish")
+        k.wait_page("why")
+        k.tap("action_skip")
+        k.wait_page("attract_page")
+        # 5. Handed to a phone at step 2.
+        k.start("missed-bin")
+        k.typed_address("address")
+        k.wait_heading("Which bin was missed?")
+        k.tap("handoff")
+        k.wait_page("handoff_page")
+        k.tap("done")
+        k.wait_page("attract_page")
+        # 6. A finished look-up, "why" skipped.
         k.start("free-wifi")
         k.choose("need", "wifi")
         k.cont()
@@ -102,28 +148,32 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
 
     with insight_hub.state.sessions() as session:
         c = counts(session, dt.date.today() - dt.timedelta(days=1), dt.date.today() + dt.timedelta(days=1), None)
-    assert c.get("sessions") == 4
-    assert c.items("started") == {"missed-bin": 3, "free-wifi": 1}
-    assert c.items("finished") == {"missed-bin": 1, "free-wifi": 1}
-    assert c.items("channel") == {"self-service": 2}
+    assert c.get("sessions") == 6
+    assert c.items("started") == {"missed-bin": 5, "free-wifi": 1}
+    assert c.items("finished") == {"missed-bin": 2, "free-wifi": 1}
+    assert c.items("channel") == {"self-service": 2, "assisted": 1}
     reached = c.items("reached")
-    assert reached["missed-bin/address"] == 3
-    assert reached["missed-bin/bin_type"] == 3  # once per session, though session 1 saw it twice
-    assert reached["missed-bin/when"] == 2
-    assert reached["missed-bin/check"] == 1
-    assert c.items("left") == {"missed-bin/when/start_again": 1, "missed-bin/bin_type/timeout": 1}
+    assert reached["missed-bin/address"] == 5
+    assert reached["missed-bin/bin_type"] == 5  # once per session, though session 1 saw it twice
+    assert reached["missed-bin/when"] == 3
+    assert reached["missed-bin/check"] == 2
+    assert c.items("left") == {"missed-bin/when/start_again": 1, "missed-bin/bin_type/timeout": 1,
+                               "missed-bin/bin_type/handoff": 1}
     assert c.items("errors") == {"missed-bin/bin_type/-/missing": 1}
-    assert c.items("help") == {"missed-bin": 1}
+    assert c.items("help") == {"missed-bin": 2}
+    assert c.items("handoff_started") == {"missed-bin": 1}
     assert c.items("why") == {"not_confident": 1}
-    assert c.items("language") == {"en": 4}
-    assert c.items("accessibility") == {"none": 4}
+    assert c.items("language") == {"en": 6}
+    assert c.items("accessibility") == {"none": 6}
 
     # The page says the same, and each CSV matches its table on the page.
     with httpx.Client(base_url=insight_hub.url, auth=AUTH) as client:
         page = client.get("/insight")
         assert page.status_code == 200
         text = html.unescape(page.text)
-        assert "<th scope=\"row\">Completion rate</th><td>50%</td>" in text  # 2 of 4 tasks
+        assert "<th scope=\"row\">Completion rate</th><td>50%</td>" in text  # 3 of 6 tasks
+        assert "assisted share)</th><td>33%</td>" in text  # 1 of 3 finished
+        assert "Moved to a phone: started</th><td>1</td>" in text
         assert "Estimated cost avoided</th><td>£16.94</td>" in text  # 2 x (8.62 - 0.15)
         for name in ("summary", "tasks", "funnel-missed-bin", "errors", "why", "languages", "accessibility"):
             table = re.search(rf'<section aria-labelledby="h-{name}">.*?<tbody>(.*?)</tbody>', page.text, re.S)
@@ -134,8 +184,8 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
             assert csv_rows[1:] == rows, name
         funnel = list(csv.reader(io.StringIO(client.get("/insight/funnel-missed-bin.csv").text)))
         assert funnel[0] == ["Step", "Reached", "Left here", "Why they left"]
-        assert ["Bin", "3", "1", "1 timed out"] in funnel
-        assert ["Due on", "2", "1", "1 started again"] in funnel
+        assert ["Bin", "5", "2", "1 moved to a phone; 1 timed out"] in funnel
+        assert ["Due on", "3", "1", "1 started again"] in funnel
         assert client.get("/insight", auth=("officer9", "officer-password-1")).status_code == 403
 
 
