@@ -122,5 +122,8 @@ def run(settings: KioskSettings) -> int:
     with loop:
         code = loop.run_forever()
     services.outbox.close()
+    signal.set_wakeup_fd(-1)  # before the socket behind it goes
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
     del signal_handles
     return int(code or 0)
