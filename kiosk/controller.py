@@ -25,13 +25,14 @@ from kiosk.events import EventLog
 from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
 from kiosk.hub_status import HubStatus
 from kiosk.idle import IdleTimer
+from kiosk.keypad import HELP_TEXT, Keypad
 from kiosk.lockdown import Lockdown
 from kiosk.maintenance import Lockout, PinLock
 from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import Place, places_offering
 from kiosk.references import new_reference
-from kiosk.speech import Narrator, QtSpeaker, spell
+from kiosk.speech import Narrator, QtSpeaker, page_text, spell
 from kiosk.staff_access import Officer, StaffPins
 from kiosk.tasks import TaskRunner
 from kiosk.views.hold import CornerHold
@@ -151,6 +152,7 @@ class KioskController:
         self.idle.tick.connect(self._on_idle_tick)
         self.idle.expired.connect(lambda: self.end_session("timeout"))
         window.start_again.connect(self._on_start_again)
+        self.keypad = Keypad(app, window, self._on_keypad_help)
         window.accessibility.connect(self.show_accessibility)
         window.repeat.connect(self.narrator.repeat)
         window.get_help.connect(self._on_get_help)
@@ -181,7 +183,7 @@ class KioskController:
         self._pin_sync.stop()
         app = QApplication.instance()
         if app is not None:
-            for watcher in (self.idle, self.lockdown, self.corner):
+            for watcher in (self.idle, self.lockdown, self.corner, self.keypad, self.narrator):
                 app.removeEventFilter(watcher)
 
     @property
@@ -802,6 +804,15 @@ class KioskController:
         overlay = self.window.show_overlay(heading, paragraphs, actions)
         self.narrator.read(overlay)
         return overlay
+
+    def _on_keypad_help(self) -> None:
+        """The Help key: speech comes on if it was off, then the page and how to move around."""
+        if not self.narrator.enabled:
+            self.narrator.set_enabled(True)
+            self.window.repeat_button.show()
+            self.window.fit_top_bar()
+        target = self.window.overlay or self.window.page
+        self.narrator.say(f"{page_text(target) if target is not None else ''} {HELP_TEXT}".strip())
 
     @staticmethod
     def _reference_on(page: ConfirmationPage) -> str:

@@ -93,6 +93,9 @@ class AttractPage(QWidget):
             self.target.clicked.connect(self.start)
         lay.addWidget(self.target)
 
+    def focus_start(self) -> None:
+        self.target.setFocus(Qt.FocusReason.OtherFocusReason)  # Enter on a keypad starts
+
     def _next_message(self) -> None:
         self._turn = (self._turn + 1) % len(self.messages)
         self.message.setText(self.messages[self._turn])
@@ -135,6 +138,11 @@ class HomePage(ScrollPage):
             self.column.addLayout(grid)
         self._columns = 0
         self._layout_tiles(2)
+
+    def focus_start(self) -> None:
+        first = next((t for _, tiles in self.grids for t in tiles if t.isEnabled()), None)
+        if first is not None:
+            first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _layout_tiles(self, columns: int) -> None:
         if columns == self._columns:
