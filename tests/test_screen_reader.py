@@ -1,0 +1,49 @@
+"""Screen-reader exposure for real: the kiosk under Xvfb, on a D-Bus session with the
+accessibility bus, completed by an AT-SPI walker (Debian's python3-pyatspi) alone."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from kiosk.outbox import Outbox
+from kiosk.workflows.validators import validate_reference
+from tests.resident import OUTBOX_KEY
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_a_whole_journey_through_at_spi_alone(tmp_path: Path) -> None:
+    for tool in ("xvfb-run", "dbus-run-session", "gdbus"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is missing: scripts/setup-env dev installs it")
+    (tmp_path / "token").write_text("kt_none")
+    config = tmp_path / "kiosk.toml"
+    config.write_text(
+        'kiosk_id = "a11y-kiosk"\nsite = "test"\n'
+        f'state_dir = "{tmp_path / "state"}"\njourneys_dir = "{ROOT / "config" / "journeys"}"\n'
+        # No hub: the application is queued in the outbox, and the resident is told so.
+        f'[hub]\nurl = "http://127.0.0.1:9"\ndevice_token_file = "{tmp_path / "token"}"\n'
+        f'[outbox]\nkey = "{OUTBOX_KEY}"\n'
+    )
+    result = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", "dbus-run-session", "--",
+         str(ROOT / "tests" / "atspi" / "session.sh"), str(config)],
+        capture_output=True, text=True, timeout=240, cwd=ROOT,
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-3000:] + (tmp_path / "kiosk.log").read_text()[-2000:]
+    line = next(x for x in result.stdout.splitlines() if x.startswith("reference: "))
+    reference = validate_reference(line.removeprefix("reference: "))
+    outbox = Outbox(tmp_path / "state" / "outbox.sqlite3", OUTBOX_KEY)
+    try:
+        # Everything queued, including what waits for a retry (the hub was never there).
+        queued = [item.payload for item in outbox.due(now=1e12) if item.kind == "submission"]
+    finally:
+        outbox.close()
+    assert [p["reference"] for p in queued] == [reference]
+    assert queued[0]["answers"]["name"] == "Sam Screenreader"
+    assert queued[0]["answers"]["since"] == "2026-09-03"
