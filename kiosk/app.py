@@ -107,16 +107,17 @@ def run(settings: KioskSettings) -> int:
     ready_file = os.environ.get("KIOSK_READY_FILE")
     if ready_file:
         Path(ready_file).write_text("attract\n")
+    screen = app.primaryScreen()
+    log.info("kiosk ready at the attract screen", extra={
+        "kiosk": settings.kiosk_id, "queued": services.outbox.depth(), "platform": app.platformName(),
+        "screen": f"{screen.size().width()}x{screen.size().height()}" if screen else "none"})
+    # Logged first, so whoever waits for READY finds the line (a test, or journald readers).
     systemd.notify("READY=1\nSTATUS=At the attract screen")
     pings = QTimer()
     interval = systemd.watchdog_interval_ms()
     if interval is not None:
         pings.timeout.connect(lambda: systemd.notify("WATCHDOG=1"))
         pings.start(interval)
-    screen = app.primaryScreen()
-    log.info("kiosk ready at the attract screen", extra={
-        "kiosk": settings.kiosk_id, "queued": services.outbox.depth(), "platform": app.platformName(),
-        "screen": f"{screen.size().width()}x{screen.size().height()}" if screen else "none"})
     app.aboutToQuit.connect(worker_task.cancel)
     app.aboutToQuit.connect(health_task.cancel)
     with loop:
