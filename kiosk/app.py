@@ -85,6 +85,7 @@ def quit_on_signals(app: QApplication, window: KioskWindow) -> tuple[object, ...
 def run(settings: KioskSettings) -> int:
     import qasync
 
+    notifier = systemd.Notifier()  # before Qt starts anything that could inherit the socket
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("council-kiosk")
@@ -112,11 +113,11 @@ def run(settings: KioskSettings) -> int:
         "kiosk": settings.kiosk_id, "queued": services.outbox.depth(), "platform": app.platformName(),
         "screen": f"{screen.size().width()}x{screen.size().height()}" if screen else "none"})
     # Logged first, so whoever waits for READY finds the line (a test, or journald readers).
-    systemd.notify("READY=1\nSTATUS=At the attract screen")
+    notifier.notify("READY=1\nSTATUS=At the attract screen")
     pings = QTimer()
-    interval = systemd.watchdog_interval_ms()
+    interval = notifier.watchdog_interval_ms()
     if interval is not None:
-        pings.timeout.connect(lambda: systemd.notify("WATCHDOG=1"))
+        pings.timeout.connect(lambda: notifier.notify("WATCHDOG=1"))
         pings.start(interval)
     app.aboutToQuit.connect(worker_task.cancel)
     app.aboutToQuit.connect(health_task.cancel)

@@ -80,7 +80,7 @@ def test_kill_9_with_a_queued_submission_then_restart_delivers_once(tmp_path: Pa
     with notify_socket(tmp_path) as sock:
         kiosk = start_kiosk(config, tmp_path, log)
         try:
-            assert "READY=1" in wait_message(sock, "READY=1")
+            assert "READY=1" in wait_message(sock, "STATUS=At the attract screen")
             assert (tmp_path / "ready").read_text() == "attract\n"
             # A submission is queued while the hub is down (as after a resident pressed Send).
             outbox = Outbox(tmp_path / "state" / "outbox.sqlite3", OUTBOX_KEY)
@@ -107,7 +107,7 @@ def test_kill_9_with_a_queued_submission_then_restart_delivers_once(tmp_path: Pa
             (tmp_path / "ready").unlink()
             kiosk = start_kiosk(config, tmp_path, log)
             try:
-                wait_message(sock, "READY=1")
+                wait_message(sock, "STATUS=At the attract screen")
                 assert (tmp_path / "ready").read_text() == "attract\n"
                 deadline_checks = 0
                 while hub.case(reference) is None:
