@@ -32,7 +32,7 @@ from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import Place, places_offering
 from kiosk.references import new_reference
-from kiosk.speech import Narrator, QtSpeaker, page_text, spell
+from kiosk.speech import ExploreByTouch, Narrator, QtSpeaker, page_text, spell
 from kiosk.staff_access import Officer, StaffPins
 from kiosk.tasks import TaskRunner
 from kiosk.views.hold import CornerHold
@@ -153,6 +153,7 @@ class KioskController:
         self.idle.expired.connect(lambda: self.end_session("timeout"))
         window.start_again.connect(self._on_start_again)
         self.keypad = Keypad(app, window, self._on_keypad_help)
+        self.explore = ExploreByTouch(app, self.narrator, window)
         window.accessibility.connect(self.show_accessibility)
         window.repeat.connect(self.narrator.repeat)
         window.get_help.connect(self._on_get_help)
@@ -183,7 +184,7 @@ class KioskController:
         self._pin_sync.stop()
         app = QApplication.instance()
         if app is not None:
-            for watcher in (self.idle, self.lockdown, self.corner, self.keypad, self.narrator):
+            for watcher in (self.idle, self.lockdown, self.corner, self.keypad, self.narrator, self.explore):
                 app.removeEventFilter(watcher)
 
     @property

@@ -118,10 +118,12 @@ class Narrator(QObject):
             if self._speaker is not None or rate != "normal":
                 self.speaker.set_rate(RATES[rate])
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, remember: bool = True) -> None:
+        """Speak now (stopping whatever was being said). ``remember``: what "Repeat" says again."""
         if self.enabled and text:
             self.speaker.stop()
-            self._last = text
+            if remember:
+                self._last = text
             self.speaker.say(text)
 
     def read(self, page: QWidget | None) -> None:
@@ -142,3 +144,59 @@ class Narrator(QObject):
         if self.enabled and event.type() in STOP_ON and isinstance(obj, QWidget):
             self.speaker.stop()  # any touch or key stops the speech
         return False
+
+
+class ExploreByTouch(QObject):
+    """In speech mode a tap says what is under the finger; a second tap on the same control,
+    soon after, presses it (as phone screen readers do). Text boxes take focus at once."""
+
+    DOUBLE_TAP_MS = 1200
+
+    def __init__(self, app: QApplication, narrator: Narrator, window: QWidget,
+                 clock: Callable[[], float] | None = None) -> None:
+        super().__init__()
+        import time
+
+        self.narrator = narrator
+        self.window = window
+        self._clock = clock or time.monotonic
+        self._armed: QAbstractButton | None = None
+        self._armed_at = 0.0
+        self._swallow_release = False
+        app.installEventFilter(self)
+
+    def _button_at(self, obj: QObject) -> QAbstractButton | None:
+        w = obj if isinstance(obj, QWidget) else None
+        while w is not None and w is not self.window:
+            if isinstance(w, QAbstractButton):
+                return w
+            w = w.parentWidget()
+        return None
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if not self.narrator.enabled:
+            return False
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonRelease and self._swallow_release:
+            self._swallow_release = False
+            return True
+        if kind != QEvent.Type.MouseButtonPress or not isinstance(obj, QWidget):
+            return False
+        if not (obj is self.window or self.window.isAncestorOf(obj)):
+            return False
+        button = self._button_at(obj)
+        if button is None:
+            return False
+        now = self._clock()
+        if button is self._armed and (now - self._armed_at) * 1000 <= self.DOUBLE_TAP_MS:
+            self._armed = None  # the second tap: let it press the control
+            return False
+        self._armed, self._armed_at = button, now
+        name = button.accessibleName() or button.text()
+        kind_word = "option" if button.isCheckable() else "button"
+        state = ", selected" if button.isCheckable() and button.isChecked() else ""
+        hint = button.accessibleDescription()
+        self.narrator.say(f"{name}, {kind_word}{state}. {hint + '. ' if hint else ''}Tap again to choose it.",
+                          remember=False)
+        self._swallow_release = True
+        return True

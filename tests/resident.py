@@ -108,7 +108,10 @@ class Kiosk:
         assert w.isVisible(), f"{name} is not visible"
         assert w.isEnabled(), f"{name} is disabled"
         self._bring_into_view(w)
-        self.qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=QPoint(w.width() // 2, w.height() // 2))
+        centre = QPoint(w.width() // 2, w.height() // 2)
+        if self.controller.narrator.enabled:  # explore-by-touch: the first tap only speaks
+            self.qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=centre)
+        self.qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=centre)
 
     def type(self, name: str, text: str, clear: bool = True) -> None:
         """Focus a text box by tapping it and type on a physical keyboard."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from kiosk.speech import QtSpeaker, spell
 from tests.resident import Kiosk
@@ -58,8 +58,9 @@ def test_a_whole_journey_is_spoken(kiosk: Kiosk) -> None:
     assert said[-1].startswith("‹ Back, button. Find free WiFi and computers. Places near you. "
                                "All of these are free to use. Central Library.")
     spoken = len(said)
-    kiosk.tap("repeat")
-    assert said[spoken:] == [said[spoken - 1]]  # "Repeat" says the page again
+    kiosk.tap("repeat")  # explore-by-touch: the first tap says what it is, the second presses it
+    assert said[spoken:] == ["Repeat, button. Read this screen aloud again. Tap again to choose it.",
+                             said[spoken - 1]]  # "Repeat" says the page again
 
 
 def test_reference_spelled_and_typing_never_spoken(kiosk: Kiosk) -> None:
@@ -111,3 +112,13 @@ def test_the_mock_engine_really_speaks(kiosk: Kiosk) -> None:
                                                           QTextToSpeech.State.Ready), timeout=3000)
     speaker.stop()
     assert QApplication.instance() is not None
+
+
+def test_explore_by_touch_speaks_first_and_acts_on_the_second_tap(kiosk: Kiosk) -> None:
+    said = turn_on(kiosk).said
+    start = kiosk.widget(QAbstractButton, "attract_start")
+    kiosk.qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
+    assert kiosk.page_name() == "attract_page"  # one tap only speaks
+    assert said[-1].startswith("Touch the screen to start, button.")
+    kiosk.qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
+    kiosk.wait_page("home_page")  # the second tap presses it
