@@ -818,7 +818,7 @@ class KioskController:
     @staticmethod
     def _reference_on(page: ConfirmationPage) -> str:
         found = page.findChild(QLabel, "reference")
-        return found.text() if found is not None else ""
+        return found.text().replace("\u200b", "") if found is not None else ""
 
     def _on_privacy(self) -> None:
         overlay = self._ask("How we use information", [

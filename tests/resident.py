@@ -75,7 +75,8 @@ class Kiosk:
         return [w.text() for w in self.page.findChildren(QLabel) if w.isVisibleTo(self.page)]
 
     def label_text(self, name: str) -> str:
-        return str(self.widget(QLabel, name).text())
+        """The text as read on screen (without the invisible break hints some labels carry)."""
+        return str(self.widget(QLabel, name).text()).replace("\u200b", "")
 
     def errors(self) -> list[str]:
         return [w.text() for w in self.page.findChildren(QAbstractButton) if w.objectName().startswith("error_link")]

@@ -3,6 +3,7 @@ what a resident at a touchscreen and a screen-reader user both rely on."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -32,7 +33,7 @@ def interactive(page: QWidget) -> list[QWidget]:
     return found
 
 
-def check_page(kiosk: Kiosk, where: str) -> list[str]:
+def check_page(kiosk: Kiosk, where: str, shots: Path | None = None) -> list[str]:
     problems: list[str] = []
     page = kiosk.page
     kiosk.qtbot.waitUntil(page.isVisible, timeout=2000)
@@ -40,6 +41,9 @@ def check_page(kiosk: Kiosk, where: str) -> list[str]:
     # (each pass can post another layout request up the tree), all before anything is painted.
     for _ in range(6):
         QApplication.processEvents()
+    if shots is not None:  # every view as the resident would see it, for people to look at
+        name = re.sub(r"[^a-z0-9]+", "-", where.lower()).strip("-")
+        assert kiosk.window.grab().save(str(shots / f"{name}.png"))
     bar = interactive(kiosk.window.topbar) if kiosk.window.topbar.isVisible() else []
     for w in interactive(page) + bar:
         label = f"{where}: {type(w).__name__} {w.objectName()!r}"
@@ -85,21 +89,27 @@ def step_pages(kiosk: Kiosk):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("text_size", ["standard", "large", "largest"])
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])
 def test_every_view_of_every_journey_is_named_sized_and_unclipped(kiosk: Kiosk, size: tuple[int, int],
-                                                                  text_size: str) -> None:
+                                                                  text_size: str, tmp_path: Path) -> None:
+    def check(where: str) -> list[str]:
+        found = check_page(kiosk, where, tmp_path)  # each view's screenshot is saved under tmp_path
+        if kiosk.window.width() > size[0] or kiosk.window.height() > size[1]:
+            found.append(f"{where}: the window needs {kiosk.window.width()}x{kiosk.window.height()}, "
+                         f"more than the {size[0]}x{size[1]} screen")
+        return found
     kiosk.controller.display.set(text_size=text_size, contrast_name="high" if text_size == "large" else "standard")
     kiosk.window.resize(*size)
     problems: list[str] = []
-    problems += check_page(kiosk, "attract")
+    problems += check("attract")
     kiosk.window.show_page(HomePage(JOURNEYS))
-    problems += check_page(kiosk, "home")
+    problems += check("home")
     for where, page in step_pages(kiosk):
-        problems += check_page(kiosk, where)
+        problems += check(where)
         field = page.address_field
         if isinstance(field, AddressField):
             field.show_addresses(ADDRESSES)
-            problems += check_page(kiosk, f"{where} (address list)")
+            problems += check(f"{where} (address list)")
             field.set_mode("manual")
-            problems += check_page(kiosk, f"{where} (manual address)")
+            problems += check(f"{where} (manual address)")
             kiosk.qtbot.waitUntil(kiosk.window.keyboard.isVisible, timeout=2000)
             for key in kiosk.window.keyboard.keys.values():
                 if not key.accessibleName() or key.height() < 44 or key.width() < 44:
@@ -110,16 +120,16 @@ def test_every_view_of_every_journey_is_named_sized_and_unclipped(kiosk: Kiosk, 
         session = JourneySession(journey)
         session.history.append(next(s.id for s in journey.steps if s.type == StepType.CHECK_ANSWERS))
         kiosk.window.show_page(CheckAnswersPage(session.view(), session.summary()))
-        problems += check_page(kiosk, f"{journey.id}/check answers")
+        problems += check(f"{journey.id}/check answers")
         kiosk.window.show_page(ConfirmationPage(journey.submit.confirmation_title, "KQ4M-7XTB-3HNP",
                                                 journey.submit.what_happens_next, "http://hub/track/KQ4M-7XTB-3HNP",
                                                 "Sending to the council now."))
-        problems += check_page(kiosk, f"{journey.id}/confirmation")
+        problems += check(f"{journey.id}/confirmation")
     kiosk.window.show_page(ResultPage("Check your bin days", "Your bin collection days", ["1 High Street"],
                                       [Section("General waste (grey bin)", ("Collected every Tuesday",))]))
-    problems += check_page(kiosk, "result")
+    problems += check("result")
     kiosk.tap("get_help")
-    problems += check_page(kiosk, "help overlay")
+    problems += check("help overlay")
     assert problems == [], "\n".join(problems)
 
 

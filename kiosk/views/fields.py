@@ -3,80 +3,25 @@ the engine validates (see JourneySession.validate), and can focus the part an er
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QRadioButton,
     QSizePolicy,
-    QStyle,
-    QStyleOptionButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kiosk.views.touch import NoDragSelect
-from kiosk.views.widgets import button, label
+from kiosk.views.widgets import _Wrapping, button, label
 from kiosk.workflows.describe import StepView
 from kiosk.workflows.model import StepType
-
-
-class _Wrapping:
-    """Radios and check boxes whose words wrap (Qt's own never do, and clip at large text
-    sizes) and whose whole row is the touch target."""
-
-    def _setup(self, text: str) -> None:
-        button = cast(QAbstractButton, self)
-        self._words = QLabel(text)
-        self._words.setWordWrap(True)
-        self._words.setTextFormat(Qt.TextFormat.PlainText)
-        self._words.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self._words.setStyleSheet("background: transparent;")
-        self._row = QHBoxLayout(button)
-        self._row.addWidget(self._words)
-        button.setAccessibleName(text)
-        policy = button.sizePolicy()
-        policy.setHeightForWidth(True)
-        button.setSizePolicy(policy)
-
-    def _indent(self) -> int:
-        button = cast(QAbstractButton, self)
-        option = QStyleOptionButton()
-        option.initFrom(button)
-        element = (QStyle.SubElement.SE_RadioButtonIndicator if isinstance(button, QRadioButton)
-                   else QStyle.SubElement.SE_CheckBoxIndicator)
-        return button.style().subElementRect(element, option, button).right() + 20
-
-    def _fit(self) -> None:
-        self._row.setContentsMargins(self._indent(), 8, 8, 8)
-
-    def text(self) -> str:
-        return str(self._words.text())
-
-    def hasHeightForWidth(self) -> bool:
-        return True
-
-    def heightForWidth(self, width: int) -> int:
-        self._fit()
-        margins = self._row.contentsMargins()
-        inner = max(10, width - margins.left() - margins.right())
-        return max(64, self._words.heightForWidth(inner) + margins.top() + margins.bottom())
-
-    def sizeHint(self) -> QSize:
-        self._fit()
-        margins = self._row.contentsMargins()
-        width = min(self._words.sizeHint().width(), 900) + margins.left() + margins.right()
-        return QSize(width, self.heightForWidth(width))
-
-    def minimumSizeHint(self) -> QSize:
-        return QSize(self._indent() + 120, 64)
 
 
 class WideRadio(_Wrapping, QRadioButton):

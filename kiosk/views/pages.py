@@ -74,12 +74,11 @@ class AttractPage(QWidget):
                               "What this kiosk collects and what happens to it")
         self.accessibility = button("Larger text and high contrast", "link", "attract_accessibility",
                                     "Change the text size and colours before you start")
-        links = QHBoxLayout()
-        links.setSpacing(48)
-        links.addStretch(1)
-        links.addWidget(self.accessibility)
-        links.addWidget(self.privacy)
-        links.addStretch(1)
+        # One above the other: side by side they are wider than a portrait screen at 200% text.
+        links = QVBoxLayout()
+        links.setContentsMargins(0, 0, 0, 24)
+        links.addWidget(self.accessibility, 0, Qt.AlignmentFlag.AlignHCenter)
+        links.addWidget(self.privacy, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addLayout(links)
         # Only after they have a parent: shown before that, each would be a window of its own.
         self.privacy.setVisible(not closed)
@@ -329,7 +328,9 @@ class ConfirmationPage(ScrollPage):
         inner.setSpacing(12)
         inner.addWidget(label(title, "panel-title", "page_heading"))
         inner.addWidget(label("Your reference:", "", "reference_caption"))
-        ref = label(reference, "reference", "reference")
+        # A break opportunity after each hyphen: at 200% text on a portrait screen the reference
+        # is wider than the panel (the accessible name stays one character at a time).
+        ref = label(reference.replace("-", "-\u200b"), "reference", "reference")
         ref.setAccessibleName(" ".join(reference))  # one character at a time, for screen readers
         inner.addWidget(ref)
         self.column.addWidget(panel)

@@ -45,6 +45,9 @@ QPushButton[role="link"] {{ background: transparent; color: {p.link}; text-decor
     text-align: left; font-weight: 400; min-height: 48px; padding: 4px 0; }}
 QPushButton[role="error-link"] {{ background: transparent; color: {p.error}; text-decoration: underline;
     text-align: left; font-weight: 700; min-height: 48px; padding: 4px 0; }}
+QPushButton[role="error-link"] QLabel {{ color: {p.error}; text-decoration: underline; font-weight: 700;
+    background: transparent; }}
+QPushButton[role="error-link"]:focus QLabel {{ color: {p.focus_text}; }}
 QPushButton[role="tile"] {{ background: {p.tile}; color: {p.text}; border-bottom: 4px solid {p.border};
     padding: 0; min-height: 120px; }}
 QPushButton[role="tile"] QLabel {{ background: transparent; font-size: {px(28)}px; font-weight: 700; }}

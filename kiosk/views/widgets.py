@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from typing import cast
+
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QRadioButton,
     QScrollArea,
     QScroller,
     QScrollerProperties,
     QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
     QVBoxLayout,
     QWidget,
 )
@@ -98,6 +105,67 @@ class ScrollPage(QScrollArea):
         self.holder.setFixedWidth(min(COLUMN_MAX_WIDTH, max(200, self.viewport().width() - 112)))
 
 
+class _Wrapping:
+    """Radios and check boxes whose words wrap (Qt's own never do, and clip at large text
+    sizes) and whose whole row is the touch target."""
+
+    def _setup(self, text: str) -> None:
+        button = cast(QAbstractButton, self)
+        self._words = QLabel(text)
+        self._words.setWordWrap(True)
+        self._words.setTextFormat(Qt.TextFormat.PlainText)
+        self._words.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        self._words.setStyleSheet("background: transparent;")
+        self._row = QHBoxLayout(button)
+        self._row.addWidget(self._words)
+        button.setAccessibleName(text)
+        policy = button.sizePolicy()
+        policy.setHeightForWidth(True)
+        button.setSizePolicy(policy)
+
+    def _indent(self) -> int:
+        button = cast(QAbstractButton, self)
+        if not isinstance(button, (QRadioButton, QCheckBox)):
+            return 0
+        option = QStyleOptionButton()
+        option.initFrom(button)
+        element = (QStyle.SubElement.SE_RadioButtonIndicator if isinstance(button, QRadioButton)
+                   else QStyle.SubElement.SE_CheckBoxIndicator)
+        return button.style().subElementRect(element, option, button).right() + 20
+
+    def _fit(self) -> None:
+        self._row.setContentsMargins(self._indent(), 8, 8 if self._indent() else 0, 8)
+
+    def text(self) -> str:
+        return str(self._words.text())
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        self._fit()
+        margins = self._row.contentsMargins()
+        inner = max(10, width - margins.left() - margins.right())
+        return max(64, self._words.heightForWidth(inner) + margins.top() + margins.bottom())
+
+    def sizeHint(self) -> QSize:
+        self._fit()
+        margins = self._row.contentsMargins()
+        width = min(self._words.sizeHint().width(), 900) + margins.left() + margins.right()
+        return QSize(width, self.heightForWidth(width))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self._indent() + 120, 64)
+
+
+class WrappingButton(_Wrapping, QPushButton):
+    """A push button whose words wrap: error-summary links can be a sentence long."""
+
+    def __init__(self, text: str) -> None:
+        QPushButton.__init__(self)
+        self._setup(text)
+
+
 class ErrorSummary(QFrame):
     """GOV.UK error summary: 'There is a problem' and a link per error that focuses the field."""
 
@@ -113,6 +181,11 @@ class ErrorSummary(QFrame):
         lay.setSpacing(8)
         lay.addWidget(label("There is a problem", "subheading"))
         for i, (part, message) in enumerate(errors):
-            link = button(message, "error-link", f"error_link_{i}", "Go to the answer with this problem")
+            link = WrappingButton(message)
+            link.setObjectName(f"error_link_{i}")
+            link.setProperty("role", "error-link")
+            link.setAccessibleDescription("Go to the answer with this problem")
+            link.setCursor(Qt.CursorShape.PointingHandCursor)
+            link.setAutoDefault(False)
             link.clicked.connect(lambda _=False, p=part: self.error_chosen.emit(p))
             lay.addWidget(link)
