@@ -175,6 +175,10 @@ class Kiosk:
         self.typed_address("address")
         self.choose("bin_type", "general")
         self.cont()
+        return self.send_missed_bin_from_date()
+
+    def send_missed_bin_from_date(self) -> str:
+        """From "When was your bin due?" to the confirmation, optional answers skipped."""
         self.date("when", "1", "11", "2026")
         self.cont()
         self.choose("where_left", "kerbside")

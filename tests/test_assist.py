@@ -130,16 +130,7 @@ def test_whole_assisted_journey(k: Kiosk, assist_hub: HubServer, staff: StaffFac
     assert not k.window.assist.isVisible() and not k.window.banner.isVisible()
     assert k.controller.idle.active
     # The resident finishes.
-    k.date("when", "1", "11", "2026")
-    k.cont()
-    k.choose("where_left", "kerbside")
-    k.cont()
-    k.cont()
-    k.cont()
-    k.wait_page("check_answers")
-    k.tap("continue")
-    k.wait_page("confirmation")
-    reference = k.label_text("reference")
+    reference = k.send_missed_bin_from_date()
     k.qtbot.waitUntil(lambda: assist_hub.case(reference) is not None, timeout=5000)
     case = assist_hub.case(reference)
     assert case is not None
