@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 from collections.abc import Callable
 
@@ -37,5 +36,4 @@ class HubStatus:
                 self.failed()
             else:
                 self.ok()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.sleep(interval)
+            await asyncio.sleep(interval)
