@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from hub import api, assist, handoff, pages, phone
+from hub import api, assist, handoff, pages, phone, taster
 from hub.config import HubSettings
 from hub.connectors.base import Connector
 from hub.connectors.inbox import InboxConnector
@@ -21,6 +21,7 @@ from hub.insight import sweep
 from hub.notify import NotifyClient
 from hub.relay import RelayWorker
 from hub.state import HubState
+from kiosk.workflows.lessons import load_lessons
 from kiosk.workflows.loader import load_journeys
 
 
@@ -36,14 +37,17 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     relay = RelayWorker(sessions, sealer, journeys, connectors, settings.relay)
     notify = NotifyClient(settings.notify, client) if settings.notify is not None else None
     open311 = connectors.get("open311")
+    lessons = ({lesson.id: lesson for lesson in load_lessons(settings.lessons_dir, set(journeys))}
+               if settings.lessons_dir.exists() else {})
     hub_state = HubState(settings, sessions, sealer, journeys, relay, notify,
-                         open311 if isinstance(open311, Open311Connector) else None)
+                         open311 if isinstance(open311, Open311Connector) else None, lessons)
 
     async def sweep_daily() -> None:
         while True:
             with sessions() as session:
                 sweep(session, settings.insight.raw_retention_days)
                 handoff.sweep(session)
+                taster.sweep(session)
             await asyncio.sleep(3600)
 
     @contextlib.asynccontextmanager
@@ -70,6 +74,8 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     app.include_router(phone.router)
     app.include_router(assist.api)
     app.include_router(assist.pages)
+    app.include_router(taster.api)
+    app.include_router(taster.pages)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

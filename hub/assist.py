@@ -37,7 +37,7 @@ CODE_MINUTES = 2
 USUAL_WAIT_MINUTES = 5
 AuditAction = Literal["joined", "went_to_step", "changed_answer", "paused_timer", "resumed_timer", "revealed_answer",
                       "started_handoff", "marked_assisted", "unmarked_assisted", "ended_session", "handed_back",
-                      "pin_refused", "code_refused"]
+                      "pin_refused", "code_refused", "opened_taster", "extended_taster", "ended_taster"]
 
 
 def audit(session: object, staff_id: int, staff_name: str, kiosk_id: str, site: str, action: str,

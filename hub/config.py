@@ -6,7 +6,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 
 class Strict(BaseModel):
@@ -64,12 +64,26 @@ class HandoffSettings(Strict):
     code_tries_overall: Annotated[int, Field(ge=1, le=100000)] = 300
 
 
+class TasterSettings(Strict):
+    """Library ICT taster sessions: what the certificate suggests next, and how long it lasts."""
+
+    next_steps: list[Annotated[str, Field(min_length=1, max_length=300)]] = [
+        "Ask library staff about the free digital skills courses: there is one every week.",
+        "Set up the council's online account, to report, apply and pay from home.",
+        "Use the library computers for free: bring your library card.",
+    ]
+    certificate_days: Annotated[int, Field(ge=1, le=3650)] = 365
+
+
 class HubSettings(Strict):
     council_name: str = "Demo Borough Council"
     database_url: str = "sqlite:///hub.sqlite3"
     #: Fernet key (urlsafe base64, 32 bytes) that encrypts residents' answers at rest.
     data_key: Annotated[str, Field(min_length=44, max_length=44)]
     journeys_dir: Path = Path("config/journeys")
+    lessons_dir: Path = Path("config/lessons")
+    #: Local time for staff pages and bookings.
+    timezone: str = "Europe/London"
     #: Address the kiosks' QR codes point at (the hub as a phone would reach it).
     public_url: str = "http://127.0.0.1:8700"
     open311: Open311Settings | None = None
@@ -78,6 +92,18 @@ class HubSettings(Strict):
     insight: InsightSettings = InsightSettings()
     handoff: HandoffSettings = HandoffSettings()
     notify: NotifySettings | None = None
+    taster: TasterSettings = TasterSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; use a name like Europe/London") from None
+        return value
 
 
 class SettingsError(Exception):
@@ -92,7 +118,7 @@ def load_settings(path: Path) -> HubSettings:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
     base = path.parent
-    for key in ("journeys_dir",):
+    for key in ("journeys_dir", "lessons_dir"):
         if isinstance(data.get(key), str) and not Path(data[key]).is_absolute():
             data[key] = str((base / data[key]).resolve())
     url = data.get("database_url")

@@ -210,6 +210,60 @@ class InsightCount(Base):
     count: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class TasterBooking(Base):
+    """A taster session booked at the hub for some terminals: each opens itself at the time."""
+
+    __tablename__ = "taster_bookings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site: Mapped[str] = mapped_column(String(64), index=True)
+    #: Space-separated kiosk ids.
+    kiosks: Mapped[str] = mapped_column(String(1000))
+    starts_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    #: Space-separated lesson ids.
+    lessons: Mapped[str] = mapped_column(String(1000))
+    group_name: Mapped[str] = mapped_column(String(40), default="")
+    created_by: Mapped[int] = mapped_column(Integer)
+    cancelled_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class TasterRun(Base):
+    """A taster session on one terminal, as the terminal last reported it, plus what staff asked
+    of it from the hub (more time, end now). Counts only: no learner's name or typing."""
+
+    __tablename__ = "taster_runs"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kiosk_id: Mapped[str] = mapped_column(String(64), index=True)
+    site: Mapped[str] = mapped_column(String(64), index=True)
+    booking_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)
+    group_name: Mapped[str] = mapped_column(String(40), default="")
+    lessons: Mapped[str] = mapped_column(String(1000))
+    started: Mapped[str] = mapped_column(String(1000), default="")
+    completed: Mapped[str] = mapped_column(String(1000), default="")
+    opened_by: Mapped[int] = mapped_column(Integer, default=0)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: Staff at the hub: minutes added in all, and "end it now".
+    hub_extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    end_requested: Mapped[bool] = mapped_column(default=False)
+
+
+class TasterCertificate(Base):
+    """What a learner takes home: the lessons completed; a first name only if they added one."""
+
+    __tablename__ = "taster_certificates"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    site: Mapped[str] = mapped_column(String(64))
+    lessons: Mapped[str] = mapped_column(String(1000))
+    first_name: Mapped[str] = mapped_column(String(30), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
 def make_engine(url: str) -> Engine:
     connect_args = {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":

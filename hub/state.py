@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.config import HubSettings
 from hub.crypto import Sealer
+from kiosk.workflows.lessons import Lesson
 from kiosk.workflows.model import Journey
 
 if TYPE_CHECKING:
@@ -26,3 +27,4 @@ class HubState:
     relay: RelayWorker
     notify: NotifyClient | None = None
     open311: Open311Connector | None = None
+    lessons: dict[str, Lesson] | None = None

@@ -23,6 +23,7 @@ from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import load_places
 from kiosk.views.window import KioskWindow
+from kiosk.workflows.lessons import load_lessons
 from kiosk.workflows.loader import load_journeys
 
 log = logging.getLogger("kiosk")
@@ -35,7 +36,8 @@ def build_services(settings: KioskSettings) -> Services:
     client = HubClient(settings.hub.url, token, settings.hub.connect_timeout_seconds,
                        settings.hub.read_timeout_seconds)
     worker = OutboxWorker(outbox, client, settings.outbox.first_retry_seconds, settings.outbox.max_retry_seconds)
-    return Services(settings, journeys, outbox, client, worker, load_places(settings.places_file))
+    lessons = load_lessons(settings.lessons_dir, {j.id for j in journeys}) if settings.lessons_dir else []
+    return Services(settings, journeys, outbox, client, worker, load_places(settings.places_file), lessons=lessons)
 
 
 def prepare_app(app: QApplication, settings: KioskSettings) -> None:

@@ -131,12 +131,19 @@ class Service(Strict):
     out_of_service_after_seconds: Annotated[float, Field(ge=10, le=86400)] = 120.0
 
 
+class Taster(Strict):
+    #: How often to ask the hub for bookings due and for staff requests (more time, end now).
+    poll_seconds: Annotated[float, Field(ge=1, le=600)] = 30.0
+
+
 class KioskSettings(Strict):
     kiosk_id: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.-]+$")]
     site: Annotated[str, Field(min_length=1, max_length=64)]
     state_dir: Path
     journeys_dir: Path
     places_file: Path | None = None
+    #: ICT taster lessons (library terminals); none: the taster feature is off.
+    lessons_dir: Path | None = None
     touch_only: bool = False
     #: QtTextToSpeech engine for built-in speech: "speechd" on a kiosk ("mock" speaks nothing).
     speech_engine: str = "speechd"
@@ -149,13 +156,15 @@ class KioskSettings(Strict):
     opening_hours: OpeningHours = OpeningHours()
     attract: Attract = Attract()
     service: Service = Service()
+    taster: Taster = Taster()
 
 
 class ConfigError(Exception):
     pass
 
 
-_PATH_KEYS = {("state_dir",), ("journeys_dir",), ("places_file",), ("hub", "device_token_file"), ("branding", "logo")}
+_PATH_KEYS = {("state_dir",), ("journeys_dir",), ("places_file",), ("lessons_dir",),
+              ("hub", "device_token_file"), ("branding", "logo")}
 
 
 def load_settings(path: Path) -> KioskSettings:

@@ -12,6 +12,7 @@ import shutil
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QTimer
@@ -35,6 +36,7 @@ from kiosk.references import new_reference
 from kiosk.speech import ExploreByTouch, Narrator, QtSpeaker, page_text, spell
 from kiosk.staff_access import Officer, StaffPins
 from kiosk.tasks import TaskRunner
+from kiosk.taster import TASTER_IDLE_MS, PracticeRun, TasterController
 from kiosk.views.hold import CornerHold
 from kiosk.views.pages import (
     AttractPage,
@@ -54,6 +56,7 @@ from kiosk.views.pinpad import PinPad
 from kiosk.views.window import KioskWindow, Overlay
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
+from kiosk.workflows.lessons import Lesson
 from kiosk.workflows.model import Journey, StepType
 from kiosk.workflows.validators import FieldError, validate_postcode
 from kiosk.workflows.why import WHY_REASONS
@@ -85,6 +88,7 @@ class Services:
     worker: OutboxWorker
     places: list[Place] = field(default_factory=list)
     events: EventLog | None = None
+    lessons: list[Lesson] = field(default_factory=list)
 
 
 class KioskController:
@@ -158,6 +162,11 @@ class KioskController:
         window.repeat.connect(self.narrator.repeat)
         window.get_help.connect(self._on_get_help)
         window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
+        #: Set while a taster learner does a practice run of a journey (nothing is sent).
+        self.practice: PracticeRun | None = None
+        lessons_dir = services.settings.lessons_dir
+        self.taster = TasterController(self, services.lessons, (lessons_dir or Path(".")) / "illustrations",
+                                       services.settings.taster.poll_seconds)
 
     @property
     def hub_status(self) -> HubStatus:
@@ -182,6 +191,7 @@ class KioskController:
         self.idle.stop()
         self._minute.stop()
         self._pin_sync.stop()
+        self.taster.close()
         app = QApplication.instance()
         if app is not None:
             for watcher in (self.idle, self.lockdown, self.corner, self.keypad, self.narrator, self.explore):
@@ -210,6 +220,8 @@ class KioskController:
             self.idle.resume()
         if idle == "none":
             self.idle.stop()
+        elif self.taster.active:
+            self.idle.arm(TASTER_IDLE_MS)
         else:
             base = self.confirmation_ms if idle == "confirmation" else self.question_ms
             self.idle.arm(round(base * self.time_factor()))
@@ -368,7 +380,8 @@ class KioskController:
     # ---- idle warning -------------------------------------------------------------
     def _on_idle_warning(self, seconds: int) -> None:
         on_confirmation = self._confirmation is not None
-        can_hand_off = self.session is not None and self.session.journey.submit is not None
+        can_hand_off = (self.session is not None and self.session.journey.submit is not None
+                        and self.practice is None)
         overlay = self._ask(
             "Do you need more time?",
             [self._countdown_text(seconds, on_confirmation)],
@@ -432,6 +445,8 @@ class KioskController:
             page.submit.connect(self._on_submit)
             page.back.connect(self._on_back)
             page.handoff.connect(self.start_handoff)
+            if self.practice is not None:
+                page.practice_only()
             self._show(page, "question")
             return
         if step.type == StepType.RESULT:
@@ -442,7 +457,9 @@ class KioskController:
         step_page.continued.connect(self._on_continue)
         step_page.back.connect(self._on_back)
         step_page.handoff.connect(self.start_handoff)
-        step_page.finished.connect(lambda: self.end_session("finish"))
+        step_page.finished.connect(self._finished_at_end)
+        if self.practice is not None:
+            step_page.practice_only()
         if step_page.address_field is not None:
             field_ = step_page.address_field
             field_.lookup_requested.connect(lambda pc: self._lookup_addresses(field_, pc))
@@ -457,6 +474,8 @@ class KioskController:
             error = session.view().errors[0]
             self.events.validation_error(session.journey.id, session.current.id, error.part,
                                          session.last_error_kind)
+            if self.practice is not None:
+                self.taster.practice_error()
         elif (self.officer is not None and self.window.assist.isVisible()
               and session.journey.step(step_id).collects_answer):
             self.officer.entered.add(step_id)
@@ -469,6 +488,9 @@ class KioskController:
             page.primary.click()
 
     def _on_back(self) -> None:
+        if self.practice is not None and (self.session is None or not self.session.back()):
+            self.practice.leave()
+            return
         if self.session is None or not self.session.back():
             self.show_home()
             return
@@ -604,7 +626,9 @@ class KioskController:
     def _show_result(self, session: JourneySession, heading: str, intro: list[str], sections: list[Section],
                      found: bool = True) -> None:
         page = ResultPage(session.journey.title, heading, intro, sections)
-        if found:
+        if self.practice is not None:
+            page.finished.connect(self.practice.done)
+        elif found:
             self._journey_done = True
             self.events.lookup_finished(session.journey.id)
             page.finished.connect(self.ask_why)
@@ -616,12 +640,28 @@ class KioskController:
     def _show_fault(self, heading: str, paragraphs: list[str], retry: Any) -> None:
         page = MessagePage("fault", heading, paragraphs, [("retry", "Try again", "primary"),
                                                           ("start", "Start again", "secondary")])
-        page.action.connect(lambda key: retry() if key == "retry" else self.end_session("start_again"))
+        page.action.connect(lambda key: retry() if key == "retry" else self._leave_journey())
         self._show(page, "question")
+
+    def _leave_journey(self) -> None:
+        if self.practice is not None:
+            self.practice.leave()
+        else:
+            self.end_session("start_again")
+
+    def _finished_at_end(self) -> None:
+        """"Back to the start" on a journey's last information page."""
+        if self.practice is not None:
+            self.practice.done()
+        else:
+            self.end_session("finish")
 
     # ---- submitting ---------------------------------------------------------------
     def _on_submit(self) -> None:
         session = self.session
+        if self.practice is not None:
+            self.practice.done()  # a practice run: nothing is sent
+            return
         if session is None or session.journey.submit is None:
             return
         payload = session.submission()
@@ -682,7 +722,7 @@ class KioskController:
     # ---- finish on my phone -------------------------------------------------------
     def start_handoff(self) -> None:
         session = self.session
-        if session is None or session.journey.submit is None:
+        if session is None or session.journey.submit is None or self.practice is not None:
             return
         self.window.close_overlay()
         state = {
@@ -924,6 +964,29 @@ class KioskController:
     def _join(self, staff_id: int, name: str, offline: bool) -> None:
         self.window.close_overlay()
         self.idle.resume()  # the pad paused it; the panel sets its own limit
+        staff = (staff_id, name)
+        if self.taster.active:
+            self.taster.staff_menu(staff)
+            return
+        if self.session is None and self.taster.lessons:
+            overlay = self._ask(f"Staff: {name}", ["What do you want to do on this terminal?"], [
+                ("taster", "Open an ICT taster session", "primary"),
+                ("assist", "Help a resident on this screen", "secondary"),
+                ("close", "Cancel", "secondary"),
+            ])
+
+            def chosen(key: str) -> None:
+                self.window.close_overlay()
+                if key == "taster":
+                    self.taster.show_setup(staff)
+                elif key == "assist":
+                    self._assist(staff_id, name, offline)
+
+            overlay.action.connect(chosen)
+            return
+        self._assist(staff_id, name, offline)
+
+    def _assist(self, staff_id: int, name: str, offline: bool) -> None:
         self.officer = Officer(staff_id, name, offline)
         self.window.banner.show_for(name)
         self._refresh_panel(force=True)

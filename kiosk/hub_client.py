@@ -142,6 +142,30 @@ class HubClient:
             raise HubReplyInvalid("events reply has no count")
         return accepted
 
+    async def taster_state(self) -> dict[str, Any]:
+        """Bookings due on this terminal, and staff requests for its running taster session."""
+        body = await self._call("GET", "/taster")
+        bookings, runs = body.get("bookings"), body.get("runs")
+        if not isinstance(bookings, list) or not isinstance(runs, list):
+            raise HubReplyInvalid("taster reply lacks bookings or runs")
+        ok_bookings = [b for b in bookings if isinstance(b, dict) and isinstance(b.get("id"), int)
+                       and isinstance(b.get("lessons"), list) and isinstance(b.get("group"), str)
+                       and isinstance(b.get("ends_in_seconds"), int)]
+        ok_runs = [r for r in runs if isinstance(r, dict) and isinstance(r.get("id"), str)
+                   and isinstance(r.get("extra_minutes"), int) and isinstance(r.get("end"), bool)]
+        return {"bookings": ok_bookings, "runs": ok_runs}
+
+    async def send_taster(self, reports: list[dict[str, Any]]) -> int:
+        body = await self._call("POST", "/taster/reports", json={"reports": reports})
+        return int(body.get("accepted", 0))
+
+    async def taster_certificate(self, lessons: list[str], first_name: str) -> str:
+        body = await self._call("POST", "/taster/certificates", json={"lessons": lessons, "first_name": first_name})
+        url = body.get("url")
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise HubReplyInvalid("certificate reply lacks url")
+        return url
+
     async def request_status(self, reference: str) -> dict[str, Any]:
         body = await self._call("GET", f"/requests/{reference}")
         if not isinstance(body.get("status_text"), str) or not isinstance(body.get("title"), str):

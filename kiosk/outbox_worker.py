@@ -55,7 +55,8 @@ class OutboxWorker:
     async def send_due(self) -> int:
         """One pass over what is due. Returns how many submissions the hub acknowledged."""
         due = self._outbox.due(limit=200)
-        for kind, send in (("event", self._client.send_events), ("audit", self._client.send_audit)):
+        for kind, send in (("event", self._client.send_events), ("audit", self._client.send_audit),
+                           ("taster", self._client.send_taster)):
             batch = [item for item in due if item.kind == kind]
             if batch and not await self._send_batch(batch, send):
                 return 0

@@ -240,8 +240,15 @@ class StepPage(ScrollPage):
         )
         self.primary.clicked.connect(self.finished if end_page else self._on_continue)
         self.column.addWidget(self.primary)
+        self.handoff_button: QPushButton | None = None
         if view.extra.get("handoff") and not end_page:
-            self.column.addWidget(handoff_button(self.handoff))
+            self.handoff_button = handoff_button(self.handoff)
+            self.column.addWidget(self.handoff_button)
+
+    def practice_only(self) -> None:
+        """A taster practice run: nothing leaves the kiosk, so no phone handoff."""
+        if self.handoff_button is not None:
+            self.handoff_button.hide()
 
     @property
     def address_field(self) -> AddressField | None:
@@ -301,13 +308,26 @@ class CheckAnswersPage(ScrollPage):
         rule = QFrame()
         rule.setProperty("role", "rule")
         self.column.addWidget(rule)
-        self.column.addWidget(label("Now send your answers", "subheading"))
-        self.column.addWidget(label("By sending this you confirm that, to the best of your knowledge, the "
-                                    "answers you are giving are correct."))
+        self.send_title = label("Now send your answers", "subheading", "send_title")
+        self.column.addWidget(self.send_title)
+        self.declaration = label("By sending this you confirm that, to the best of your knowledge, the "
+                                 "answers you are giving are correct.", "", "declaration")
+        self.column.addWidget(self.declaration)
         self.primary = button(view.continue_label, "primary", "continue")
         self.primary.clicked.connect(self.submit)
         self.column.addWidget(self.primary)
-        self.column.addWidget(handoff_button(self.handoff))
+        self.handoff_button = handoff_button(self.handoff)
+        self.column.addWidget(self.handoff_button)
+
+    def practice_only(self) -> None:
+        """A taster practice run: this is where a real form would send; here it only ends."""
+        for widget, text in ((self.send_title, "This is where you would send your answers"),
+                             (self.declaration, "This was a practice, so nothing is sent. On the real form, "
+                                                "the button here sends your answers to the council."),
+                             (self.primary, "Finish the practice")):
+            widget.setText(text)
+            widget.setAccessibleName(text)
+        self.handoff_button.hide()
 
     def focus_start(self) -> None:
         self.primary.setFocus(Qt.FocusReason.OtherFocusReason)

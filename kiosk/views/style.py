@@ -81,6 +81,7 @@ QWidget#keyboard QPushButton[role="key-wide"] {{ background: {p.secondary_button
 QWidget#overlay {{ background: rgba(11, 12, 12, 180); }}
 QFrame#overlay_card {{ background: {p.background}; border: 6px solid {p.text}; }}
 QLabel#officer_banner {{ background: {p.banner}; color: {p.banner_text}; font-weight: 700; padding: 12px 32px; }}
+QFrame#taster_banner, QFrame#taster_banner QLabel {{ background: {p.banner}; color: {p.banner_text}; font-weight: 700; }}
 QScrollArea#assist_panel {{ border-left: 6px solid {p.text}; }}
 QPushButton[chosen="true"] {{ border: 5px solid {p.text}; }}
 """

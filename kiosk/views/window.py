@@ -24,6 +24,7 @@ from kiosk.config import Branding
 from kiosk.views.assist import AssistPanel, OfficerBanner
 from kiosk.views.icons import svg_pixmap
 from kiosk.views.keyboard import OnScreenKeyboard
+from kiosk.views.lessons import TasterBanner
 from kiosk.views.pinpad import PinPad
 from kiosk.views.widgets import button, label
 
@@ -136,6 +137,8 @@ class KioskWindow(QWidget):
         self.repeat_button.hide()  # shown while speech is on
         self.banner = OfficerBanner()
         lay.addWidget(self.banner)
+        self.taster_banner = TasterBanner()
+        lay.addWidget(self.taster_banner)
 
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")

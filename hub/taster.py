@@ -1,0 +1,413 @@
+"""Library ICT taster sessions at the hub: bookings that open themselves on terminals, what the
+terminals report (lesson counts, time left), staff extending or ending sessions, and the
+certificate page a learner takes home. Kiosk routes under /api/v1/taster; staff under /staff/library."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import secrets
+from typing import Annotated
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from hub.api import DeviceDep, StateDep
+from hub.assist import WhoDep, audit, page
+from hub.db import AssistCode, Device, TasterBooking, TasterCertificate, TasterRun, utcnow
+from hub.handoff import digest
+from hub.staff import SignedIn, check_csrf
+from hub.state import HubState
+from kiosk.workflows.taster import GROUP_MAX, MAX_MINUTES, MIN_MINUTES, check_first_name
+from kiosk.workflows.validators import FieldError
+
+api = APIRouter(prefix="/api/v1/taster")
+pages = APIRouter()
+LessonId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")]
+RunId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+#: A terminal that has not reported for this long is shown as "not reporting".
+STALE_SECONDS = 180
+CODE_MINUTES = 2
+
+
+def lessons_of(hub: HubState) -> dict[str, str]:
+    return {lesson.id: lesson.title for lesson in (hub.lessons or {}).values()}
+
+
+def check_lessons(hub: HubState, ids: list[str]) -> None:
+    unknown = [i for i in ids if i not in (hub.lessons or {})]
+    if unknown:
+        raise HTTPException(422, f"Unknown lesson: {', '.join(unknown)}")
+
+
+# ---- kiosk API ---------------------------------------------------------------------------------
+
+class BookingOut(BaseModel):
+    id: int
+    lessons: list[str]
+    group: str
+    #: Seconds from now, by the hub's clock (so the terminal's clock does not matter).
+    starts_in_seconds: int
+    ends_in_seconds: int
+
+
+class RunCommand(BaseModel):
+    id: str
+    extra_minutes: int
+    end: bool
+
+
+class TasterOut(BaseModel):
+    bookings: list[BookingOut]
+    runs: list[RunCommand]
+
+
+@api.get("", response_model=TasterOut)
+def for_kiosk(hub: StateDep, dev: DeviceDep) -> TasterOut:
+    """Bookings for this terminal that are due now, and staff requests for its running sessions."""
+    now = utcnow()
+    with hub.sessions() as session:
+        bookings = session.scalars(select(TasterBooking).where(
+            TasterBooking.cancelled_at.is_(None), TasterBooking.starts_at <= now + dt.timedelta(minutes=1),
+            TasterBooking.starts_at >= now - dt.timedelta(minutes=MAX_MINUTES))).all()
+        finished = set(session.scalars(select(TasterRun.booking_id).where(
+            TasterRun.kiosk_id == dev.kiosk_id, TasterRun.ended_at.is_not(None),
+            TasterRun.booking_id.is_not(None))).all())
+        runs = session.scalars(select(TasterRun).where(TasterRun.kiosk_id == dev.kiosk_id,
+                                                       TasterRun.ended_at.is_(None))).all()
+    due = []
+    for b in bookings:
+        ends = b.starts_at + dt.timedelta(minutes=b.minutes)
+        if dev.kiosk_id in b.kiosks.split() and b.id not in finished and ends > now:
+            due.append(BookingOut(id=b.id, lessons=b.lessons.split(), group=b.group_name,
+                                  starts_in_seconds=round((b.starts_at - now).total_seconds()),
+                                  ends_in_seconds=round((ends - now).total_seconds())))
+    return TasterOut(bookings=due, runs=[RunCommand(id=r.id, extra_minutes=r.hub_extra_minutes, end=r.end_requested)
+                                         for r in runs])
+
+
+class ReportIn(BaseModel):
+    """What a terminal says about its session. Lesson ids and times only."""
+
+    model_config = ConfigDict(extra="forbid")
+    id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}-[0-9]{1,6}$")]
+    run: RunId
+    seq: Annotated[int, Field(ge=0, le=999999)]
+    booking_id: int | None = None
+    group: Annotated[str, Field(max_length=GROUP_MAX)] = ""
+    lessons: Annotated[list[LessonId], Field(min_length=1, max_length=50)]
+    started: Annotated[list[LessonId], Field(max_length=50)] = []
+    completed: Annotated[list[LessonId], Field(max_length=50)] = []
+    opened_by: int = 0
+    started_at: dt.datetime
+    ends_at: dt.datetime
+    ended: bool = False
+
+
+class ReportsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reports: Annotated[list[ReportIn], Field(max_length=500)]
+
+
+def _naive(at: dt.datetime) -> dt.datetime:
+    return at.astimezone(dt.UTC).replace(tzinfo=None) if at.tzinfo else at
+
+
+@api.post("/reports")
+def record_reports(hub: StateDep, dev: DeviceDep, body: ReportsIn) -> dict[str, int]:
+    """Idempotent: a report older than the one stored (by seq) changes nothing."""
+    for r in body.reports:
+        check_lessons(hub, [*r.lessons, *r.started, *r.completed])
+    accepted = 0
+    with hub.sessions() as session:
+        for r in body.reports:
+            row = session.get(TasterRun, r.run)
+            if row is None:
+                row = TasterRun(id=r.run, kiosk_id=dev.kiosk_id, site=dev.site, seq=-1, hub_extra_minutes=0,
+                                end_requested=False)
+                session.add(row)
+            elif row.kiosk_id != dev.kiosk_id:
+                raise HTTPException(409, "That session belongs to another terminal")
+            if r.seq <= row.seq:
+                continue
+            row.seq, row.booking_id, row.group_name = r.seq, r.booking_id, " ".join(r.group.split())
+            row.lessons, row.started, row.completed = " ".join(r.lessons), " ".join(r.started), " ".join(r.completed)
+            row.opened_by, row.started_at, row.ends_at = r.opened_by, _naive(r.started_at), _naive(r.ends_at)
+            row.ended_at = utcnow() if r.ended else None
+            row.reported_at = utcnow()
+            accepted += 1
+        session.commit()
+    return {"accepted": accepted}
+
+
+class CertificateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    lessons: Annotated[list[LessonId], Field(min_length=1, max_length=50)]
+    first_name: Annotated[str, Field(max_length=60)] = ""
+
+
+class CertificateOut(BaseModel):
+    url: str
+
+
+@api.post("/certificates", response_model=CertificateOut, status_code=201)
+def make_certificate(hub: StateDep, dev: DeviceDep, body: CertificateIn) -> CertificateOut:
+    check_lessons(hub, body.lessons)
+    try:
+        name = check_first_name(body.first_name)
+    except FieldError as err:
+        raise HTTPException(422, err.message) from None
+    token = secrets.token_urlsafe(24)
+    with hub.sessions() as session:
+        session.add(TasterCertificate(token_hash=digest(token), site=dev.site, lessons=" ".join(body.lessons),
+                                      first_name=name, expires_at=utcnow() + dt.timedelta(
+                                          days=hub.settings.taster.certificate_days)))
+        session.commit()
+    return CertificateOut(url=f"{hub.settings.public_url.rstrip('/')}/certificate/{token}")
+
+
+@pages.get("/certificate/{token}", response_class=HTMLResponse)
+def certificate(request: Request, hub: StateDep, token: str) -> HTMLResponse:
+    with hub.sessions() as session:
+        row = session.scalar(select(TasterCertificate).where(TasterCertificate.token_hash == digest(token[:64])))
+    if row is None or row.expires_at <= utcnow():
+        return page(request, hub, "certificate.html", {"found": False}, 404)
+    titles = lessons_of(hub)
+    tries: list[str] = []
+    for lesson_id in row.lessons.split():
+        lesson = (hub.lessons or {}).get(lesson_id)
+        tries.extend(t for t in (lesson.try_next if lesson else []) if t not in tries)
+    local = row.created_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(hub.settings.timezone))
+    return page(request, hub, "certificate.html", {
+        "found": True, "name": row.first_name, "site": row.site, "day": f"{local:%-d %B %Y}",
+        "lessons": [titles.get(i, i) for i in row.lessons.split()],
+        "learned": [line for i in row.lessons.split() for line in ((hub.lessons or {})[i].learned
+                                                                   if i in (hub.lessons or {}) else [])],
+        "next_steps": [*tries, *hub.settings.taster.next_steps],
+    })
+
+
+def sweep(session: Session, now: dt.datetime | None = None) -> None:
+    """Expired certificates go (with the first name, if one was added)."""
+    session.execute(delete(TasterCertificate).where(TasterCertificate.expires_at <= (now or utcnow())))
+    session.commit()
+
+
+# ---- staff pages -------------------------------------------------------------------------------
+
+def library_staff(who: WhoDep) -> SignedIn:
+    if who.user.role not in ("library", "admin"):
+        raise HTTPException(403, "The library page is for library staff")
+    return who
+
+
+LibraryDep = Annotated[SignedIn, Depends(library_staff)]
+
+
+def _site_filter(who: SignedIn) -> str | None:
+    return who.user.site if who.user.site and who.user.role != "admin" else None
+
+
+def _left(ends_at: dt.datetime, now: dt.datetime) -> str:
+    seconds = (ends_at - now).total_seconds()
+    if seconds <= 0:
+        return "time is up"
+    minutes = int((seconds + 59) // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''} left"
+
+
+def lesson_counts(hub: HubState, site: str | None, since: dt.datetime) -> list[list[str]]:
+    """Per site and lesson: sessions that included it, learners who started it, who completed it."""
+    with hub.sessions() as session:
+        query = select(TasterRun).where(TasterRun.started_at >= since)
+        if site:
+            query = query.where(TasterRun.site == site)
+        runs = session.scalars(query).all()
+    titles = lessons_of(hub)
+    table: dict[tuple[str, str], list[int]] = {}
+    for r in runs:
+        for lesson in r.lessons.split():
+            counts = table.setdefault((r.site, lesson), [0, 0, 0])
+            counts[0] += 1
+            counts[1] += lesson in r.started.split()
+            counts[2] += lesson in r.completed.split()
+    return [[s, titles.get(lesson, lesson), str(a), str(b), str(c)]
+            for (s, lesson), (a, b, c) in sorted(table.items(), key=lambda kv: (kv[0][0], titles.get(kv[0][1], "")))]
+
+
+COUNT_COLUMNS = ["Library", "Lesson", "Sessions offering it", "Started", "Completed"]
+
+
+@pages.get("/staff/library", response_class=HTMLResponse)
+def library(request: Request, hub: StateDep, who: LibraryDep, days: int = 30, error: str = "",
+            code: str = "", kiosk: str = "") -> HTMLResponse:
+    site = _site_filter(who)
+    now = utcnow()
+    zone = ZoneInfo(hub.settings.timezone)
+    with hub.sessions() as session:
+        query = select(Device).where(Device.revoked_at.is_(None)).order_by(Device.kiosk_id)
+        if site:
+            query = query.where(Device.site == site)
+        devices = session.scalars(query).all()
+        runs = {r.kiosk_id: r for r in session.scalars(select(TasterRun).where(
+            TasterRun.ended_at.is_(None), TasterRun.ends_at > now - dt.timedelta(minutes=5))
+            .order_by(TasterRun.started_at)).all()}
+        bq = select(TasterBooking).where(TasterBooking.cancelled_at.is_(None), TasterBooking.starts_at
+                                         > now - dt.timedelta(minutes=MAX_MINUTES)).order_by(TasterBooking.starts_at)
+        if site:
+            bq = bq.where(TasterBooking.site == site)
+        bookings = session.scalars(bq).all()
+    titles = lessons_of(hub)
+    terminals = []
+    for d in devices:
+        run = runs.get(d.kiosk_id)
+        seen = d.last_seen_at
+        terminals.append({
+            "kiosk": d.kiosk_id, "site": d.site,
+            "seen": "never" if seen is None else f"{seen.replace(tzinfo=dt.UTC).astimezone(zone):%H:%M}",
+            "run": None if run is None else {
+                "id": run.id, "group": run.group_name or "No group name",
+                "left": _left(run.ends_at + dt.timedelta(minutes=run.hub_extra_minutes), now)
+                if not run.end_requested else "ending",
+                "done": f"{len(run.completed.split())} of {len(run.lessons.split())} lessons completed",
+                "stale": (now - run.reported_at).total_seconds() > STALE_SECONDS,
+            }})
+    booking_rows = [{"id": b.id, "when": f"{b.starts_at.replace(tzinfo=dt.UTC).astimezone(zone):%a %-d %b, %H:%M}",
+                     "minutes": b.minutes, "kiosks": ", ".join(b.kiosks.split()), "group": b.group_name,
+                     "lessons": ", ".join(titles.get(i, i) for i in b.lessons.split())} for b in bookings]
+    today = dt.datetime.now(zone)
+    return page(request, hub, "staff_library.html", {
+        "user": who.user, "csrf": who.csrf, "terminals": terminals, "bookings": booking_rows, "error": error,
+        "lessons": titles, "days": days, "columns": COUNT_COLUMNS,
+        "counts": lesson_counts(hub, site, now - dt.timedelta(days=max(1, min(days, 3650)))),
+        "today": f"{today:%Y-%m-%d}", "min_minutes": MIN_MINUTES, "max_minutes": MAX_MINUTES,
+        "code": code, "code_kiosk": kiosk, "code_minutes": CODE_MINUTES,
+    })
+
+
+@pages.get("/staff/library/counts.csv")
+def counts_csv(hub: StateDep, who: LibraryDep, days: int = 30) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COUNT_COLUMNS)
+    writer.writerows(lesson_counts(hub, _site_filter(who), utcnow() - dt.timedelta(days=max(1, min(days, 3650)))))
+    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
+                    headers={"Cache-Control": "no-store",
+                             "Content-Disposition": 'attachment; filename="taster-lessons.csv"'})
+
+
+def _run_for(session: Session, who: SignedIn, run_id: str) -> TasterRun:
+    row = session.get(TasterRun, run_id)
+    site = _site_filter(who)
+    if row is None or row.ended_at is not None or (site and row.site != site):
+        raise HTTPException(404, "That session has ended")
+    return row
+
+
+def _back(message: str = "") -> RedirectResponse:
+    return RedirectResponse("/staff/library" + (f"?{urlencode({'error': message})}" if message else ""),
+                            status_code=303)
+
+
+@pages.post("/staff/library/runs/{run_id}/extend")
+def extend_run(hub: StateDep, who: LibraryDep, run_id: str, csrf: Annotated[str, Form()] = "",
+               minutes: Annotated[int, Form(ge=5, le=60)] = 15) -> Response:
+    check_csrf(who, csrf)
+    with hub.sessions() as session:
+        row = _run_for(session, who, run_id)
+        row.hub_extra_minutes += minutes
+        audit(session, who.user.id, who.user.display_name, row.kiosk_id, row.site, "extended_taster",
+              f"{minutes} minutes, from the hub")
+        session.commit()
+    return _back()
+
+
+@pages.post("/staff/library/runs/{run_id}/end")
+def end_run(hub: StateDep, who: LibraryDep, run_id: str, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(who, csrf)
+    with hub.sessions() as session:
+        row = _run_for(session, who, run_id)
+        row.end_requested = True
+        audit(session, who.user.id, who.user.display_name, row.kiosk_id, row.site, "ended_taster", "from the hub")
+        session.commit()
+    return _back()
+
+
+@pages.post("/staff/library/kiosks/{kiosk_id}/code", response_class=HTMLResponse)
+def terminal_code(request: Request, hub: StateDep, who: LibraryDep, kiosk_id: str,
+                  csrf: Annotated[str, Form()] = "") -> Response:
+    """A one-time code to type on the terminal's Staff pad, to open or manage a session there."""
+    check_csrf(who, csrf)
+    code = f"{secrets.randbelow(10**6):06d}"
+    with hub.sessions() as session:
+        device = session.scalar(select(Device).where(Device.kiosk_id == kiosk_id, Device.revoked_at.is_(None)))
+        site = _site_filter(who)
+        if device is None or (site and device.site != site):
+            raise HTTPException(404, "No such terminal at your library")
+        session.add(AssistCode(kiosk_id=kiosk_id, code_hash=digest(code), staff_id=who.user.id, help_id=0,
+                               expires_at=utcnow() + dt.timedelta(minutes=CODE_MINUTES)))
+        audit(session, who.user.id, who.user.display_name, kiosk_id, device.site, "terminal_code", "library page")
+        session.commit()
+    return library(request, hub, who, code=f"{code[:3]} {code[3:]}", kiosk=kiosk_id)
+
+
+@pages.post("/staff/library/bookings")
+def book(hub: StateDep, who: LibraryDep, csrf: Annotated[str, Form()] = "",
+         kiosks: Annotated[list[str] | None, Form()] = None, day: Annotated[str, Form()] = "",
+         time: Annotated[str, Form()] = "", minutes: Annotated[str, Form()] = "",
+         lessons: Annotated[list[str] | None, Form()] = None,
+         group: Annotated[str, Form(max_length=200)] = "") -> Response:
+    check_csrf(who, csrf)
+    site = _site_filter(who)
+    with hub.sessions() as session:
+        query = select(Device).where(Device.revoked_at.is_(None))
+        if site:
+            query = query.where(Device.site == site)
+        known = {d.kiosk_id: d.site for d in session.scalars(query).all()}
+    chosen = [k for k in (kiosks or []) if k in known]
+    lesson_ids = [i for i in lessons_of(hub) if i in (lessons or [])]
+    try:
+        local = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(time))
+    except ValueError:
+        local = None
+    problem = ""
+    if not chosen:
+        problem = "Choose at least one terminal"
+    elif local is None:
+        problem = "Enter the date and start time, like 2026-12-01 and 10:00"
+    elif not minutes.strip().isdigit() or not MIN_MINUTES <= int(minutes) <= MAX_MINUTES:
+        problem = f"A session lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes"
+    elif not lesson_ids:
+        problem = "Choose at least one lesson"
+    elif len(" ".join(group.split())) > GROUP_MAX:
+        problem = f"The group name must be {GROUP_MAX} characters or fewer"
+    if problem or local is None:
+        return _back(problem)
+    starts = local.replace(tzinfo=ZoneInfo(hub.settings.timezone)).astimezone(dt.UTC).replace(tzinfo=None)
+    if starts + dt.timedelta(minutes=int(minutes)) <= utcnow():
+        return _back("That time has already passed")
+    with hub.sessions() as session:
+        session.add(TasterBooking(site=known[chosen[0]], kiosks=" ".join(chosen), starts_at=starts,
+                                  minutes=int(minutes), lessons=" ".join(lesson_ids),
+                                  group_name=" ".join(group.split()), created_by=who.user.id))
+        session.commit()
+    return _back()
+
+
+@pages.post("/staff/library/bookings/{booking_id}/cancel")
+def cancel_booking(hub: StateDep, who: LibraryDep, booking_id: int, csrf: Annotated[str, Form()] = "") -> Response:
+    check_csrf(who, csrf)
+    with hub.sessions() as session:
+        row = session.get(TasterBooking, booking_id)
+        site = _site_filter(who)
+        if row is None or (site and row.site != site):
+            raise HTTPException(404, "No such booking")
+        row.cancelled_at = utcnow()
+        session.commit()
+    return _back()
