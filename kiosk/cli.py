@@ -22,6 +22,13 @@ def main(argv: list[str] | None = None) -> int:
     check = jsub.add_parser("check", help="validate journey files (default: config/journeys)")
     check.add_argument("paths", type=Path, nargs="*", default=[Path("config/journeys")])
     jsub.add_parser("schema", help="print the JSON Schema of a journey file")
+    lessons = sub.add_parser("lessons", help="ICT taster lesson files")
+    lsub = lessons.add_subparsers(dest="lessons_command", required=True)
+    lcheck = lsub.add_parser("check", help="validate lesson files (default: config/lessons)")
+    lcheck.add_argument("folder", type=Path, nargs="?", default=Path("config/lessons"))
+    lcheck.add_argument("--journeys", type=Path, default=Path("config/journeys"),
+                        help="journeys that practice runs may name")
+    lsub.add_parser("schema", help="print the JSON Schema of a lesson file")
     sub.add_parser("hash-pin", help="make the argon2 hash of a maintenance PIN (read from standard input)")
     args = parser.parse_args(argv)
 
@@ -34,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         print(PasswordHasher().hash(pin))
         return 0
+    if args.command == "lessons":
+        return _lessons(args)
     if args.command == "journeys":
         from kiosk.workflows.loader import JourneyError, load_journeys
         from kiosk.workflows.model import Journey
@@ -78,6 +87,36 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging()
 
     return run_app(settings)
+
+
+def _lessons(args: argparse.Namespace) -> int:
+    from kiosk.workflows.lessons import Lesson, LessonError, load_lessons, parse_lesson
+    from kiosk.workflows.loader import JourneyError, load_journeys
+
+    if args.lessons_command == "schema":
+        print(json.dumps(Lesson.model_json_schema(), indent=2))
+        return 0
+    try:
+        journey_ids = {j.id for j in load_journeys([args.journeys])}
+    except JourneyError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    problems = 0
+    for f in sorted(args.folder.glob("*.toml")) if args.folder.is_dir() else [args.folder]:
+        try:
+            parse_lesson(f, journey_ids)
+        except LessonError as exc:
+            print(exc, file=sys.stderr)
+            problems += 1
+    if problems:
+        return 1
+    try:
+        found = load_lessons(args.folder, journey_ids)  # ids must also be unique across files
+    except LessonError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{len(found)} lesson file(s) OK")
+    return 0
 
 
 if __name__ == "__main__":

@@ -117,7 +117,7 @@ class KioskController:
             lambda: 2.0 if display.text_size != "standard" or self.narrator.enabled else 1.0)
         #: Resets run by the wipe: the resident's display and speech choices go back to the site's.
         self.on_wipe: list[Callable[[], None]] = [display.reset, self.narrator.reset,
-                                                   lambda: self.window.repeat_button.hide()]
+                                                   self._hide_repeat]
         self._busy = False
         self.tmp_dir = services.settings.state_dir / "tmp"
         m = services.settings.maintenance
@@ -167,6 +167,10 @@ class KioskController:
         lessons_dir = services.settings.lessons_dir
         self.taster = TasterController(self, services.lessons, (lessons_dir or Path(".")) / "illustrations",
                                        services.settings.taster.poll_seconds)
+
+    def _hide_repeat(self) -> None:
+        self.window.repeat_button.hide()
+        self.window.fit_top_bar()
 
     @property
     def hub_status(self) -> HubStatus:

@@ -7,6 +7,8 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio
+import io
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ import pytest
 import qasync
 from PySide6.QtWidgets import QApplication
 
+from kiosk.logs import setup_logging
 from tests.hubserver import HubServer, start_hub
 from tests.resident import Kiosk, make_kiosk
 
@@ -43,3 +46,18 @@ def kiosk(qtbot, qasync_loop, hub: HubServer, tmp_path: Path) -> Iterator[Kiosk]
     k = make_kiosk(qtbot, hub, tmp_path)
     yield k
     k.close()
+
+
+@pytest.fixture
+def json_log() -> Iterator[io.StringIO]:
+    """The app's own log set-up (JSON lines, httpx quietened), written to a buffer."""
+    root = logging.getLogger()
+    saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in ("httpx", "httpcore")})
+    handler = setup_logging(logging.DEBUG)
+    buffer = io.StringIO()
+    assert isinstance(handler, logging.StreamHandler)
+    handler.setStream(buffer)
+    yield buffer
+    root.handlers, root.level = saved[0], saved[1]
+    for name, level in saved[2].items():
+        logging.getLogger(name).setLevel(level)

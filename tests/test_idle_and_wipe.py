@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,6 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from sqlalchemy import select
 
 from hub.db import InsightCount, InsightEvent
-from kiosk.logs import setup_logging
 from tests.fakehub import Reply, fake_hub
 from tests.hubserver import HubServer, start_hub
 from tests.resident import Kiosk, make_kiosk
@@ -140,21 +138,6 @@ def leftovers(kiosk: Kiosk, dirs: list[Path]) -> list[str]:
                 data = path.read_bytes().lower()
                 found += [f"file {path}: {c}" for c in CANARIES if c.lower().encode() in data]
     return found
-
-
-@pytest.fixture
-def json_log() -> Iterator[io.StringIO]:
-    """The app's own log set-up (JSON lines, httpx quietened), written to a buffer."""
-    root = logging.getLogger()
-    saved = (list(root.handlers), root.level, {n: logging.getLogger(n).level for n in ("httpx", "httpcore")})
-    handler = setup_logging(logging.DEBUG)
-    buffer = io.StringIO()
-    assert isinstance(handler, logging.StreamHandler)
-    handler.setStream(buffer)
-    yield buffer
-    root.handlers, root.level = saved[0], saved[1]
-    for name, level in saved[2].items():
-        logging.getLogger(name).setLevel(level)
 
 
 @pytest.mark.parametrize("exit_path", ["finish", "timeout", "start_again"])

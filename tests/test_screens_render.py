@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton
+from PySide6.QtWidgets import QAbstractButton, QApplication
 
 from tests.resident import Kiosk
 
@@ -17,6 +17,8 @@ def shoot(kiosk: Kiosk, name: str, tmp_path: Path) -> None:
     out = Path(SHOTS) if SHOTS else tmp_path
     out.mkdir(parents=True, exist_ok=True)
     kiosk.qtbot.waitUntil(lambda: kiosk.window.isVisible(), timeout=2000)
+    for _ in range(3):  # as the running app would: pending layouts settle before anything paints
+        QApplication.processEvents()
     assert kiosk.window.grab().save(str(out / f"{name}.png"))
 
 

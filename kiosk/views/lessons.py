@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -55,6 +55,7 @@ class TasterBanner(QFrame):
         outer.addWidget(self.hint)
         self.title = label("", "", "taster_title")
         self.left = label("", "subheading", "time_left")
+        self.left.setWordWrap(False)  # "45 minutes left" on one line: the banner makes room for it
         self.left.setAccessibleDescription("Time left in this taster session")
         self.menu = button("All lessons", "bar", "all_lessons", "Go to the list of lessons")
         self.menu.clicked.connect(self.lessons)
@@ -320,6 +321,11 @@ class LessonStepPage(ScrollPage):
         self.hint.setText(text)
         self.hint.setAccessibleName(text)
         self.hint_box.show()
+        self._reveal(self.hint_box)
+
+    def _reveal(self, widget: QWidget) -> None:
+        """Scroll what just appeared into view, once the layout has made room for it."""
+        QTimer.singleShot(0, self, lambda: self.ensureWidgetVisible(widget, 20, 40))
 
     def say(self, text: str) -> None:
         self.feedback.setText(text)
@@ -333,6 +339,7 @@ class LessonStepPage(ScrollPage):
         if done:
             self.hint_box.hide()
             self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+            self._reveal(self.primary)
 
     def focus_start(self) -> None:
         if self.primary.isVisibleTo(self):

@@ -131,7 +131,7 @@ class KioskWindow(QWidget):
         self.bar_grid = QGridLayout()
         self.bar_grid.setSpacing(16)
         bar.addLayout(self.bar_grid)
-        self._bar_columns = 0
+        self._bar_columns: tuple[int, tuple[int, ...]] = (0, ())
         self._layout_bar(len(self.bar_buttons))
         lay.addWidget(self.topbar)
         self.repeat_button.hide()  # shown while speech is on
@@ -219,12 +219,15 @@ class KioskWindow(QWidget):
             event.ignore()
 
     def _layout_bar(self, columns: int) -> None:
-        if columns == self._bar_columns:
+        # Before the first layout the buttons have no parent yet (and count as hidden): place them all.
+        shown = [b for b in self.bar_buttons if b.parent() is None or not b.isHidden()]
+        key = (columns, tuple(id(b) for b in shown))
+        if key == self._bar_columns:
             return
-        self._bar_columns = columns
+        self._bar_columns = key
         for b in self.bar_buttons:
             self.bar_grid.removeWidget(b)
-        for i, b in enumerate(self.bar_buttons):
+        for i, b in enumerate(shown):  # hidden ones leave no gap
             self.bar_grid.addWidget(b, i // columns, i % columns)
 
     def fit_top_bar(self) -> None:
