@@ -38,7 +38,8 @@ def kiosk_settings(tmp: Path, hub_url: str, token: str, journeys_dir: Path | Non
         state_dir=tmp / "state",
         journeys_dir=journeys_dir or ROOT / "config" / "journeys",
         places_file=ROOT / "config" / "demo" / "places.toml",
-        lessons_dir=ROOT / "config" / "lessons",
+        # The shipped lessons practise the shipped journeys: none with a test's own journeys.
+        lessons_dir=ROOT / "config" / "lessons" if journeys_dir is None else None,
         hub=HubLink(url=hub_url, device_token_file=token_file, connect_timeout_seconds=2, read_timeout_seconds=5),
         outbox=OutboxSettings(key=OUTBOX_KEY, first_retry_seconds=0.2, max_retry_seconds=1.0),
         speech_engine="mock",

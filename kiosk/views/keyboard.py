@@ -9,6 +9,7 @@ accessibility work.)
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
 LETTER_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
@@ -26,6 +27,8 @@ SPOKEN = {"'": "apostrophe", "-": "hyphen", ",": "comma", ".": "full stop", "/":
 class OnScreenKeyboard(QWidget):
     #: The resident pressed the "Enter" key: the page treats it like Continue.
     enter_pressed = Signal()
+    #: Shown (True) or hidden (False): the window makes room for it.
+    shown = Signal(bool)
 
     def __init__(self) -> None:
         super().__init__()
@@ -50,6 +53,8 @@ class OnScreenKeyboard(QWidget):
                 wanted = "text"
             if wanted != self.layout_name:
                 self._build(wanted)
+            if self.isHidden():
+                self.shown.emit(True)  # before showing: Qt lays the window out as the keyboard appears
             self.show()
         elif widget is not None and not self.isAncestorOf(widget):
             self.detach()
@@ -150,3 +155,7 @@ class OnScreenKeyboard(QWidget):
                 self.keys[ch.lower()].click()
             else:
                 self.keys[ch].click()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.shown.emit(False)

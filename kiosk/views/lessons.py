@@ -54,7 +54,7 @@ class TasterBanner(QFrame):
         self.hint = label("", "", "taster_hint")
         outer.addWidget(self.hint)
         self.title = label("", "", "taster_title")
-        self.left = label("", "subheading", "time_left")
+        self.left = label("", "", "time_left")
         self.left.setWordWrap(False)  # "45 minutes left" on one line: the banner makes room for it
         self.left.setAccessibleDescription("Time left in this taster session")
         self.menu = button("All lessons", "bar", "all_lessons", "Go to the list of lessons")
@@ -65,11 +65,20 @@ class TasterBanner(QFrame):
         self.hint.hide()
         self.hide()
 
+    def compact(self, on: bool) -> None:
+        """While the on-screen keyboard is up only the time left shows, so the page keeps room."""
+        self.title.setVisible(not on)
+        self.menu.setVisible(not on)
+        self.hint.setVisible(not on and bool(self.hint.text()))
+        layout = self.layout()
+        layout.invalidate()
+        layout.activate()  # now, not later: the window is laid out the moment the keyboard shows
+
     def set_hint(self, text: str) -> None:
         """A line under the time: practice-run guidance and hints on journey pages."""
         self.hint.setText(text)
         self.hint.setAccessibleName(text)
-        self.hint.setVisible(bool(text))
+        self.hint.setVisible(bool(text) and self.menu.isVisibleTo(self))
 
     def show_session(self, group: str) -> None:
         text = f"ICT taster session{f': {group}' if group else ''}"
@@ -404,7 +413,10 @@ class CertificatePage(ScrollPage):
             text.addWidget(label("Point your phone's camera at the code and open the link. Keep the page, or "
                                  "show it to library staff to print.", "", "cert_how"))
             text.addWidget(label("Or go to:", "", ""))
-            text.addWidget(label(url, "", "cert_url"))
+            # Break opportunities after each "/" and "_": a long link must wrap at 200% text.
+            link = label(url.replace("/", "/\u200b").replace("_", "_\u200b"), "", "cert_url")
+            link.setAccessibleName(url)
+            text.addWidget(link)
             text.addStretch(1)
             row.addLayout(text, 1)
             self.column.addLayout(row)

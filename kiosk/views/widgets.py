@@ -151,7 +151,7 @@ class _Wrapping:
     def sizeHint(self) -> QSize:
         self._fit()
         margins = self._row.contentsMargins()
-        width = min(self._words.sizeHint().width(), 900) + margins.left() + margins.right()
+        width = min(self._words.sizeHint().width(), 700) + margins.left() + margins.right()
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:

@@ -151,6 +151,7 @@ class KioskWindow(QWidget):
         lay.addLayout(middle, 1)
         self.keyboard = OnScreenKeyboard()
         lay.addWidget(self.keyboard)
+        self.keyboard.shown.connect(self.taster_banner.compact)
         self.overlay: Overlay | PinPad | None = None
         app = QApplication.instance()
         assert isinstance(app, QApplication)
