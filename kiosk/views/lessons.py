@@ -45,7 +45,7 @@ class TasterBanner(QFrame):
         super().__init__()
         self.setObjectName("taster_banner")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        outer = QVBoxLayout(self)
+        self._outer = outer = QVBoxLayout(self)
         outer.setContentsMargins(32, 8, 32, 8)
         outer.setSpacing(4)
         row = QHBoxLayout()
@@ -70,9 +70,8 @@ class TasterBanner(QFrame):
         self.title.setVisible(not on)
         self.menu.setVisible(not on)
         self.hint.setVisible(not on and bool(self.hint.text()))
-        layout = self.layout()
-        layout.invalidate()
-        layout.activate()  # now, not later: the window is laid out the moment the keyboard shows
+        self._outer.invalidate()
+        self._outer.activate()  # now, not later: the window is laid out the moment the keyboard shows
 
     def set_hint(self, text: str) -> None:
         """A line under the time: practice-run guidance and hints on journey pages."""
