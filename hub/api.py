@@ -219,16 +219,13 @@ async def submit(
                 session, hub.sealer, journey, reference=body.reference, idempotency_key=idempotency_key,
                 channel=body.channel, kiosk_id=dev.kiosk_id, site=dev.site, answers=body.answers,
                 summary=[s.model_dump() for s in body.summary], submitted_at=body.submitted_at,
-                received_from="from the kiosk",
+                received_from="from the kiosk", officer_id=body.officer_id,
+                officer_entered=",".join(s for s in body.officer_entered if s in journey.step_ids),
             )
         except ReferenceTaken:
             raise HTTPException(409, "That reference is already used by another submission") from None
         if not created:
             return _replay(case, body, response)
-        if body.officer_id is not None or body.officer_entered:
-            case.officer_id = body.officer_id
-            case.officer_entered = ",".join(s for s in body.officer_entered if s in journey.step_ids)
-            session.commit()
     hub.relay.wake()
     return SubmissionOut(reference=case.reference, status=case.status, replayed=False)
 
