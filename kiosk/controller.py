@@ -53,9 +53,11 @@ from kiosk.views.pages import (
     busy_page,
 )
 from kiosk.views.pinpad import PinPad
+from kiosk.views.text import tr, trn
 from kiosk.views.window import KioskWindow, Overlay
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
+from kiosk.workflows.i18n import N_
 from kiosk.workflows.lessons import Lesson
 from kiosk.workflows.model import Journey, StepType
 from kiosk.workflows.validators import FieldError, validate_postcode
@@ -72,11 +74,17 @@ OFFICER_IDLE_MS = 10 * 60_000
 EXIT_STOP = 64
 
 SEND_STATUS = {
-    "sending": "Sending to the council now.",
-    "sent": "Sent. The council has received it.",
-    "waiting": "Saved on this kiosk. It will be sent when the connection is back. Keep your reference.",
-    "held": "Saved on this kiosk. Staff will make sure it reaches the right team. Keep your reference.",
+    "sending": N_("Sending to the council now."),
+    "sent": N_("Sent. The council has received it."),
+    "waiting": N_("Saved on this kiosk. It will be sent when the connection is back. Keep your reference."),
+    "held": N_("Saved on this kiosk. Staff will make sure it reaches the right team. Keep your reference."),
 }
+
+
+#: What the hub's collections look-up sends, so the words can be translated.
+BIN_NAMES = (N_("General waste (grey bin)"), N_("Recycling (blue bin)"), N_("Garden waste (brown bin)"))
+WEEKDAY_NAMES = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"),
+                 N_("Sunday"))
 
 
 @dataclass
@@ -182,10 +190,10 @@ class KioskController:
                 and self.hub_status.down_for() >= self.settings.service.out_of_service_after_seconds)
 
     def show_out_of_service(self) -> None:
-        page = MessagePage("out_of_service", "Sorry, this kiosk cannot help right now", [
-            "It cannot reach the council's systems, and everything here needs them.",
+        page = MessagePage("out_of_service", tr("Sorry, this kiosk cannot help right now"), [
+            tr("It cannot reach the council's systems, and everything here needs them."),
             self.settings.branding.counter_directions,
-        ], [("start", "Back to the start", "primary")])
+        ], [("start", tr("Back to the start"), "primary")])
         page.action.connect(lambda _k: self.end_session("out_of_service"))
         self._show(page, "question")
 
@@ -242,8 +250,9 @@ class KioskController:
 
     def opening_hours_text(self) -> list[str]:
         hours = self.settings.opening_hours
-        return [f"{day.capitalize()}: {'closed' if h == 'closed' else h.replace('-', ' to ')}"
-                for day, h in ((d, hours.today(i)) for i, d in enumerate(WEEKDAYS))]
+        return [tr("{day}: closed", day=tr(WEEKDAY_NAMES[i])) if h == "closed" else
+                tr("{day}: {opens} to {closes}", day=tr(WEEKDAY_NAMES[i]), opens=h[:5], closes=h[6:])
+                for i, h in ((i, hours.today(i)) for i in range(len(WEEKDAYS)))]
 
     def show_attract(self) -> None:
         a = self.settings.attract
@@ -387,25 +396,27 @@ class KioskController:
         can_hand_off = (self.session is not None and self.session.journey.submit is not None
                         and self.practice is None)
         overlay = self._ask(
-            "Do you need more time?",
+            tr("Do you need more time?"),
             [self._countdown_text(seconds, on_confirmation)],
-            [("more_time", "I need more time", "primary"),
-             *([("handoff", "Finish on my phone", "secondary")] if can_hand_off else []),
-             ("end", "Finish now" if on_confirmation else "Start again now", "secondary")],
+            [("more_time", tr("I need more time"), "primary"),
+             *([("handoff", tr("Finish on my phone"), "secondary")] if can_hand_off else []),
+             ("end", tr("Finish now") if on_confirmation else tr("Start again now"), "secondary")],
         )
         overlay.action.connect(self._on_idle_answer)
 
     def _countdown_text(self, seconds: int, on_confirmation: bool) -> str:
-        unit = "second" if seconds == 1 else "seconds"
         if on_confirmation:
-            return f"This screen will close in {seconds} {unit}."
+            return trn("This screen will close in {count} second.", "This screen will close in {count} seconds.",
+                       seconds)
         if self.session is None:
-            return f"This screen will go back to the start in {seconds} {unit}."
-        return f"Your answers will be deleted in {seconds} {unit}."
+            return trn("This screen will go back to the start in {count} second.",
+                       "This screen will go back to the start in {count} seconds.", seconds)
+        return trn("Your answers will be deleted in {count} second.",
+                   "Your answers will be deleted in {count} seconds.", seconds)
 
     def _on_idle_tick(self, seconds: int) -> None:
         if seconds in (20, 10, 5, 4, 3, 2, 1):
-            self.narrator.say(f"{seconds} second{'s' if seconds != 1 else ''}.")
+            self.narrator.say(trn("{count} second.", "{count} seconds.", seconds))
         overlay = self.window.overlay
         if isinstance(overlay, Overlay):
             overlay.set_text(0, self._countdown_text(seconds, self._confirmation is not None))
@@ -538,13 +549,13 @@ class KioskController:
             if isinstance(exc, HubRejected) and exc.status == 422:
                 field_.show_lookup_failed(exc.detail)
             else:
-                field_.show_lookup_failed("We cannot look up addresses right now. "
-                                          "Choose My address is not listed to type the address in.")
+                field_.show_lookup_failed(tr("We cannot look up addresses right now. "
+                                             "Choose My address is not listed to type the address in."))
 
         self._hub_call(self.services.client.addresses(normalised), done, failed)
 
     def _load_options(self, session: JourneySession, source: str) -> None:
-        self._show(busy_page("Please wait", "Finding the choices for you…"), "busy")
+        self._show(busy_page(tr("Please wait"), tr("Finding the choices for you…")), "busy")
 
         def done(options: list[dict[str, str]]) -> None:
             if self.session is session:
@@ -554,9 +565,9 @@ class KioskController:
         def failed(exc: Exception) -> None:
             if self.session is session:
                 self._show_fault(
-                    "Sorry, we cannot show the choices right now",
-                    ["We cannot reach the council's system to get them. Your answers so far are kept.",
-                     "Try again in a minute, or ask at the counter."],
+                    tr("Sorry, we cannot show the choices right now"),
+                    [tr("We cannot reach the council's system to get them. Your answers so far are kept."),
+                     tr("Try again in a minute, or ask at the counter.")],
                     retry=self.show_step,
                 )
 
@@ -570,25 +581,25 @@ class KioskController:
             self._show_places(session, str(answer or "wifi"))
             return
         if step.lookup == "bin_days" and isinstance(answer, dict) and not answer.get("uprn"):
-            self._show_result(session, "We cannot check bin days for that address here", [
-                "We only hold collection days for addresses in our list, and the address you typed is not in it.",
-                "Ask at the counter and staff will check for you.",
+            self._show_result(session, tr("We cannot check bin days for that address here"), [
+                tr("We only hold collection days for addresses in our list, and the address you typed is not in it."),
+                tr("Ask at the counter and staff will check for you."),
             ], [], found=False)
             return
-        self._show(busy_page("Please wait", "Checking with the council's system…"), "busy")
+        self._show(busy_page(tr("Please wait"), tr("Checking with the council's system…")), "busy")
 
         def failed(exc: Exception) -> None:
             if self.session is not session:
                 return
             if isinstance(exc, HubRejected) and exc.status == 404:
-                self._show_result(session, "We cannot find that", [exc.detail + ".",
-                                  "Check your receipt and try again. If you sent it in the last few minutes, "
-                                  "it may still be on its way."], [], found=False)
+                self._show_result(session, tr("We cannot find that"), [exc.detail + ".",
+                                  tr("Check your receipt and try again. If you sent it in the last few minutes, "
+                                     "it may still be on its way.")], [], found=False)
                 return
             self._show_fault(
-                "Sorry, we cannot check this right now",
-                ["We cannot reach the council's system. Nothing you entered has been lost.",
-                 "Try again in a minute, or ask at the counter."],
+                tr("Sorry, we cannot check this right now"),
+                [tr("We cannot reach the council's system. Nothing you entered has been lost."),
+                 tr("Try again in a minute, or ask at the counter.")],
                 retry=self.show_step,
             )
 
@@ -602,12 +613,14 @@ class KioskController:
                 for c in found["collections"]:
                     try:
                         nxt = dt.date.fromisoformat(c["next"])
-                        when = f"Next collection: {nxt:%A} {nxt.day} {nxt:%B}"
+                        when = tr("Next collection: {date}", date=session.catalog.weekday_date(nxt))
                     except ValueError:
                         when = ""
-                    sections.append(Section(c["bin"], tuple(x for x in (f"Collected every {c['day']}", when) if x)))
+                    every = tr("Collected every {day}", day=tr(c["day"]) if c["day"] in WEEKDAY_NAMES else c["day"])
+                    sections.append(Section(tr(c["bin"]) if c["bin"] in BIN_NAMES else c["bin"],
+                                            tuple(x for x in (every, when) if x)))
                 self._show_result(session, heading, [found["address"],
-                                  "Put your bin out by 7am on collection day."], sections)
+                                  tr("Put your bin out by 7am on collection day.")], sections)
 
             self._hub_call(self.services.client.collections(answer["uprn"]), bins, failed)
         elif step.lookup == "request_status":
@@ -615,15 +628,15 @@ class KioskController:
             def status(found: dict[str, Any]) -> None:
                 if self.session is not session:
                     return
-                self._show_result(session, found["title"], [f"Reference {found['reference']}",
-                                  found["status_text"]], [Section("Updates", tuple(found["updates"]))])
+                self._show_result(session, found["title"], [tr("Reference {reference}", reference=found["reference"]),
+                                  found["status_text"]], [Section(tr("Updates"), tuple(found["updates"]))])
 
             self._hub_call(self.services.client.request_status(str(answer)), status, failed)
 
     def _show_places(self, session: JourneySession, need: str) -> None:
         found = places_offering(self.services.places, need)
-        intro = ["All of these are free to use."] if found else [
-            "We do not have a list of places here yet. Ask at the counter."]
+        intro = [tr("All of these are free to use.")] if found else [
+            tr("We do not have a list of places here yet. Ask at the counter.")]
         sections = [Section(p.name, (p.address, *p.hours, *([p.note] if p.note else []))) for p in found]
         self._show_result(session, session.current.question, intro, sections)
 
@@ -642,8 +655,8 @@ class KioskController:
         self._show(page, "question")
 
     def _show_fault(self, heading: str, paragraphs: list[str], retry: Any) -> None:
-        page = MessagePage("fault", heading, paragraphs, [("retry", "Try again", "primary"),
-                                                          ("start", "Start again", "secondary")])
+        page = MessagePage("fault", heading, paragraphs, [("retry", tr("Try again"), "primary"),
+                                                          ("start", tr("Start again"), "secondary")])
         page.action.connect(lambda key: retry() if key == "retry" else self._leave_journey())
         self._show(page, "question")
 
@@ -684,10 +697,10 @@ class KioskController:
             self.services.outbox.put("submission", uuid.uuid4().hex, payload)
         except Exception:
             log.exception("could not commit a submission to the outbox")
-            fault = MessagePage("fault", "Sorry, we could not save your answers", [
-                "Nothing has been sent. This kiosk has a problem storing information.",
+            fault = MessagePage("fault", tr("Sorry, we could not save your answers"), [
+                tr("Nothing has been sent. This kiosk has a problem storing information."),
                 self.settings.branding.counter_directions,
-            ], [("start", "Start again", "primary")])
+            ], [("start", tr("Start again"), "primary")])
             fault.action.connect(lambda _k: self.end_session("start_again"))
             self._show(fault, "question")
             return
@@ -698,7 +711,7 @@ class KioskController:
         initial = "waiting" if self.hub_status.reachable is False else "sending"
         url = f"{(self.settings.hub.public_url or self.settings.hub.url).rstrip('/')}/track/{reference}"
         page = ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next, url,
-                                SEND_STATUS[initial])
+                                tr(SEND_STATUS[initial]))
         page.finished.connect(self.ask_why)
         self._confirmation = (reference, page)
         self.session = None  # answers are in the outbox now; nothing to go back to
@@ -708,7 +721,7 @@ class KioskController:
     def on_send_state(self, reference: str, state: str) -> None:
         """From the outbox worker: tell the resident the truth about their submission."""
         if self._confirmation is not None and self._confirmation[0] == reference:
-            self._confirmation[1].set_status(SEND_STATUS.get(state, SEND_STATUS["waiting"]))
+            self._confirmation[1].set_status(tr(SEND_STATUS.get(state, SEND_STATUS["waiting"])))
 
     # ---- top bar ------------------------------------------------------------------
     def _on_start_again(self) -> None:
@@ -716,9 +729,9 @@ class KioskController:
             self.end_session("start_again")
             return
         overlay = self._ask(
-            "Do you want to start again?",
-            ["Everything you have entered will be deleted."],
-            [("confirm", "Yes, delete my answers", "primary"), ("cancel", "No, go back", "secondary")],
+            tr("Do you want to start again?"),
+            [tr("Everything you have entered will be deleted.")],
+            [("confirm", tr("Yes, delete my answers"), "primary"), ("cancel", tr("No, go back"), "secondary")],
         )
         overlay.action.connect(
             lambda k: self.end_session("start_again") if k == "confirm" else self.window.close_overlay())
@@ -734,7 +747,7 @@ class KioskController:
             "changing": session.changing,
             "dynamic": {sid: [[o.value, o.label] for o in opts] for sid, opts in session.dynamic_options().items()},
         }
-        self._show(busy_page("Please wait", "Getting a link for your phone…"), "busy")
+        self._show(busy_page(tr("Please wait"), tr("Getting a link for your phone…")), "busy")
 
         def done(made: dict[str, str]) -> None:
             if self.session is not session:
@@ -754,10 +767,10 @@ class KioskController:
         def failed(exc: Exception) -> None:
             if self.session is not session:
                 return
-            page = MessagePage("fault", "Sorry, we cannot send this to your phone right now", [
-                "The connection to the council's system is not working. Your answers are still here.",
-                "You can carry on at this kiosk instead.",
-            ], [("back", "Carry on here", "primary"), ("start", "Start again", "secondary")])
+            page = MessagePage("fault", tr("Sorry, we cannot send this to your phone right now"), [
+                tr("The connection to the council's system is not working. Your answers are still here."),
+                tr("You can carry on at this kiosk instead."),
+            ], [("back", tr("Carry on here"), "primary"), ("start", tr("Start again"), "secondary")])
             page.action.connect(lambda key: self.show_step() if key == "back" else self.end_session("start_again"))
             self._show(page, "question")
 
@@ -765,14 +778,14 @@ class KioskController:
 
     def _send_link(self, page: HandoffPage, made: dict[str, str], to: str) -> None:
         if not to.strip():
-            page.say("Enter your email address or mobile number", error=True)
+            page.say(tr("Enter your email address or mobile number"), error=True)
             return
         page.say("Sending…")
         token = made["url"].rsplit("/", 1)[1]
 
         def done(by: str) -> None:
             if self.window.page is page:
-                page.say("Sent. Check your email." if by == "email" else "Sent. Check your text messages.")
+                page.say(tr("Sent. Check your email.") if by == "email" else tr("Sent. Check your text messages."))
 
         def failed(exc: Exception) -> None:
             if self.window.page is not page:
@@ -780,7 +793,7 @@ class KioskController:
             if isinstance(exc, HubRejected) and exc.status in (404, 410, 422, 501):
                 page.say(exc.detail, error=True)
             else:
-                page.say("We cannot send it right now. Scan the code, or write down the address and code.",
+                page.say(tr("We cannot send it right now. Scan the code, or write down the address and code."),
                          error=True)
 
         self._hub_call(self.services.client.send_link(made["id"], to, token, made["code"]), done, failed)
@@ -804,26 +817,26 @@ class KioskController:
     # ---- accessibility ------------------------------------------------------------
     def show_accessibility(self) -> None:
         d = self.display
-        overlay = self._ask("Text size and colours", [
-            "Choose what is easiest to read. It changes at once, and goes back to normal when you finish.",
+        overlay = self._ask(tr("Text size and colours"), [
+            tr("Choose what is easiest to read. It changes at once, and goes back to normal when you finish."),
         ], [
-            ("size_standard", "Standard text", "secondary"),
-            ("size_large", "Large text", "secondary"),
-            ("size_largest", "Largest text", "secondary"),
-            ("contrast_standard", "Standard colours", "secondary"),
-            ("contrast_high", "High contrast: light text on dark", "secondary"),
-            ("speech_on", "Read the screen aloud", "secondary"),
-            ("speech_off", "Speech off", "secondary"),
-            ("rate_slower", "Speak slower", "secondary"),
-            ("rate_normal", "Speak at normal speed", "secondary"),
-            ("close", "Done", "primary"),
+            ("size_standard", tr("Standard text"), "secondary"),
+            ("size_large", tr("Large text"), "secondary"),
+            ("size_largest", tr("Largest text"), "secondary"),
+            ("contrast_standard", tr("Standard colours"), "secondary"),
+            ("contrast_high", tr("High contrast: light text on dark"), "secondary"),
+            ("speech_on", tr("Read the screen aloud"), "secondary"),
+            ("speech_off", tr("Speech off"), "secondary"),
+            ("rate_slower", tr("Speak slower"), "secondary"),
+            ("rate_normal", tr("Speak at normal speed"), "secondary"),
+            ("close", tr("Done"), "primary"),
         ])
         n = self.narrator
         for key, b in overlay.buttons.items():
             on = key in (f"size_{d.text_size}", f"contrast_{d.contrast}", f"rate_{n.rate}",
                          "speech_on" if n.enabled else "speech_off")
             b.setProperty("chosen", "true" if on else "false")
-            b.setAccessibleDescription("Chosen" if on else "")
+            b.setAccessibleDescription(tr("Chosen") if on else "")
         overlay.action.connect(self._on_accessibility_choice)
 
     def _on_accessibility_choice(self, key: str) -> None:
@@ -865,37 +878,39 @@ class KioskController:
         return found.text().replace("\u200b", "") if found is not None else ""
 
     def _on_privacy(self) -> None:
-        overlay = self._ask("How we use information", [
-            "When you send a report or an application, your answers go to the council to deal with it. "
-            "They are sent encrypted and deleted from this kiosk once the council has them.",
-            "The kiosk also counts, without your name or your answers, which tasks are used, where people "
-            "stop, which questions cause problems, which settings and languages are chosen, and the answer "
-            "to the optional question about why you came in. Small numbers are never shown, so nobody "
-            "can be picked out.",
-            "When you finish or walk away, everything you entered is cleared from the screen.",
-        ], [("close", "Close", "primary")])
+        overlay = self._ask(tr("How we use information"), [
+            tr("When you send a report or an application, your answers go to the council to deal with it. "
+               "They are sent encrypted and deleted from this kiosk once the council has them."),
+            tr("The kiosk also counts, without your name or your answers, which tasks are used, where people "
+               "stop, which questions cause problems, which settings and languages are chosen, and the answer "
+               "to the optional question about why you came in. Small numbers are never shown, so nobody "
+               "can be picked out."),
+            tr("When you finish or walk away, everything you entered is cleared from the screen."),
+        ], [("close", tr("Close"), "primary")])
         overlay.action.connect(lambda _k: self.window.close_overlay())
 
     def _on_get_help(self) -> None:
         session = self.session
         self.events.help_requested(session.journey.id if session else None, session.current.id if session else None)
         b = self.settings.branding
-        overlay = self._ask("Asking for help…", ["Please wait a moment."],
-                                           [("close", "Close this message", "primary")])
+        overlay = self._ask(tr("Asking for help…"), [tr("Please wait a moment.")],
+                                           [("close", tr("Close this message"), "primary")])
         overlay.action.connect(lambda _k: self.window.close_overlay())
 
         def asked(minutes: int) -> None:
             if self.window.overlay is overlay:
-                overlay.set_heading("A member of staff has been asked to come to this screen")
-                overlay.set_text(0, f"Someone usually comes within {minutes} minutes. Your answers stay here "
-                                    f"while you wait. If nobody comes, {b.counter_directions[0].lower()}"
-                                    f"{b.counter_directions[1:]}")
+                overlay.set_heading(tr("A member of staff has been asked to come to this screen"))
+                overlay.set_text(0, trn("Someone usually comes within {count} minute. Your answers stay here "
+                                        "while you wait. If nobody comes, {directions}",
+                                        "Someone usually comes within {count} minutes. Your answers stay here "
+                                        "while you wait. If nobody comes, {directions}", minutes,
+                                        directions=b.counter_directions[0].lower() + b.counter_directions[1:]))
 
         def failed(_exc: Exception) -> None:
             if self.window.overlay is overlay:
-                overlay.set_heading("We could not call a member of staff")
-                overlay.set_text(0, f"The connection is not working. {b.counter_directions} "
-                                    "Your answers stay on this screen.")
+                overlay.set_heading(tr("We could not call a member of staff"))
+                overlay.set_text(0, tr("The connection is not working. {directions} Your answers stay on this "
+                                       "screen.", directions=b.counter_directions))
 
         self._hub_call(self.services.client.ask_help(session.journey.id if session else "",
                                                      session.current.id if session else ""), asked, failed)
@@ -1065,10 +1080,10 @@ class KioskController:
                 self.idle.arm(round((self.confirmation_ms if kind == "confirmation" else self.question_ms)
                                     * self.time_factor()))
         b = self.settings.branding
-        paragraphs = [b.counter_directions, "Staff can come to this screen and help you finish. "
-                      "Your answers stay on the screen while you wait."]
+        paragraphs = [b.counter_directions, tr("Staff can come to this screen and help you finish. "
+                                               "Your answers stay on the screen while you wait.")]
         if b.contact_phone:
-            paragraphs.append(f"You can also phone {b.contact_phone}.")
-        overlay = self._ask("A member of staff can help you", paragraphs,
-                                           [("close", "Close this message", "primary")])
+            paragraphs.append(tr("You can also phone {phone}.", phone=b.contact_phone))
+        overlay = self._ask(tr("A member of staff can help you"), paragraphs,
+                                           [("close", tr("Close this message"), "primary")])
         overlay.action.connect(lambda _k: self.window.close_overlay())

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.views.text import tr, trn
 from kiosk.views.touch import NoDragSelect
 from kiosk.views.widgets import _Wrapping, button, label
 from kiosk.workflows.describe import StepView
@@ -149,8 +150,9 @@ class LongTextField(FieldWidget):
     def _on_text_changed(self) -> None:
         assert self.view.max_length is not None
         left = self.view.max_length - len(self.edit.toPlainText())
-        text = (f"You have {left} characters remaining" if left >= 0
-                else f"You have {-left} characters too many")
+        text = (trn("You have {count} character remaining", "You have {count} characters remaining", left)
+                if left >= 0 else
+                trn("You have {count} character too many", "You have {count} characters too many", -left))
         self.count.setText(text)
         self.count.setAccessibleName(text)
 
@@ -170,10 +172,11 @@ class DateField(FieldWidget):
         row.setSpacing(24)
         self.edits: dict[str, QLineEdit] = {}
         value = view.value or {}
-        for part, caption, chars in (("day", "Day", 2), ("month", "Month", 2), ("year", "Year", 4)):
+        for part, caption, chars in (("day", tr("Day"), 2), ("month", tr("Month"), 2), ("year", tr("Year"), 4)):
             box = QVBoxLayout()
             box.addWidget(label(caption))
-            edit = text_input(f"input_{view.step_id}_{part}", f"{caption}, {view.heading}", "numeric", chars + 1)
+            edit = text_input(f"input_{view.step_id}_{part}", tr("{part}, {question}", part=caption,
+                                                                 question=view.heading), "numeric", chars + 1)
             edit.setMaxLength(chars + 2)
             edit.setText(str(value.get(part, "")))
             box.addWidget(edit)
@@ -253,14 +256,16 @@ class AddressField(FieldWidget):
         self.find_box = QWidget()
         find = QVBoxLayout(self.find_box)
         find.setContentsMargins(0, 0, 0, 0)
-        find.addWidget(label("Postcode", "subheading"))
+        find.addWidget(label(tr("Postcode"), "subheading"))
         row = QHBoxLayout()
-        self.postcode = text_input(f"input_{view.step_id}_postcode", f"Postcode, {view.heading}", "postcode", 10)
+        self.postcode = text_input(f"input_{view.step_id}_postcode", tr("{part}, {question}", part=tr("Postcode"),
+                                                                                   question=view.heading),
+                                   "postcode", 10)
         self.postcode.setText(str(value.get("postcode", "")) if self.mode == "select" else "")
         self.postcode.returnPressed.connect(self._on_find)
         row.addWidget(self.postcode)
-        self.find_button = button("Find address", "secondary", f"find_{view.step_id}",
-                                  "Look up the addresses at this postcode")
+        self.find_button = button(tr("Find address"), "secondary", f"find_{view.step_id}",
+                                  tr("Look up the addresses at this postcode"))
         self.find_button.clicked.connect(self._on_find)
         row.addWidget(self.find_button)
         row.addStretch(1)
@@ -274,8 +279,8 @@ class AddressField(FieldWidget):
         self.list_lay.setSpacing(8)
         find.addWidget(self.list_box)
         self.group = QButtonGroup(self)
-        self.manual_link = button("My address is not listed", "link", f"manual_{view.step_id}",
-                                  "Type the address yourself")
+        self.manual_link = button(tr("My address is not listed"), "link", f"manual_{view.step_id}",
+                                  tr("Type the address yourself"))
         self.manual_link.clicked.connect(lambda: self.set_mode("manual"))
         find.addWidget(self.manual_link)
         self.lay.addWidget(self.find_box)
@@ -286,10 +291,10 @@ class AddressField(FieldWidget):
         man.setContentsMargins(0, 0, 0, 0)
         self.manual: dict[str, QLineEdit] = {}
         for part, caption, keyboard, width in (
-            ("line1", "Address line 1", "text", 0),
-            ("line2", "Address line 2 (optional)", "text", 0),
-            ("town", "Town or city", "text", 20),
-            ("postcode", "Postcode", "postcode", 10),
+            ("line1", tr("Address line 1"), "text", 0),
+            ("line2", tr("Address line 2 (optional)"), "text", 0),
+            ("town", tr("Town or city"), "text", 20),
+            ("postcode", tr("Postcode"), "postcode", 10),
         ):
             man.addWidget(label(caption))
             edit = text_input(f"input_{view.step_id}_manual_{part}", caption, keyboard, width)
@@ -297,7 +302,7 @@ class AddressField(FieldWidget):
             man.addWidget(edit)
             self.manual[part] = edit
         self.manual["postcode"].returnPressed.connect(self.submitted)
-        self.search_link = button("Find the address by postcode instead", "link", f"search_{view.step_id}")
+        self.search_link = button(tr("Find the address by postcode instead"), "link", f"search_{view.step_id}")
         self.search_link.clicked.connect(lambda: self.set_mode("select"))
         man.addWidget(self.search_link)
         self.lay.addWidget(self.manual_box)
@@ -318,8 +323,8 @@ class AddressField(FieldWidget):
             self.manual["line1"].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_find(self) -> None:
-        self.status.setText("Looking up addresses…")
-        self.status.setAccessibleName("Looking up addresses")
+        self.status.setText(tr("Looking up addresses…"))
+        self.status.setAccessibleName(tr("Looking up addresses"))
         self.status.show()
         self.find_button.setEnabled(False)
         self.lookup_requested.emit(self.postcode.text())
@@ -332,9 +337,10 @@ class AddressField(FieldWidget):
             b.deleteLater()
         self.candidates = addresses
         if not addresses:
-            text = "We cannot find any addresses at that postcode. Check it, or choose My address is not listed."
+            text = tr("We cannot find any addresses at that postcode. Check it, or choose My address is not listed.")
         else:
-            text = f"{len(addresses)} address{'es' if len(addresses) != 1 else ''} found. Select yours."
+            text = trn("{count} address found. Select yours.", "{count} addresses found. Select yours.",
+                       len(addresses))
         self.status.setText(text)
         self.status.setAccessibleName(text)
         self.status.show()

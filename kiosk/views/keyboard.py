@@ -12,6 +12,9 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.views.text import tr
+from kiosk.workflows.i18n import N_
+
 LETTER_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 LAYOUTS: dict[str, list[list[str]]] = {
     "text": [list("1234567890"), *[list(r) for r in LETTER_ROWS], ["'", "-", ",", ".", "/", "&"]],
@@ -20,8 +23,8 @@ LAYOUTS: dict[str, list[list[str]]] = {
     "numeric": [list("123"), list("456"), list("789"), ["0"]],
     "phone": [list("123"), list("456"), list("789"), ["+", "0"]],
 }
-SPOKEN = {"'": "apostrophe", "-": "hyphen", ",": "comma", ".": "full stop", "/": "slash", "&": "and sign",
-          "@": "at sign", "_": "underscore", "+": "plus"}
+SPOKEN = {"'": N_("apostrophe"), "-": N_("hyphen"), ",": N_("comma"), ".": N_("full stop"), "/": N_("slash"),
+          "&": N_("and sign"), "@": N_("at sign"), "_": N_("underscore"), "+": N_("plus")}
 
 
 class OnScreenKeyboard(QWidget):
@@ -34,7 +37,7 @@ class OnScreenKeyboard(QWidget):
         super().__init__()
         self.setObjectName("keyboard")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        self.setAccessibleName("On-screen keyboard")
+        self.setAccessibleName(tr("On-screen keyboard"))
         self.target: QLineEdit | QPlainTextEdit | None = None
         self.layout_name = ""
         self.shift = False
@@ -59,6 +62,12 @@ class OnScreenKeyboard(QWidget):
         elif widget is not None and not self.isAncestorOf(widget):
             self.detach()
 
+    def retranslate(self) -> None:
+        """The language changed: rebuild the keys with the new names (and letters)."""
+        self.setAccessibleName(tr("On-screen keyboard"))
+        if self.layout_name:
+            self._build(self.layout_name)
+
     def detach(self) -> None:
         self.target = None
         self.shift = False
@@ -82,22 +91,23 @@ class OnScreenKeyboard(QWidget):
             line.setSpacing(8)
             line.addStretch(1)
             if name in ("text", "email") and r == 3:
-                line.addWidget(self._key("Shift", "shift", "Shift: next letter in capitals", wide=True))
+                line.addWidget(self._key(tr("Shift"), "shift", tr("Shift: next letter in capitals"), wide=True))
             for k in keys:
-                line.addWidget(self._key(k, k, SPOKEN.get(k, k if not k.isalpha() else f"Letter {k}")))
+                spoken = tr(SPOKEN[k]) if k in SPOKEN else tr("Letter {letter}", letter=k) if k.isalpha() else k
+                line.addWidget(self._key(k, k, spoken))
             if r == len(rows) - 1:
-                line.addWidget(self._key("⌫ Delete", "backspace", "Delete the last character", wide=True))
+                line.addWidget(self._key(tr("⌫ Delete"), "backspace", tr("Delete the last character"), wide=True))
             line.addStretch(1)
             self._rows.addLayout(line)
         bottom = QHBoxLayout()
         bottom.setSpacing(8)
         bottom.addStretch(1)
         if name in ("text", "email", "postcode", "phone"):
-            space = self._key("Space", "space", "Space", wide=True)
+            space = self._key(tr("Space"), "space", tr("Space"), wide=True)
             space.setMinimumWidth(360)
             bottom.addWidget(space)
-        bottom.addWidget(self._key("Enter", "enter", "Enter: go on to the next step", wide=True))
-        bottom.addWidget(self._key("Hide keyboard", "hide", "Hide the keyboard", wide=True))
+        bottom.addWidget(self._key(tr("Enter"), "enter", tr("Enter: go on to the next step"), wide=True))
+        bottom.addWidget(self._key(tr("Hide keyboard"), "hide", tr("Hide the keyboard"), wide=True))
         bottom.addStretch(1)
         self._rows.addLayout(bottom)
 

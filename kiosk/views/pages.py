@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from kiosk.views.fields import AddressField, FieldWidget, make_field, text_input
 from kiosk.views.icons import icon
 from kiosk.views.qr import QrCode
+from kiosk.views.text import tr
 from kiosk.views.widgets import ErrorSummary, ScrollPage, button, label
 from kiosk.workflows.describe import StepView, SummaryRow
 from kiosk.workflows.model import Journey, StepType
@@ -42,21 +43,22 @@ class AttractPage(QWidget):
         self.target = QPushButton()
         self.target.setObjectName("attract_start")
         self.target.setProperty("role", "start")
-        self.target.setAccessibleName("This kiosk is closed" if closed else "Touch the screen to start")
-        self.target.setAccessibleDescription(f"{council_name} self-service. Report, book, apply and check here.")
+        self.target.setAccessibleName(tr("This kiosk is closed") if closed else tr("Touch the screen to start"))
+        self.target.setAccessibleDescription(tr("{council} self-service. Report, book, apply and check here.",
+                                                council=council_name))
         self.target.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         inner = QVBoxLayout(self.target)
         inner.setContentsMargins(80, 80, 80, 80)
         inner.addStretch(2)
         lines = [(council_name, "attract-title", "attract_title")]
         if closed:
-            lines += [("This kiosk is closed", "attract-title", "closed_title"),
-                      ("Opening hours", "attract-text", "hours_title")]
+            lines += [(tr("This kiosk is closed"), "attract-title", "closed_title"),
+                      (tr("Opening hours"), "attract-text", "hours_title")]
             lines += [(h, "attract-text", f"hours_{i}") for i, h in enumerate(closed_hours or [])]
         else:
-            lines += [("Report, book, apply and check", "attract-text", "attract_subtitle"),
-                      ("Touch the screen to start", "attract-title", "attract_invitation"),
-                      ("Staff are here to help if you need them", "attract-text", "attract_help")]
+            lines += [(tr("Report, book, apply and check"), "attract-text", "attract_subtitle"),
+                      (tr("Touch the screen to start"), "attract-title", "attract_invitation"),
+                      (tr("Staff are here to help if you need them"), "attract-text", "attract_help")]
         for text, role, name in lines:
             lab = label(text, role, name)
             lab.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -70,10 +72,10 @@ class AttractPage(QWidget):
         inner.addWidget(self.message)
         self.message.setVisible(bool(self.messages) and not closed)
         inner.addStretch(3)
-        self.privacy = button("How we use information", "link", "privacy",
-                              "What this kiosk collects and what happens to it")
-        self.accessibility = button("Larger text and high contrast", "link", "attract_accessibility",
-                                    "Change the text size and colours before you start")
+        self.privacy = button(tr("How we use information"), "link", "privacy",
+                              tr("What this kiosk collects and what happens to it"))
+        self.accessibility = button(tr("Larger text and high contrast"), "link", "attract_accessibility",
+                                    tr("Change the text size and colours before you start"))
         # One above the other: side by side they are wider than a portrait screen at 200% text.
         links = QVBoxLayout()
         links.setContentsMargins(0, 0, 0, 24)
@@ -108,15 +110,15 @@ class HomePage(ScrollPage):
 
     def __init__(self, journeys: list[Journey], offline_ids: set[str] | None = None) -> None:
         super().__init__("home_page")
-        self.column.addWidget(label("What do you want to do?", "heading", "page_heading"))
+        self.column.addWidget(label(tr("What do you want to do?"), "heading", "page_heading"))
         if offline_ids:
             box = QFrame()
             box.setProperty("role", "inset")
             inner = QVBoxLayout(box)
-            inner.addWidget(label("The connection to the council's systems is down", "subheading", "offline_title"))
-            inner.addWidget(label("You can still report and apply here: we will send your answers when the "
-                                  "connection is back. Tasks marked \"not available right now\" need the connection.",
-                                  "", "offline_text"))
+            inner.addWidget(label(tr("The connection to the council's systems is down"), "subheading", "offline_title"))
+            inner.addWidget(label(tr("You can still report and apply here: we will send your answers when the "
+                                     "connection is back. Tasks marked \"not available right now\" need the "
+                                     "connection."), "", "offline_text"))
             self.column.addWidget(box)
         self.grids: list[tuple[QGridLayout, list[QPushButton]]] = []
         groups: dict[str, list[Journey]] = {}
@@ -183,12 +185,12 @@ def task_tile(journey: Journey, unavailable: bool) -> QPushButton:
 
 
 def back_link() -> QPushButton:
-    return button("‹ Back", "link", "back", "Go back to the previous question. Your answers are kept.")
+    return button(tr("‹ Back"), "link", "back", tr("Go back to the previous question. Your answers are kept."))
 
 
 def handoff_button(signal: Any) -> QPushButton:
-    b = button("Finish on my phone", "secondary", "handoff",
-               "Carry on with these questions on your own phone, using a QR code")
+    b = button(tr("Finish on my phone"), "secondary", "handoff",
+               tr("Carry on with these questions on your own phone, using a QR code"))
     b.clicked.connect(signal)
     return b
 
@@ -227,7 +229,7 @@ class StepPage(ScrollPage):
                 inner = QVBoxLayout(frame)
                 inner.setContentsMargins(0, 0, 0, 0)
                 for e in view.errors:
-                    inner.addWidget(label(f"Error: {e.message}", "error", "field_error"))
+                    inner.addWidget(label(tr("Error: {message}", message=e.message), "error", "field_error"))
                 inner.addWidget(self.field)
                 holder = frame
                 self.field.mark_invalid(view.errors[0].part)
@@ -236,7 +238,7 @@ class StepPage(ScrollPage):
         self.column.addSpacing(16)
         end_page = bool(view.extra.get("end"))
         self.primary = button(
-            "Back to the start" if end_page else view.continue_label, "primary", "continue",
+            tr("Back to the start") if end_page else view.continue_label, "primary", "continue",
         )
         self.primary.clicked.connect(self.finished if end_page else self._on_continue)
         self.column.addWidget(self.primary)
@@ -299,8 +301,8 @@ class CheckAnswersPage(ScrollPage):
             texts.addWidget(q)
             texts.addWidget(a)
             line.addLayout(texts, 1)
-            ch = button("Change", "link", f"change_{row.step_id}", f"Change {row.label.lower()}")
-            ch.setAccessibleName(f"Change {row.label.lower()}")
+            ch = button(tr("Change"), "link", f"change_{row.step_id}", tr("Change {answer}", answer=row.label))
+            ch.setAccessibleName(tr("Change {answer}", answer=row.label))
             ch.setMinimumWidth(140)
             ch.clicked.connect(lambda _=False, sid=row.step_id: self.change.emit(sid))
             line.addWidget(ch, 0, Qt.AlignmentFlag.AlignTop)
@@ -308,10 +310,10 @@ class CheckAnswersPage(ScrollPage):
         rule = QFrame()
         rule.setProperty("role", "rule")
         self.column.addWidget(rule)
-        self.send_title = label("Now send your answers", "subheading", "send_title")
+        self.send_title = label(tr("Now send your answers"), "subheading", "send_title")
         self.column.addWidget(self.send_title)
-        self.declaration = label("By sending this you confirm that, to the best of your knowledge, the "
-                                 "answers you are giving are correct.", "", "declaration")
+        self.declaration = label(tr("By sending this you confirm that, to the best of your knowledge, the "
+                                    "answers you are giving are correct."), "", "declaration")
         self.column.addWidget(self.declaration)
         self.primary = button(view.continue_label, "primary", "continue")
         self.primary.clicked.connect(self.submit)
@@ -347,7 +349,7 @@ class ConfirmationPage(ScrollPage):
         inner.setContentsMargins(40, 40, 40, 40)
         inner.setSpacing(12)
         inner.addWidget(label(title, "panel-title", "page_heading"))
-        inner.addWidget(label("Your reference:", "", "reference_caption"))
+        inner.addWidget(label(tr("Your reference:"), "", "reference_caption"))
         # A break opportunity after each hyphen: at 200% text on a portrait screen the reference
         # is wider than the panel (the accessible name stays one character at a time).
         ref = label(reference.replace("-", "-\u200b"), "reference", "reference")
@@ -356,27 +358,27 @@ class ConfirmationPage(ScrollPage):
         self.column.addWidget(panel)
         self.status = label(status, "subheading", "send_status")
         self.column.addWidget(self.status)
-        self.column.addWidget(label("Write down your reference, or scan the code to keep it on your phone."))
-        self.column.addWidget(label("What happens next", "subheading"))
+        self.column.addWidget(label(tr("Write down your reference, or scan the code to keep it on your phone.")))
+        self.column.addWidget(label(tr("What happens next"), "subheading"))
         for para in next_steps:
             self.column.addWidget(label(para))
         qr_row = QHBoxLayout()
         qr_row.setSpacing(32)
         qr = QrCode(track_url)
-        qr.setAccessibleName("QR code to track your request")
+        qr.setAccessibleName(tr("QR code to track your request"))
         qr_row.addWidget(qr)
         qr_text = QVBoxLayout()
-        qr_text.addWidget(label("Track it on your phone", "subheading"))
-        qr_text.addWidget(label("Point your phone's camera at the code. Or go to:"))
+        qr_text.addWidget(label(tr("Track it on your phone"), "subheading"))
+        qr_text.addWidget(label(tr("Point your phone's camera at the code. Or go to:")))
         qr_text.addWidget(label(track_url, "", "track_url"))
         qr_text.addStretch(1)
         qr_row.addLayout(qr_text, 1)
         self.column.addLayout(qr_row)
-        self.spell = button("Spell my reference", "secondary", "spell_reference",
-                            "Read the reference aloud one letter or number at a time")
+        self.spell = button(tr("Spell my reference"), "secondary", "spell_reference",
+                            tr("Read the reference aloud one letter or number at a time"))
         self.column.addWidget(self.spell)
         self.spell.setVisible(False)  # shown when speech is on
-        self.primary = button("Finish", "primary", "finish", "End your session. Your answers are cleared.")
+        self.primary = button(tr("Finish"), "primary", "finish", tr("End your session. Your answers are cleared."))
         self.primary.clicked.connect(self.finished)
         self.column.addWidget(self.primary)
 
@@ -417,7 +419,7 @@ class ResultPage(ScrollPage):
             for line in s.lines:
                 lay.addWidget(label(line, "", f"result_line_{i}"))
             self.column.addWidget(box)
-        self.primary = button("Finish", "primary", "finish", "End your session")
+        self.primary = button(tr("Finish"), "primary", "finish", tr("End your session"))
         self.primary.clicked.connect(self.finished)
         self.column.addWidget(self.primary)
 
@@ -472,11 +474,11 @@ class WhyPage(MessagePage):
     """One optional question after a finished task: why come in rather than go online?"""
 
     def __init__(self, reasons: dict[str, str]) -> None:
-        super().__init__("why", "Why did you come in today rather than go online?", [
-            "This question is optional. Your answer is anonymous: it helps the council make its online "
-            "services work for more people.",
-        ], [*((f"why_{code}", text, "secondary") for code, text in reasons.items()),
-            ("skip", "Skip this question", "primary")])
+        super().__init__("why", tr("Why did you come in today rather than go online?"), [
+            tr("This question is optional. Your answer is anonymous: it helps the council make its online "
+               "services work for more people."),
+        ], [*((f"why_{code}", tr(text), "secondary") for code, text in reasons.items()),
+            ("skip", tr("Skip this question"), "primary")])
 
     def focus_start(self) -> None:
         self.buttons["skip"].setFocus(Qt.FocusReason.OtherFocusReason)
@@ -490,42 +492,43 @@ class HandoffPage(ScrollPage):
 
     def __init__(self, url: str, code: str, typed_address: str, valid_until: str, can_send: bool = False) -> None:
         super().__init__("handoff_page")
-        self.column.addWidget(label("Finish on your phone", "heading", "page_heading"))
+        self.column.addWidget(label(tr("Finish on your phone"), "heading", "page_heading"))
         row = QHBoxLayout()
         row.setSpacing(40)
         qr = QrCode(url, side=360)
-        qr.setAccessibleName("QR code that opens your answers on your phone")
+        qr.setAccessibleName(tr("QR code that opens your answers on your phone"))
         row.addWidget(qr, 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
         text.setSpacing(16)
-        text.addWidget(label("Point your phone's camera at the code, and tap the link that appears."))
-        text.addWidget(label("No camera? On your phone, go to:", "", "typed_intro"))
+        text.addWidget(label(tr("Point your phone's camera at the code, and tap the link that appears.")))
+        text.addWidget(label(tr("No camera? On your phone, go to:"), "", "typed_intro"))
         text.addWidget(label(typed_address, "subheading", "typed_address"))
-        text.addWidget(label("and enter this code:"))
+        text.addWidget(label(tr("and enter this code:")))
         code_label = label(code, "reference", "handoff_code")
-        code_label.setAccessibleName(f"Code: {' '.join(code.replace(' ', ''))}")
+        code_label.setAccessibleName(tr("Code: {code}", code=" ".join(code.replace(" ", ""))))
         text.addWidget(code_label)
         text.addStretch(1)
         row.addLayout(text, 1)
         self.column.addLayout(row)
-        self.column.addWidget(label(f"The link works until {valid_until}. After that your answers are deleted.",
-                                    "", "valid_until"))
-        self.column.addWidget(label("Your answers have left this kiosk: when you press Done, nothing you typed "
-                                    "stays on this screen."))
+        self.column.addWidget(label(tr("The link works until {time}. After that your answers are deleted.",
+                                       time=valid_until), "", "valid_until"))
+        self.column.addWidget(label(tr("Your answers have left this kiosk: when you press Done, nothing you typed "
+                                       "stays on this screen.")))
         if can_send:
-            self.column.addWidget(label("Or we can send you the link", "subheading"))
-            self.column.addWidget(label("Your email address or mobile number", "", "send_label"))
-            self.send_to = text_input("input_send_to", "Your email address or mobile number", "email")
-            self.send_to.setAccessibleDescription("Used to send this link once. It is not kept.")
+            self.column.addWidget(label(tr("Or we can send you the link"), "subheading"))
+            self.column.addWidget(label(tr("Your email address or mobile number"), "", "send_label"))
+            self.send_to = text_input("input_send_to", tr("Your email address or mobile number"), "email")
+            self.send_to.setAccessibleDescription(tr("Used to send this link once. It is not kept."))
             self.send_to.returnPressed.connect(self._on_send)
             self.column.addWidget(self.send_to)
-            send = button("Send me the link", "secondary", "send_link", "Send the link by email or text message")
+            send = button(tr("Send me the link"), "secondary", "send_link",
+                          tr("Send the link by email or text message"))
             send.clicked.connect(self._on_send)
             self.column.addWidget(send)
             self.send_status = label("", "subheading", "send_link_status")
             self.column.addWidget(self.send_status)
             self.send_status.hide()
-        self.primary = button("Done", "primary", "done", "Finish here. Carry on on your phone.")
+        self.primary = button(tr("Done"), "primary", "done", tr("Finish here. Carry on on your phone."))
         self.primary.clicked.connect(self.done)
         self.column.addWidget(self.primary)
 

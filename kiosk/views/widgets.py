@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.views.text import tr
+
 #: Widest the reading column grows (GOV.UK two-thirds column at kiosk scale).
 COLUMN_MAX_WIDTH = 1200
 
@@ -175,16 +177,16 @@ class ErrorSummary(QFrame):
         super().__init__()
         self.setObjectName("error_summary")
         self.setProperty("role", "error-summary")
-        self.setAccessibleName("There is a problem")
+        self.setAccessibleName(tr("There is a problem"))
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         lay = QVBoxLayout(self)
         lay.setSpacing(8)
-        lay.addWidget(label("There is a problem", "subheading"))
+        lay.addWidget(label(tr("There is a problem"), "subheading"))
         for i, (part, message) in enumerate(errors):
             link = WrappingButton(message)
             link.setObjectName(f"error_link_{i}")
             link.setProperty("role", "error-link")
-            link.setAccessibleDescription("Go to the answer with this problem")
+            link.setAccessibleDescription(tr("Go to the answer with this problem"))
             link.setCursor(Qt.CursorShape.PointingHandCursor)
             link.setAutoDefault(False)
             link.clicked.connect(lambda _=False, p=part: self.error_chosen.emit(p))

@@ -26,6 +26,7 @@ from kiosk.views.icons import svg_pixmap
 from kiosk.views.keyboard import OnScreenKeyboard
 from kiosk.views.lessons import TasterBanner
 from kiosk.views.pinpad import PinPad
+from kiosk.views.text import tr
 from kiosk.views.widgets import button, label
 
 
@@ -113,17 +114,16 @@ class KioskWindow(QWidget):
         name = label(branding.council_name, "", "council_name")
         name.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         bar.addWidget(name, 1)
-        self.start_again_button = button("Start again", "bar", "start_again",
-                                          "Delete your answers and go back to the start")
-        self.help_button = button("Get help", "bar", "get_help", "Ask a member of staff to help you")
-        self.staff_button = button("Staff", "bar", "staff", "For council staff: join this session to help")
-        self.accessibility_button = button("Text size", "bar", "accessibility",
-                                           "Larger text and high contrast colours")
+        self.start_again_button = button("", "bar", "start_again")
+        self.help_button = button("", "bar", "get_help")
+        self.staff_button = button("", "bar", "staff")
+        self.accessibility_button = button("", "bar", "accessibility")
         self.start_again_button.clicked.connect(self.start_again)
         self.help_button.clicked.connect(self.get_help)
         self.staff_button.clicked.connect(self.staff)
         self.accessibility_button.clicked.connect(self.accessibility)
-        self.repeat_button = button("Repeat", "bar", "repeat", "Read this screen aloud again")
+        self.repeat_button = button("", "bar", "repeat")
+        self.retranslate()
         self.repeat_button.clicked.connect(self.repeat)
         # The buttons sit in a grid that becomes two rows when large text makes them too wide.
         self.bar_buttons = [self.repeat_button, self.accessibility_button, self.start_again_button,
@@ -156,6 +156,23 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._on_focus_changed)
+
+    def retranslate(self) -> None:
+        """Top bar texts in the current language (the pages are rebuilt by the controller)."""
+        for b, text, description in (
+                (self.start_again_button, tr("Start again"), tr("Delete your answers and go back to the start")),
+                (self.help_button, tr("Get help"), tr("Ask a member of staff to help you")),
+                (self.staff_button, tr("Staff"), tr("For council staff: join this session to help")),
+                (self.accessibility_button, tr("Text size and language"),
+                 tr("Larger text, high contrast colours, speech and language")),
+                (self.repeat_button, tr("Repeat"), tr("Read this screen aloud again"))):
+            b.setText(text)
+            b.setAccessibleName(text)
+            b.setAccessibleDescription(description)
+        keyboard = getattr(self, "keyboard", None)
+        if keyboard is not None:
+            keyboard.retranslate()
+        self.fit_top_bar()
 
     # ---- pages ----------------------------------------------------------------------
     @property

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kiosk.workflows.i18n import Catalog, english
 from kiosk.workflows.model import Journey, Step, StepType
 
 #: Which on-screen keyboard layout suits each field.
@@ -63,10 +64,10 @@ class SummaryRow:
     sensitive: bool
 
 
-def heading_for(step: Step) -> str:
+def heading_for(step: Step, catalog: Catalog | None = None) -> str:
     text = step.question or step.summary_label
     if step.optional and step.collects_answer:
-        return f"{text} (optional)"
+        return (catalog or english()).text("{question} (optional)", question=text)
     return text
 
 
@@ -78,18 +79,22 @@ def describe_step(
     options: tuple[OptionView, ...] | None,
     can_go_back: bool,
     submit_label: str,
+    catalog: Catalog | None = None,
 ) -> StepView:
+    catalog = catalog or english()
     if options is None:
         options = tuple(OptionView(o.value, o.label, o.hint) for o in step.options)
     if step.type == StepType.YES_NO:
-        options = (OptionView("yes", "Yes"), OptionView("no", "No"))
-    label = step.continue_label or (submit_label if step.type == StepType.CHECK_ANSWERS else "Continue")
+        options = (OptionView("yes", catalog.text("Yes")), OptionView("no", catalog.text("No")))
+    label = step.continue_label or (submit_label if step.type == StepType.CHECK_ANSWERS
+                                    else catalog.text("Continue"))
     return StepView(
         journey_id=journey.id,
         journey_title=journey.title,
         step_id=step.id,
         type=step.type,
-        heading=heading_for(step) if step.type != StepType.CHECK_ANSWERS else (step.question or "Check your answers"),
+        heading=heading_for(step, catalog) if step.type != StepType.CHECK_ANSWERS else (
+            step.question or catalog.text("Check your answers")),
         hint=step.hint,
         body=tuple(step.body),
         optional=step.optional,

@@ -12,6 +12,7 @@ from typing import Any
 
 from kiosk.workflows import validators as v
 from kiosk.workflows.describe import ErrorView, OptionView, StepView, SummaryRow, describe_step
+from kiosk.workflows.i18n import Catalog, english
 from kiosk.workflows.model import Condition, Journey, Step, StepType
 
 Answer = Any
@@ -32,14 +33,20 @@ def _blank(raw: Any) -> bool:
 
 
 class JourneySession:
-    def __init__(self, journey: Journey, today: Callable[[], dt.date] = dt.date.today) -> None:
-        self.journey = journey
+    def __init__(self, journey: Journey, today: Callable[[], dt.date] = dt.date.today,
+                 catalog: Catalog | None = None) -> None:
+        #: The journey as written (English): what the council receives.
+        self.source = journey
+        self.catalog = catalog or english()
+        #: The journey in the resident's language: what the pages show.
+        self.journey = self.catalog.journey(journey)
+        self._english = english()
         self._today = today
         self.answers: dict[str, Answer] = {}
         self.history: list[str] = [journey.start]
         self.changing = False
         self._dynamic: dict[str, tuple[OptionView, ...]] = {}
-        self._errors: tuple[ErrorView, ...] = ()
+        self._error: v.FieldError | None = None
         self._raw: Any = None
         self.error_count = 0
         self.last_error_kind = ""
@@ -49,10 +56,22 @@ class JourneySession:
     def current(self) -> Step:
         return self.journey.step(self.history[-1])
 
+    def set_catalog(self, catalog: Catalog) -> None:
+        """The resident chose another language: same answers and place, new words."""
+        self.catalog = catalog
+        self.journey = catalog.journey(self.source)
+
+    @property
+    def _errors(self) -> tuple[ErrorView, ...]:
+        err = self._error
+        if err is None:
+            return ()
+        return (ErrorView(self.catalog.text(err.template, **dict(err.values)), err.part),)
+
     def view(self) -> StepView:
         step = self.current
-        value = self._raw if self._errors else self.answer_for_widget(step)
-        submit_label = self.journey.submit.submit_label if self.journey.submit else "Continue"
+        value = self._raw if self._error is not None else self.answer_for_widget(step)
+        submit_label = self.journey.submit.submit_label if self.journey.submit else self.catalog.text("Continue")
         return describe_step(
             self.journey,
             step,
@@ -61,6 +80,7 @@ class JourneySession:
             self._dynamic.get(step.id),
             can_go_back=len(self.history) > 1,
             submit_label=submit_label,
+            catalog=self.catalog,
         )
 
     def dynamic_options(self) -> dict[str, tuple[OptionView, ...]]:
@@ -80,7 +100,7 @@ class JourneySession:
         if step.id in self._dynamic:
             return self._dynamic[step.id]
         if step.type == StepType.YES_NO:
-            return (OptionView("yes", "Yes"), OptionView("no", "No"))
+            return (OptionView("yes", self.catalog.text("Yes")), OptionView("no", self.catalog.text("No")))
         return tuple(OptionView(o.value, o.label, o.hint) for o in step.options)
 
     # ---- moving -------------------------------------------------------------------
@@ -91,13 +111,13 @@ class JourneySession:
             try:
                 value = self.validate(step, raw)
             except v.FieldError as err:
-                self._errors = (ErrorView(err.message, err.part),)
+                self._error = err
                 self._raw = raw
                 self.error_count += 1
                 self.last_error_kind = err.kind
                 return False
             self.answers[step.id] = value  # None records a skipped optional question
-        self._errors = ()
+        self._error = None
         self._raw = None
         self.history.append(self._next_step_id(step))
         return True
@@ -139,14 +159,14 @@ class JourneySession:
         if len(self.history) <= 1:
             return False
         self.history.pop()
-        self._errors = ()
+        self._error = None
         self._raw = None
         return True
 
     def change(self, step_id: str) -> None:
         """From check answers, revisit one answer; Continue then returns to check answers."""
         self.changing = True
-        self._errors = ()
+        self._error = None
         self._raw = None
         self.history.append(step_id)
 
@@ -164,14 +184,14 @@ class JourneySession:
 
     # ---- validation ---------------------------------------------------------------
     def validate(self, step: Step, raw: Any) -> Answer:
-        name = step.error_name or "an answer"
+        name = step.error_name or self.catalog.text("an answer")
         if _blank(raw):
             if step.optional:
                 return None
             if step.type in (StepType.CHOICE, StepType.YES_NO):
-                raise v.FieldError(f"Select {name}" if step.error_name else "Select yes or no", kind="missing")
+                raise _select(step, name, "missing")
             if step.type == StepType.MULTI_CHOICE:
-                raise v.FieldError(f"Select {name}", kind="missing")
+                raise v.FieldError("Select {name}", kind="missing", values=(("name", name),))
         t = step.type
         if t in (StepType.TEXT, StepType.LONG_TEXT):
             return v.validate_text(str(raw or ""), name, step.max_length)
@@ -192,13 +212,13 @@ class JourneySession:
             return date.isoformat()
         if t in (StepType.CHOICE, StepType.YES_NO):
             if raw not in [o.value for o in self.options_for(step)]:
-                raise v.FieldError(f"Select {name}" if step.error_name else "Select yes or no", kind="not_offered")
+                raise _select(step, name, "not_offered")
             return raw
         if t == StepType.MULTI_CHOICE:
             allowed = [o.value for o in self.options_for(step)]
             chosen = [x for x in allowed if x in raw]
             if len(chosen) != len(set(raw)):
-                raise v.FieldError(f"Select {name}", kind="not_offered")
+                raise v.FieldError("Select {name}", kind="not_offered", values=(("name", name),))
             return chosen
         if t == StepType.ADDRESS:
             return self._validate_address(raw or {}, name)
@@ -213,7 +233,7 @@ class JourneySession:
                                    "missing")
             if not town:
                 raise v.FieldError("Enter the town or city", "town", "missing")
-            postcode = v.validate_postcode(str(raw.get("postcode", "")), "the postcode")
+            postcode = v.validate_postcode(str(raw.get("postcode", "")), self.catalog.text("the postcode"))
             return {
                 "uprn": "",
                 "line1": line1[:100],
@@ -222,11 +242,11 @@ class JourneySession:
                 "postcode": postcode,
                 "manual": True,
             }
-        v.validate_postcode(str(raw.get("postcode", "")), "the postcode")
+        v.validate_postcode(str(raw.get("postcode", "")), self.catalog.text("the postcode"))
         chosen = raw.get("address")
         if not isinstance(chosen, dict) or not chosen.get("uprn"):
-            raise v.FieldError(f"Select {name} from the list, or choose My address is not listed", "address",
-                               "missing")
+            raise v.FieldError("Select {name} from the list, or choose My address is not listed", "address",
+                               "missing", (("name", name),))
         return {
             "uprn": str(chosen["uprn"]),
             "line1": str(chosen.get("line1", "")),
@@ -252,13 +272,15 @@ class JourneySession:
             return str(value)
         return value
 
-    def display(self, step: Step) -> str:
+    def display(self, step: Step, catalog: Catalog | None = None) -> str:
+        catalog = catalog or self.catalog
         value = self.answers.get(step.id)
         if value is None:
-            return "Not provided"
+            return catalog.text("Not provided")
         if step.type == StepType.DATE:
-            d = dt.date.fromisoformat(value)
-            return f"{d.day} {d:%B %Y}"
+            return catalog.date(dt.date.fromisoformat(value))
+        if step.type == StepType.YES_NO:
+            return catalog.text("Yes") if value == "yes" else catalog.text("No")
         if step.type in (StepType.CHOICE, StepType.YES_NO):
             labels = {o.value: o.label for o in self.options_for(step)}
             return labels.get(value, str(value))
@@ -269,14 +291,27 @@ class JourneySession:
             return format_address(value)
         return str(value)
 
-    def summary(self) -> list[SummaryRow]:
+    def summary(self, in_english: bool = False) -> list[SummaryRow]:
+        journey, catalog = (self.source, self._english) if in_english else (self.journey, self.catalog)
         rows = []
         for sid in self.path():
-            step = self.journey.step(sid)
+            step = journey.step(sid)
             if step.collects_answer:
                 label = step.summary_label or step.question
-                rows.append(SummaryRow(sid, label, self.display(step), step.sensitive))
+                rows.append(SummaryRow(sid, label, self._shown(step, catalog), step.sensitive))
         return rows
+
+    def _shown(self, step: Step, catalog: Catalog) -> str:
+        if step.type in (StepType.CHOICE, StepType.MULTI_CHOICE) and step.id not in self._dynamic:
+            # Labels from the journey given (English for the council), not the resident's language.
+            labels = {o.value: o.label for o in step.options}
+            value = self.answers.get(step.id)
+            if value is None:
+                return catalog.text("Not provided")
+            if isinstance(value, list):
+                return "\n".join(str(labels.get(x, x)) for x in value)
+            return labels.get(value, str(value))
+        return self.display(step, catalog)
 
     def submission(self) -> dict[str, Any]:
         """Answers on the path actually taken: what goes to the hub."""
@@ -286,8 +321,15 @@ class JourneySession:
             "journey_id": self.journey.id,
             "journey_version": self.journey.version,
             "answers": answers,
-            "summary": [{"question": r.label, "answer": r.answer} for r in self.summary()],
+            # In English, whatever language the resident used: council staff read it.
+            "summary": [{"question": r.label, "answer": r.answer} for r in self.summary(in_english=True)],
         }
+
+
+def _select(step: Step, name: str, kind: str) -> v.FieldError:
+    if step.error_name:
+        return v.FieldError("Select {name}", kind=kind, values=(("name", name),))
+    return v.FieldError("Select yes or no", kind=kind)
 
 
 def format_address(value: dict[str, Any]) -> str:

@@ -10,20 +10,32 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from kiosk.workflows.i18n import fill
 from kiosk.workflows.model import DateRule
 
 
 @dataclass(frozen=True)
 class FieldError(Exception):
-    message: str
+    #: The English message, with {placeholders} (the key for its translations).
+    template: str
     #: Which part of a compound field to focus ("day", "postcode", "line1"...); "" for the whole.
     part: str = ""
     #: What sort of problem, for insight counts (never the value): missing, format, range,
     #: too_long, incomplete, not_real_date, date_rule, not_offered.
     kind: str = "format"
+    #: Values for the placeholders: {name} (and {Name}, with a capital), {min}, {max}...
+    values: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def message(self) -> str:
+        return fill(self.template, dict(self.values))
 
     def __str__(self) -> str:
         return self.message
+
+
+def _error(template: str, part: str = "", kind: str = "format", **values: object) -> FieldError:
+    return FieldError(template, part, kind, tuple((k, str(v)) for k, v in values.items()))
 
 
 # Outward code + inward code, per the Royal Mail PAF format (BS 7666 shapes), plus GIR 0AA.
@@ -42,7 +54,7 @@ def normalise_postcode(raw: str) -> str:
 
 def validate_postcode(raw: str, name: str = "your postcode") -> str:
     if not raw.strip():
-        raise FieldError(f"Enter {name}", "postcode", "missing")
+        raise _error("Enter {name}", "postcode", "missing", name=name)
     value = normalise_postcode(raw)
     if not _POSTCODE.match(value):
         raise FieldError("Postcode must be a real UK postcode, like TS18 1AU", "postcode")
@@ -56,7 +68,7 @@ _EMAIL = re.compile(rf"^[^\s@]+@{_LABEL}(?:\.{_LABEL})+$")
 def validate_email(raw: str, name: str = "your email address") -> str:
     value = raw.strip()
     if not value:
-        raise FieldError(f"Enter {name}", kind="missing")
+        raise _error("Enter {name}", kind="missing", name=name)
     tld = value.rsplit(".", 1)[-1]
     if len(value) > 254 or not _EMAIL.match(value) or ".." in value or not tld.isalpha() or len(tld) < 2:
         raise FieldError("Enter an email address in the correct format, like name@example.com")
@@ -67,7 +79,7 @@ def validate_phone(raw: str, name: str = "your phone number") -> str:
     """UK numbers: 01/02/03/07/08 numbers of 10-11 digits, or +44 / 0044 forms."""
     value = raw.strip()
     if not value:
-        raise FieldError(f"Enter {name}", kind="missing")
+        raise _error("Enter {name}", kind="missing", name=name)
     compact = re.sub(r"[\s\-().]", "", value)
     if compact.startswith("+44"):
         compact = "0" + compact[3:]
@@ -84,16 +96,23 @@ def validate_phone(raw: str, name: str = "your phone number") -> str:
     return compact
 
 
-def _capitalise(text: str) -> str:
-    return text[:1].upper() + text[1:]
+#: A date with some boxes empty: one message per combination, so each can be translated whole.
+_INCOMPLETE = {
+    ("day",): "{Name} must include a day",
+    ("month",): "{Name} must include a month",
+    ("year",): "{Name} must include a year",
+    ("day", "month"): "{Name} must include a day and month",
+    ("day", "year"): "{Name} must include a day and year",
+    ("month", "year"): "{Name} must include a month and year",
+}
 
 
 def validate_text(raw: str, name: str, max_length: int | None) -> str:
     value = raw.strip()
     if not value:
-        raise FieldError(f"Enter {name}", kind="missing")
+        raise _error("Enter {name}", kind="missing", name=name)
     if max_length is not None and len(value) > max_length:
-        raise FieldError(f"{_capitalise(name)} must be {max_length} characters or less", kind="too_long")
+        raise _error("{Name} must be {max} characters or less", kind="too_long", name=name, max=max_length)
     return value
 
 
@@ -102,20 +121,22 @@ def validate_number(
 ) -> int | float:
     text = raw.strip().replace(",", "")
     if not text:
-        raise FieldError(f"Enter {name}", kind="missing")
+        raise _error("Enter {name}", kind="missing", name=name)
     try:
         number: int | float = int(text) if whole else float(text)
     except ValueError:
-        kind = "a whole number" if whole else "a number"
-        raise FieldError(f"{_capitalise(name)} must be {kind}, like 3") from None
+        if whole:
+            raise _error("{Name} must be a whole number, like 3", name=name) from None
+        raise _error("{Name} must be a number, like 3", name=name) from None
     if isinstance(number, float) and number != number:  # NaN
-        raise FieldError(f"{_capitalise(name)} must be a number, like 3")
+        raise _error("{Name} must be a number, like 3", name=name)
     if minimum is not None and maximum is not None and not (minimum <= number <= maximum):
-        raise FieldError(f"{_capitalise(name)} must be between {_fmt(minimum)} and {_fmt(maximum)}", kind="range")
+        raise _error("{Name} must be between {min} and {max}", kind="range", name=name, min=_fmt(minimum),
+                     max=_fmt(maximum))
     if minimum is not None and number < minimum:
-        raise FieldError(f"{_capitalise(name)} must be {_fmt(minimum)} or more", kind="range")
+        raise _error("{Name} must be {min} or more", kind="range", name=name, min=_fmt(minimum))
     if maximum is not None and number > maximum:
-        raise FieldError(f"{_capitalise(name)} must be {_fmt(maximum)} or less", kind="range")
+        raise _error("{Name} must be {max} or less", kind="range", name=name, max=_fmt(maximum))
     return number
 
 
@@ -130,27 +151,27 @@ def validate_date(
     parts = {"day": day.strip(), "month": month.strip(), "year": year.strip()}
     missing = [p for p, v in parts.items() if not v]
     if len(missing) == 3:
-        raise FieldError(f"Enter {name}", "day", "missing")
+        raise _error("Enter {name}", "day", "missing", name=name)
     if missing:
-        raise FieldError(f"{_capitalise(name)} must include a {' and '.join(missing)}", missing[0], "incomplete")
+        raise _error(_INCOMPLETE[tuple(missing)], missing[0], "incomplete", name=name)
     for part, text in parts.items():
         if not text.isdigit():
-            raise FieldError(f"{_capitalise(name)} must be a real date", part, "not_real_date")
+            raise _error("{Name} must be a real date", part, "not_real_date", name=name)
     if len(parts["year"]) != 4:
         raise FieldError("Year must include 4 numbers", "year")
     try:
         value = dt.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
     except ValueError:
         bad = "month" if not 1 <= int(parts["month"]) <= 12 else "day"
-        raise FieldError(f"{_capitalise(name)} must be a real date", bad, "not_real_date") from None
+        raise _error("{Name} must be a real date", bad, "not_real_date", name=name) from None
     if rule == DateRule.PAST and value >= today:
-        raise FieldError(f"{_capitalise(name)} must be in the past", "day", "date_rule")
+        raise _error("{Name} must be in the past", "day", "date_rule", name=name)
     if rule == DateRule.PAST_OR_TODAY and value > today:
-        raise FieldError(f"{_capitalise(name)} must be today or in the past", "day", "date_rule")
+        raise _error("{Name} must be today or in the past", "day", "date_rule", name=name)
     if rule == DateRule.FUTURE and value <= today:
-        raise FieldError(f"{_capitalise(name)} must be in the future", "day", "date_rule")
+        raise _error("{Name} must be in the future", "day", "date_rule", name=name)
     if rule == DateRule.TODAY_OR_FUTURE and value < today:
-        raise FieldError(f"{_capitalise(name)} must be today or in the future", "day", "date_rule")
+        raise _error("{Name} must be today or in the future", "day", "date_rule", name=name)
     return value
 
 
@@ -167,7 +188,7 @@ def normalise_reference(raw: str) -> str:
 
 def validate_reference(raw: str, name: str = "your reference") -> str:
     if not raw.strip():
-        raise FieldError(f"Enter {name}", kind="missing")
+        raise _error("Enter {name}", kind="missing", name=name)
     value = normalise_reference(raw)
     if not _REFERENCE.match(value):
         raise FieldError("Reference must be 12 letters and numbers, like KQ4M-7XTB-3HNP")
