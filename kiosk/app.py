@@ -23,6 +23,7 @@ from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import load_places
 from kiosk.views.window import KioskWindow
+from kiosk.workflows.i18n import load_catalogs
 from kiosk.workflows.lessons import load_lessons
 from kiosk.workflows.loader import load_journeys
 
@@ -37,7 +38,9 @@ def build_services(settings: KioskSettings) -> Services:
                        settings.hub.read_timeout_seconds)
     worker = OutboxWorker(outbox, client, settings.outbox.first_retry_seconds, settings.outbox.max_retry_seconds)
     lessons = load_lessons(settings.lessons_dir, {j.id for j in journeys}) if settings.lessons_dir else []
-    return Services(settings, journeys, outbox, client, worker, load_places(settings.places_file), lessons=lessons)
+    catalogs = load_catalogs(settings.languages_dir)
+    return Services(settings, journeys, outbox, client, worker, load_places(settings.places_file), lessons=lessons,
+                    catalogs=catalogs)
 
 
 def prepare_app(app: QApplication, settings: KioskSettings) -> None:

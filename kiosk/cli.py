@@ -29,6 +29,15 @@ def main(argv: list[str] | None = None) -> int:
     lcheck.add_argument("--journeys", type=Path, default=Path("config/journeys"),
                         help="journeys that practice runs may name")
     lsub.add_parser("schema", help="print the JSON Schema of a lesson file")
+    translations = sub.add_parser("translations", help="languages in config/i18n")
+    tsub = translations.add_subparsers(dest="translations_command", required=True)
+    tcheck = tsub.add_parser("check", help="list missing or broken translations; non-zero if there are any")
+    tcheck.add_argument("folder", type=Path, nargs="?", default=Path("config/i18n"))
+    tcheck.add_argument("--journeys", type=Path, default=Path("config/journeys"))
+    ttemplate = tsub.add_parser("template", help="print the missing texts of a language as TOML to fill in")
+    ttemplate.add_argument("language")
+    ttemplate.add_argument("--folder", type=Path, default=Path("config/i18n"))
+    ttemplate.add_argument("--journeys", type=Path, default=Path("config/journeys"))
     sub.add_parser("hash-pin", help="make the argon2 hash of a maintenance PIN (read from standard input)")
     args = parser.parse_args(argv)
 
@@ -43,6 +52,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "lessons":
         return _lessons(args)
+    if args.command == "translations":
+        return _translations(args)
     if args.command == "journeys":
         from kiosk.workflows.loader import JourneyError, load_journeys
         from kiosk.workflows.model import Journey
@@ -87,6 +98,48 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging()
 
     return run_app(settings)
+
+
+def _translations(args: argparse.Namespace) -> int:
+    from kiosk.workflows.i18n import TranslationError, check_catalog, kiosk_ui_sources, load_catalogs
+    from kiosk.workflows.loader import JourneyError, load_journeys
+
+    try:
+        journeys = load_journeys([args.journeys])
+        catalogs = load_catalogs(args.folder)
+    except (JourneyError, TranslationError) as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    keys = kiosk_ui_sources()
+    if args.translations_command == "template":
+        catalog = catalogs.get(args.language)
+        if catalog is None:
+            print(f"no language '{args.language}' in {args.folder}", file=sys.stderr)
+            return 1
+        missing = check_catalog(catalog, keys, journeys)
+        print("[ui]")
+        for p in missing:
+            if p.where == "ui" and p.problem == "missing":
+                print(f"{json.dumps(p.text, ensure_ascii=False)} = \"\"")
+        for journey in journeys:
+            texts = [p.text for p in missing if p.where == f"journey {journey.id}" and p.problem == "missing"]
+            if texts:
+                print(f"\n# journeys/{journey.id}.toml\n[strings]")
+                for text in texts:
+                    print(f"{json.dumps(text, ensure_ascii=False)} = \"\"")
+        return 0
+    problems = 0
+    for code, catalog in catalogs.items():
+        if code == "en":
+            continue
+        found = check_catalog(catalog, keys, journeys)
+        for problem in found:
+            print(problem, file=sys.stderr)
+        problems += len(found)
+        status = catalog.language.status
+        print(f"{code} ({catalog.language.english_name}): {len(found)} problem(s); {status}"
+              + (f" by {catalog.language.reviewed_by}" if catalog.language.reviewed_by else ""))
+    return 1 if problems else 0
 
 
 def _lessons(args: argparse.Namespace) -> int:

@@ -142,6 +142,8 @@ class KioskSettings(Strict):
     state_dir: Path
     journeys_dir: Path
     places_file: Path | None = None
+    #: Translations (config/i18n): one folder per language; none: English only.
+    languages_dir: Path | None = None
     #: ICT taster lessons (library terminals); none: the taster feature is off.
     lessons_dir: Path | None = None
     touch_only: bool = False
@@ -163,7 +165,7 @@ class ConfigError(Exception):
     pass
 
 
-_PATH_KEYS = {("state_dir",), ("journeys_dir",), ("places_file",), ("lessons_dir",),
+_PATH_KEYS = {("state_dir",), ("journeys_dir",), ("places_file",), ("lessons_dir",), ("languages_dir",),
               ("hub", "device_token_file"), ("branding", "logo")}
 
 

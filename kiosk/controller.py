@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
@@ -53,11 +53,11 @@ from kiosk.views.pages import (
     busy_page,
 )
 from kiosk.views.pinpad import PinPad
-from kiosk.views.text import tr, trn
+from kiosk.views.text import CatalogTranslator, tr, trn
 from kiosk.views.window import KioskWindow, Overlay
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
-from kiosk.workflows.i18n import N_
+from kiosk.workflows.i18n import N_, Catalog, english
 from kiosk.workflows.lessons import Lesson
 from kiosk.workflows.model import Journey, StepType
 from kiosk.workflows.validators import FieldError, validate_postcode
@@ -97,6 +97,8 @@ class Services:
     places: list[Place] = field(default_factory=list)
     events: EventLog | None = None
     lessons: list[Lesson] = field(default_factory=list)
+    #: Languages by code, English first (see kiosk/workflows/i18n.py).
+    catalogs: dict[str, Catalog] = field(default_factory=lambda: {"en": english()})
 
 
 class KioskController:
@@ -170,11 +172,17 @@ class KioskController:
         window.repeat.connect(self.narrator.repeat)
         window.get_help.connect(self._on_get_help)
         window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
+        self.catalogs = services.catalogs
+        self.catalog = self.catalogs.get("en") or english()
+        self._translator: CatalogTranslator | None = None
+        window.languages.connect(self.show_languages)
         #: Set while a taster learner does a practice run of a journey (nothing is sent).
         self.practice: PracticeRun | None = None
         lessons_dir = services.settings.lessons_dir
         self.taster = TasterController(self, services.lessons, (lessons_dir or Path(".")) / "illustrations",
                                        services.settings.taster.poll_seconds)
+        # The wipe puts the language back too (after the taster, so its last words are in any language).
+        self.on_wipe.append(lambda: self.set_language("en", redraw=False))
 
     def _hide_repeat(self) -> None:
         self.window.repeat_button.hide()
@@ -257,10 +265,12 @@ class KioskController:
     def show_attract(self) -> None:
         a = self.settings.attract
         if self.is_open():
-            page = AttractPage(self.settings.branding.council_name, a.messages, round(a.rotate_seconds * 1000))
+            page = AttractPage(self.settings.branding.council_name, a.messages, round(a.rotate_seconds * 1000),
+                               languages=[c.language.name for c in self.catalogs.values()])
             page.start.connect(self.show_home)
             page.privacy.clicked.connect(self._on_privacy)
             page.accessibility.clicked.connect(self.show_accessibility)
+            page.language.clicked.connect(self.show_languages)
         else:
             page = AttractPage(self.settings.branding.council_name, closed_hours=self.opening_hours_text())
         self._show(page, "none", top_bar=False)
@@ -275,7 +285,7 @@ class KioskController:
 
     def show_home(self) -> None:
         if not self.events.session_id:
-            self.events.session_started(language="en", settings=self.display.chosen() +
+            self.events.session_started(language=self.catalog.code, settings=self.display.chosen() +
                                         (["speech"] if self.narrator.enabled else []))
         self._note_left("start_again")
         self.session = None
@@ -285,7 +295,7 @@ class KioskController:
             if len(offline) == len(self.services.journeys):
                 self.show_out_of_service()
                 return
-        page = HomePage(self.services.journeys, offline)
+        page = HomePage([self.catalog.journey(j) for j in self.services.journeys], offline)
         page.journey_chosen.connect(self.start_journey)
         self._show(page, "question")
 
@@ -439,7 +449,7 @@ class KioskController:
         self._journey_done = False
 
     def start_journey(self, journey_id: str) -> None:
-        self.session = JourneySession(self.journeys[journey_id])
+        self.session = JourneySession(self.journeys[journey_id], catalog=self.catalog)
         self._journey_done = False
         self.events.journey_started(journey_id)
         self.show_step()
@@ -829,6 +839,7 @@ class KioskController:
             ("speech_off", tr("Speech off"), "secondary"),
             ("rate_slower", tr("Speak slower"), "secondary"),
             ("rate_normal", tr("Speak at normal speed"), "secondary"),
+            ("language", tr("Language: {language}", language=self.catalog.language.name), "secondary"),
             ("close", tr("Done"), "primary"),
         ])
         n = self.narrator
@@ -850,12 +861,73 @@ class KioskController:
             self.window.fit_top_bar()
         elif key.startswith("rate_"):
             self.narrator.set_rate(key.removeprefix("rate_"))
+        elif key == "language":
+            self.show_languages()
+            return
         else:
             self.window.close_overlay()
             return
         if self.idle.active and not self.idle.warning:
             self.idle.extend()  # new limit, with the factor for the new size
         self.show_accessibility()  # shows which choices are on now
+
+    # ---- languages ------------------------------------------------------------------
+    def show_languages(self) -> None:
+        """Every language by its own name (and in English), the current one marked."""
+        actions = [(f"lang_{code}", c.language.name if code == "en" else
+                    f"{c.language.name} ({c.language.english_name})", "secondary")
+                   for code, c in self.catalogs.items()]
+        overlay = self._ask(tr("Choose your language"), [
+            tr("The screen changes at once. Staff can still help in English."),
+        ], [*actions, ("close", tr("Close"), "primary")])
+        for key, b in overlay.buttons.items():
+            on = key == f"lang_{self.catalog.code}"
+            b.setProperty("chosen", "true" if on else "false")
+            b.setAccessibleDescription(tr("Chosen") if on else "")
+        overlay.action.connect(self._on_language_choice)
+
+    def _on_language_choice(self, key: str) -> None:
+        self.window.close_overlay()
+        if key.startswith("lang_"):
+            self.set_language(key.removeprefix("lang_"))
+            if self.narrator.enabled and not self.narrator.voice_found:
+                self.narrator.say(tr("There is no voice for this language on this kiosk, so the screen is read "
+                                     "with the standard voice."), remember=False)
+
+    def set_language(self, code: str, redraw: bool = True) -> None:
+        """The whole screen in another language, now: texts, direction, voice and keyboard."""
+        catalog = self.catalogs.get(code)
+        if catalog is None or (catalog is self.catalog and self._translator is not None):
+            return
+        self.catalog = catalog
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        if self._translator is not None:
+            app.removeTranslator(self._translator)
+        self._translator = CatalogTranslator(catalog)
+        app.installTranslator(self._translator)
+        app.setLayoutDirection(Qt.LayoutDirection.RightToLeft if catalog.rtl else Qt.LayoutDirection.LeftToRight)
+        self.display.set_direction(catalog.rtl)
+        self.narrator.set_language(catalog.language.voice)
+        self.window.keyboard.set_language(catalog.language.keyboard)
+        self.window.retranslate()
+        if self.session is not None:
+            self.session.set_catalog(catalog)
+        log.info("language chosen", extra={"language": code})
+        if redraw:
+            self._redraw()
+
+    def _redraw(self) -> None:
+        """Show the current page again in the new language (answers and place kept)."""
+        page = self.window.page
+        name = page.objectName() if page is not None else ""
+        if name in ("attract_page", "closed_page"):
+            self.show_attract()
+        elif name == "home_page":
+            self.show_home()
+        elif self.session is not None and self.practice is None and (
+                name.startswith("step_") or name in ("check_answers", "result")):
+            self.show_step()
 
     def _ask(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]]) -> Overlay:
         """An overlay, read aloud when speech is on."""
@@ -870,7 +942,7 @@ class KioskController:
             self.window.repeat_button.show()
             self.window.fit_top_bar()
         target = self.window.overlay or self.window.page
-        self.narrator.say(f"{page_text(target) if target is not None else ''} {HELP_TEXT}".strip())
+        self.narrator.say(f"{page_text(target) if target is not None else ''} {tr(HELP_TEXT)}".strip())
 
     @staticmethod
     def _reference_on(page: ConfirmationPage) -> str:

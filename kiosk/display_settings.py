@@ -35,6 +35,7 @@ class DisplaySettings:
         self.default_contrast = default_contrast
         self.text_size = default_size
         self.contrast = default_contrast
+        self.rtl = False
         self.apply()
 
     @property
@@ -53,8 +54,13 @@ class DisplaySettings:
             self.text_size, self.contrast = self.default_size, self.default_contrast
             self.apply()
 
+    def set_direction(self, rtl: bool) -> None:
+        if rtl != self.rtl:
+            self.rtl = rtl
+            self.apply()
+
     def apply(self) -> None:
-        self._app.setStyleSheet(style_sheet(self.theme))
+        self._app.setStyleSheet(style_sheet(self.theme, self.rtl))
 
     def chosen(self) -> list[str]:
         """For insight: the settings that differ from standard."""

@@ -12,8 +12,10 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit, QScrollArea, QWidget
 
-HELP_TEXT = ("Use the up and down arrow keys, or Tab, to move from one thing to the next. "
-             "Press Enter to choose. Press the Help key to hear this page again.")
+from kiosk.workflows.i18n import N_
+
+HELP_TEXT = N_("Use the up and down arrow keys, or Tab, to move from one thing to the next. "
+               "Press Enter to choose. Press the Help key to hear this page again.")
 NEXT = {Qt.Key.Key_Down, Qt.Key.Key_Right}
 PREVIOUS = {Qt.Key.Key_Up, Qt.Key.Key_Left}
 ENTER = {Qt.Key.Key_Return, Qt.Key.Key_Enter}

@@ -15,6 +15,8 @@ from typing import Protocol
 from PySide6.QtCore import QEvent, QLocale, QObject
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from kiosk.views.text import tr
+
 log = logging.getLogger("kiosk.speech")
 
 STOP_ON = {QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress}
@@ -28,6 +30,8 @@ class Speaker(Protocol):
 
     def set_rate(self, rate: float) -> None: ...
 
+    def set_language(self, locale: str) -> bool: ...
+
 
 class QtSpeaker:
     """QTextToSpeech: speech-dispatcher on a kiosk, the "mock" engine in tests."""
@@ -36,12 +40,22 @@ class QtSpeaker:
         from PySide6.QtTextToSpeech import QTextToSpeech
 
         self.tts = QTextToSpeech(engine)
-        wanted = QLocale(language)
-        if any(loc.name() == wanted.name() for loc in self.tts.availableLocales()):
-            self.tts.setLocale(wanted)
-        else:
+        self.engine = engine
+        self.set_language(language)
+
+    def set_language(self, locale: str) -> bool:
+        """The voice for the language (any voice of that language if not that country). False,
+        and the engine's default voice, when none is installed."""
+        wanted = QLocale(locale)
+        available = self.tts.availableLocales()
+        match = next((loc for loc in available if loc.name() == wanted.name()), None) or next(
+            (loc for loc in available if loc.language() == wanted.language()), None)
+        if match is None:
             log.warning("no voice for the language; using the engine's default voice",
-                        extra={"language": language, "engine": engine})
+                        extra={"language": locale, "engine": self.engine})
+            return False
+        self.tts.setLocale(match)
+        return True
 
     def say(self, text: str) -> None:
         self.tts.say(text)
@@ -74,9 +88,7 @@ def page_text(page: QWidget) -> str:
             name = w.accessibleName() or w.text()
             if not name or w.objectName().startswith("key_"):
                 continue
-            kind = "option" if w.isCheckable() else "button"
-            state = ", selected" if w.isCheckable() and w.isChecked() else ""
-            text = f"{name}, {kind}{state}"
+            text = control_words(name, w.isCheckable(), w.isCheckable() and w.isChecked())
         else:
             continue
         if text.strip():
@@ -86,6 +98,13 @@ def page_text(page: QWidget) -> str:
     return " ".join(t if t.endswith((".", "?", "!", ":")) else f"{t}." for _, _, t in items)
 
 
+def control_words(name: str, option: bool, selected: bool) -> str:
+    """ "Continue, button" / "Yes, option, selected", in the screen's language."""
+    if option:
+        return tr("{name}, option, selected", name=name) if selected else tr("{name}, option", name=name)
+    return tr("{name}, button", name=name)
+
+
 class Narrator(QObject):
     def __init__(self, app: QApplication, make_speaker: Callable[[], Speaker]) -> None:
         super().__init__()
@@ -93,6 +112,9 @@ class Narrator(QObject):
         self._speaker: Speaker | None = None
         self.enabled = False
         self.rate = "normal"
+        self.language = "en_GB"
+        #: False when the last language asked for has no voice here (the default voice reads on).
+        self.voice_found = True
         self._last = ""
         app.installEventFilter(self)
 
@@ -101,6 +123,8 @@ class Narrator(QObject):
         """Made on first use: a kiosk where nobody turns speech on never starts the engine."""
         if self._speaker is None:
             self._speaker = self._make_speaker()
+            if self.language != "en_GB":
+                self.voice_found = self._speaker.set_language(self.language)
         return self._speaker
 
     @speaker.setter
@@ -117,6 +141,11 @@ class Narrator(QObject):
             self.rate = rate
             if self._speaker is not None or rate != "normal":
                 self.speaker.set_rate(RATES[rate])
+
+    def set_language(self, locale: str) -> None:
+        self.language = locale
+        if self._speaker is not None:
+            self.voice_found = self._speaker.set_language(locale)
 
     def say(self, text: str, remember: bool = True) -> None:
         """Speak now (stopping whatever was being said). ``remember``: what "Repeat" says again."""
@@ -193,10 +222,8 @@ class ExploreByTouch(QObject):
             return False
         self._armed, self._armed_at = button, now
         name = button.accessibleName() or button.text()
-        kind_word = "option" if button.isCheckable() else "button"
-        state = ", selected" if button.isCheckable() and button.isChecked() else ""
+        said = control_words(name, button.isCheckable(), button.isCheckable() and button.isChecked())
         hint = button.accessibleDescription()
-        self.narrator.say(f"{name}, {kind_word}{state}. {hint + '. ' if hint else ''}Tap again to choose it.",
-                          remember=False)
+        self.narrator.say(f"{said}. {hint + '. ' if hint else ''}{tr('Tap again to choose it.')}", remember=False)
         self._swallow_release = True
         return True

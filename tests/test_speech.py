@@ -26,6 +26,11 @@ class Recorder:
     def set_rate(self, rate: float) -> None:
         self.rate = rate
 
+    def set_language(self, locale: str) -> bool:
+        """Voices for English, Polish and Arabic here; none for Urdu (the fallback is tested)."""
+        self.locale = locale
+        return locale.split("_")[0] in ("en", "pl", "ar")
+
 
 def turn_on(k: Kiosk) -> Recorder:
     recorder = Recorder()

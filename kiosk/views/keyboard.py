@@ -23,6 +23,16 @@ LAYOUTS: dict[str, list[list[str]]] = {
     "numeric": [list("123"), list("456"), list("789"), ["0"]],
     "phone": [list("123"), list("456"), list("789"), ["+", "0"]],
 }
+#: Letters a language adds to the Latin layout of text boxes.
+EXTRA_LETTERS: dict[str, str] = {"pl": "ąćęłńóśźż"}
+#: Languages with their own script: the letter rows of text boxes, switched with the script key.
+SCRIPTS: dict[str, list[str]] = {
+    "ar": ["ضصثقفغعهخحج", "شسيبلاتنمكط", "ئءؤرىةوزظدذ", "أإآ"],
+    "ur": ["طصھدٹپتبجح", "مورنلہاکیگ", "قفےسشغعچخژ", "ضظذثڑںءئۓز"],
+}
+#: The script key's label: the script's own name, and "ABC" to come back.
+SCRIPT_NAMES: dict[str, str] = {"ar": "عربي", "ur": "اردو"}
+
 SPOKEN = {"'": N_("apostrophe"), "-": N_("hyphen"), ",": N_("comma"), ".": N_("full stop"), "/": N_("slash"),
           "&": N_("and sign"), "@": N_("at sign"), "_": N_("underscore"), "+": N_("plus")}
 
@@ -41,6 +51,10 @@ class OnScreenKeyboard(QWidget):
         self.target: QLineEdit | QPlainTextEdit | None = None
         self.layout_name = ""
         self.shift = False
+        #: The keyboard of the resident's language (see EXTRA_LETTERS and SCRIPTS), and whether
+        #: its own script is showing instead of the Latin letters.
+        self.language = "latin"
+        self.native = False
         self._rows = QVBoxLayout(self)
         self._rows.setContentsMargins(16, 12, 16, 12)
         self._rows.setSpacing(8)
@@ -61,6 +75,13 @@ class OnScreenKeyboard(QWidget):
             self.show()
         elif widget is not None and not self.isAncestorOf(widget):
             self.detach()
+
+    def set_language(self, language: str) -> None:
+        if language != self.language:
+            self.language = language
+            self.native = False
+            if self.layout_name:
+                self._build(self.layout_name)
 
     def retranslate(self) -> None:
         """The language changed: rebuild the keys with the new names (and letters)."""
@@ -86,11 +107,15 @@ class OnScreenKeyboard(QWidget):
         self.keys.clear()
         self.layout_name = name
         rows = [list(r) for r in LAYOUTS[name]]
+        if name == "text" and self.language in SCRIPTS and self.native:
+            rows = [rows[0], *[list(r) for r in SCRIPTS[self.language]], rows[-1]]
+        elif name == "text" and self.language in EXTRA_LETTERS:
+            rows.insert(len(rows) - 1, list(EXTRA_LETTERS[self.language]))
         for r, keys in enumerate(rows):
             line = QHBoxLayout()
             line.setSpacing(8)
             line.addStretch(1)
-            if name in ("text", "email") and r == 3:
+            if name in ("text", "email") and r == 3 and not self.native:
                 line.addWidget(self._key(tr("Shift"), "shift", tr("Shift: next letter in capitals"), wide=True))
             for k in keys:
                 spoken = tr(SPOKEN[k]) if k in SPOKEN else tr("Letter {letter}", letter=k) if k.isalpha() else k
@@ -102,6 +127,10 @@ class OnScreenKeyboard(QWidget):
         bottom = QHBoxLayout()
         bottom.setSpacing(8)
         bottom.addStretch(1)
+        if name == "text" and self.language in SCRIPTS:
+            label = "ABC" if self.native else SCRIPT_NAMES[self.language]
+            bottom.addWidget(self._key(label, "script", tr("Switch between English letters and {script}",
+                                                           script=SCRIPT_NAMES[self.language]), wide=True))
         if name in ("text", "email", "postcode", "phone"):
             space = self._key(tr("Space"), "space", tr("Space"), wide=True)
             space.setMinimumWidth(360)
@@ -131,6 +160,10 @@ class OnScreenKeyboard(QWidget):
             return
         if key == "shift":
             self.shift = not self.shift
+            return
+        if key == "script":
+            self.native = not self.native
+            self._build(self.layout_name)
             return
         if key == "enter":
             if isinstance(target, QLineEdit):

@@ -34,7 +34,7 @@ class AttractPage(QWidget):
     start = Signal()
 
     def __init__(self, council_name: str, messages: list[str] | None = None, rotate_ms: int = 8000,
-                 closed_hours: list[str] | None = None) -> None:
+                 closed_hours: list[str] | None = None, languages: list[str] | None = None) -> None:
         super().__init__()
         closed = closed_hours is not None
         self.setObjectName("closed_page" if closed else "attract_page")
@@ -76,15 +76,22 @@ class AttractPage(QWidget):
                               tr("What this kiosk collects and what happens to it"))
         self.accessibility = button(tr("Larger text and high contrast"), "link", "attract_accessibility",
                                     tr("Change the text size and colours before you start"))
+        # Every language by its own name, so someone who reads no English can still find it.
+        names = languages or []
+        self.language = button(" · ".join(names), "link", "attract_language",
+                               tr("Choose your language") + ". " + ", ".join(names))
+        self.language.setAccessibleName(tr("Language") + ": " + " · ".join(names))
         # One above the other: side by side they are wider than a portrait screen at 200% text.
         links = QVBoxLayout()
         links.setContentsMargins(0, 0, 0, 24)
+        links.addWidget(self.language, 0, Qt.AlignmentFlag.AlignHCenter)
         links.addWidget(self.accessibility, 0, Qt.AlignmentFlag.AlignHCenter)
         links.addWidget(self.privacy, 0, Qt.AlignmentFlag.AlignHCenter)
         lay.addLayout(links)
         # Only after they have a parent: shown before that, each would be a window of its own.
         self.privacy.setVisible(not closed)
         self.accessibility.setVisible(not closed)
+        self.language.setVisible(not closed and len(names) > 1)
         self._turn = 0
         self._rotation = QTimer(self)
         self._rotation.timeout.connect(self._next_message)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from accessibility.themes import Theme
@@ -9,7 +10,15 @@ from accessibility.themes import Theme
 TICK = (Path(__file__).resolve().parent.parent / "icons" / "tick.svg").as_posix()
 
 
-def style_sheet(theme: Theme) -> str:
+def style_sheet(theme: Theme, rtl: bool = False) -> str:
+    """``rtl``: right-to-left languages mirror the layout, so side borders and link text swap sides."""
+    sheet = _sheet(theme)
+    if rtl:
+        sheet = re.sub(r"\b(left|right)\b", lambda m: "right" if m.group(1) == "left" else "left", sheet)
+    return sheet
+
+
+def _sheet(theme: Theme) -> str:
     p = theme.palette
     px = theme.px
     return f"""

@@ -86,6 +86,7 @@ class KioskWindow(QWidget):
     staff = Signal()
     accessibility = Signal()
     repeat = Signal()
+    languages = Signal()
 
     def __init__(self, branding: Branding) -> None:
         super().__init__()

@@ -83,7 +83,8 @@ def fill(template: str, values: dict[str, Any]) -> str:
 
 
 def placeholders(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The {names} a text fills in; {Name} counts as {name} (it is the same value, capitalised)."""
+    return {name[:1].lower() + name[1:] for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 @dataclass
@@ -246,6 +247,16 @@ def load_catalogs(folder: Path | None) -> dict[str, Catalog]:
 
 # ---- the check ----------------------------------------------------------------------------
 
+#: The code whose texts a resident sees or hears (staff screens and the taster stay in English).
+TRANSLATED_SOURCES = ("controller.py", "speech.py", "keypad.py", "views/pages.py", "views/fields.py",
+                      "views/widgets.py", "views/window.py", "views/keyboard.py", "workflows/validators.py",
+                      "workflows/engine.py", "workflows/describe.py", "workflows/why.py")
+
+
+def kiosk_ui_sources() -> dict[str, str]:
+    root = Path(__file__).resolve().parent.parent
+    return ui_sources(root / name for name in TRANSLATED_SOURCES)
+
 
 def ui_sources(paths: Iterable[Path]) -> dict[str, str]:
     """Texts marked for translation in the kiosk's code: ``tr("...")``, the first text of
@@ -259,9 +270,10 @@ def ui_sources(paths: Iterable[Path]) -> dict[str, str]:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
+            # trn("one", "other", n) with a plural entry: the key is the first text.
             name = node.func.id if isinstance(node.func, ast.Name) else (
                 node.func.attr if isinstance(node.func, ast.Attribute) else "")
-            if name not in ("tr", "trn", "N_", "FieldError", "_error") or not node.args:
+            if name not in ("tr", "trn", "N_", "text", "FieldError", "_error") or not node.args:
                 continue
             first = node.args[0]
             if isinstance(first, ast.Constant) and isinstance(first.value, str):

@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from kiosk.workflows.i18n import fill
+from kiosk.workflows.i18n import N_, fill
 from kiosk.workflows.model import DateRule
 
 
@@ -98,12 +98,12 @@ def validate_phone(raw: str, name: str = "your phone number") -> str:
 
 #: A date with some boxes empty: one message per combination, so each can be translated whole.
 _INCOMPLETE = {
-    ("day",): "{Name} must include a day",
-    ("month",): "{Name} must include a month",
-    ("year",): "{Name} must include a year",
-    ("day", "month"): "{Name} must include a day and month",
-    ("day", "year"): "{Name} must include a day and year",
-    ("month", "year"): "{Name} must include a month and year",
+    ("day",): N_("{Name} must include a day"),
+    ("month",): N_("{Name} must include a month"),
+    ("year",): N_("{Name} must include a year"),
+    ("day", "month"): N_("{Name} must include a day and month"),
+    ("day", "year"): N_("{Name} must include a day and year"),
+    ("month", "year"): N_("{Name} must include a month and year"),
 }
 
 
