@@ -40,6 +40,7 @@ def kiosk_settings(tmp: Path, hub_url: str, token: str, journeys_dir: Path | Non
         places_file=ROOT / "config" / "demo" / "places.toml",
         # The shipped lessons practise the shipped journeys: none with a test's own journeys.
         lessons_dir=ROOT / "config" / "lessons" if journeys_dir is None else None,
+        languages_dir=ROOT / "config" / "i18n",
         hub=HubLink(url=hub_url, device_token_file=token_file, connect_timeout_seconds=2, read_timeout_seconds=5),
         outbox=OutboxSettings(key=OUTBOX_KEY, first_retry_seconds=0.2, max_retry_seconds=1.0),
         speech_engine="mock",

@@ -14,7 +14,9 @@ def style_sheet(theme: Theme, rtl: bool = False) -> str:
     """``rtl``: right-to-left languages mirror the layout, so side borders and link text swap sides."""
     sheet = _sheet(theme)
     if rtl:
-        sheet = re.sub(r"\b(left|right)\b", lambda m: "right" if m.group(1) == "left" else "left", sheet)
+        # Only the box edges: Qt mirrors alignments (text-align) itself in a right-to-left layout.
+        sheet = re.sub(r"\b(border|padding|margin)-(left|right)\b",
+                       lambda m: f"{m.group(1)}-{'right' if m.group(2) == 'left' else 'left'}", sheet)
     return sheet
 
 
@@ -65,6 +67,8 @@ QPushButton[role="start"] {{ background: transparent; border: none; }}
 QPushButton:focus, QPushButton[role="link"]:focus, QPushButton[role="error-link"]:focus, QPushButton[role="tile"]:focus, QPushButton[role="bar"]:focus {{
     background: {p.focus}; color: {p.focus_text}; border-bottom: 4px solid {p.focus_text}; outline: none;
 }}
+QPushButton[role="start"]:focus {{ background: transparent; border: 8px solid {p.focus}; }}
+QPushButton[role="start"] QLabel {{ background: transparent; }}
 QLineEdit, QPlainTextEdit {{
     border: 3px solid {p.input_border}; padding: 8px; min-height: 48px; background: {p.background};
     font-size: {px(theme.body_px)}px; selection-background-color: {p.link};

@@ -133,10 +133,18 @@ class _Wrapping:
         option.initFrom(button)
         element = (QStyle.SubElement.SE_RadioButtonIndicator if isinstance(button, QRadioButton)
                    else QStyle.SubElement.SE_CheckBoxIndicator)
-        return button.style().subElementRect(element, option, button).right() + 20
+        rect = button.style().subElementRect(element, option, button)
+        # From the leading edge: the left in English, the right in Arabic or Urdu.
+        leading = button.width() - rect.left() if button.isRightToLeft() else rect.right()
+        return leading + 20
 
     def _fit(self) -> None:
-        self._row.setContentsMargins(self._indent(), 8, 8 if self._indent() else 0, 8)
+        indent = self._indent()
+        trailing = 8 if indent else 0
+        if cast(QAbstractButton, self).isRightToLeft():  # layout margins are not mirrored: swap them
+            self._row.setContentsMargins(trailing, 8, indent, 8)
+        else:
+            self._row.setContentsMargins(indent, 8, trailing, 8)
 
     def text(self) -> str:
         return str(self._words.text())
