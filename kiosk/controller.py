@@ -891,8 +891,10 @@ class KioskController:
         if key.startswith("lang_"):
             self.set_language(key.removeprefix("lang_"))
             if self.narrator.enabled and not self.narrator.voice_found:
-                self.narrator.say(tr("There is no voice for this language on this kiosk, so the screen is read "
-                                     "with the standard voice."), remember=False)
+                # In English on purpose: with no voice for the language, the standard voice is English.
+                self.narrator.say(f"There is no {self.catalog.language.english_name} voice on this kiosk, so the "
+                                  f"screen is read with the standard English voice. {self.narrator.last}",
+                                  remember=False)
 
     def set_language(self, code: str, redraw: bool = True) -> None:
         """The whole screen in another language, now: texts, direction, voice and keyboard."""

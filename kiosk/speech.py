@@ -159,6 +159,11 @@ class Narrator(QObject):
         if page is not None:
             self.say(page_text(page))
 
+    @property
+    def last(self) -> str:
+        """What Repeat would say: the page (or overlay) last read."""
+        return self._last
+
     def repeat(self) -> None:
         self.say(self._last)
 

@@ -15,6 +15,7 @@ from kiosk.views.fields import AddressField
 from kiosk.views.pages import CheckAnswersPage, ConfirmationPage, HomePage, ResultPage, Section, StepPage
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
+from kiosk.workflows.i18n import Catalog
 from kiosk.workflows.loader import load_journeys
 from kiosk.workflows.model import StepType
 from tests.resident import Kiosk
@@ -67,14 +68,14 @@ def check_page(kiosk: Kiosk, where: str, shots: Path | None = None) -> list[str]
     return problems
 
 
-def step_pages(kiosk: Kiosk):  # type: ignore[no-untyped-def]
+def step_pages(kiosk: Kiosk, catalog: Catalog | None = None):  # type: ignore[no-untyped-def]
     """Every question page of every journey, then the same with an error showing."""
     for journey in JOURNEYS:
         for step in journey.steps:
             if step.type in (StepType.CHECK_ANSWERS, StepType.RESULT):
                 continue
             for with_error in (False, True):
-                session = JourneySession(journey)
+                session = JourneySession(journey, catalog=catalog)
                 session.history.append(step.id)
                 if step.options_source:
                     session.set_dynamic_options(step.id, [OptionView("2026-12-01", "Tuesday 1 December"),

@@ -22,7 +22,7 @@ from kiosk.views.fields import AddressField, FieldWidget, make_field, text_input
 from kiosk.views.icons import icon
 from kiosk.views.qr import QrCode
 from kiosk.views.text import tr
-from kiosk.views.widgets import ErrorSummary, ScrollPage, button, label
+from kiosk.views.widgets import ErrorSummary, ScrollPage, WrappingButton, button, label
 from kiosk.workflows.describe import StepView, SummaryRow
 from kiosk.workflows.model import Journey, StepType
 
@@ -72,21 +72,24 @@ class AttractPage(QWidget):
         inner.addWidget(self.message)
         self.message.setVisible(bool(self.messages) and not closed)
         inner.addStretch(3)
-        self.privacy = button(tr("How we use information"), "link", "privacy",
-                              tr("What this kiosk collects and what happens to it"))
-        self.accessibility = button(tr("Larger text and high contrast"), "link", "attract_accessibility",
-                                    tr("Change the text size and colours before you start"))
         # Every language by its own name, so someone who reads no English can still find it.
         names = languages or []
-        self.language = button(" · ".join(names), "link", "attract_language",
-                               tr("Choose your language") + ". " + ", ".join(names))
+        self.language = attract_link(" · ".join(names), "attract_language", tr("Choose your language"))
         self.language.setAccessibleName(tr("Language") + ": " + " · ".join(names))
-        # One above the other: side by side they are wider than a portrait screen at 200% text.
+        self.accessibility = attract_link(tr("Larger text and high contrast"), "attract_accessibility",
+                                          tr("Change the text size and colours before you start"))
+        self.privacy = attract_link(tr("How we use information"), "privacy",
+                                    tr("What this kiosk collects and what happens to it"))
+        # One above the other, each centred in a row of its own, words wrapping: at 200% text on a
+        # portrait screen they are wider than the screen (and an alignment flag would stop the wrap).
         links = QVBoxLayout()
-        links.setContentsMargins(0, 0, 0, 24)
-        links.addWidget(self.language, 0, Qt.AlignmentFlag.AlignHCenter)
-        links.addWidget(self.accessibility, 0, Qt.AlignmentFlag.AlignHCenter)
-        links.addWidget(self.privacy, 0, Qt.AlignmentFlag.AlignHCenter)
+        links.setContentsMargins(24, 0, 24, 24)
+        for link in (self.language, self.accessibility, self.privacy):
+            row = QHBoxLayout()
+            row.addStretch(1)
+            row.addWidget(link, 10)
+            row.addStretch(1)
+            links.addLayout(row)
         lay.addLayout(links)
         # Only after they have a parent: shown before that, each would be a window of its own.
         self.privacy.setVisible(not closed)
@@ -108,6 +111,17 @@ class AttractPage(QWidget):
         self._turn = (self._turn + 1) % len(self.messages)
         self.message.setText(self.messages[self._turn])
         self.message.setAccessibleName(self.messages[self._turn])
+
+
+def attract_link(text: str, name: str, description: str) -> WrappingButton:
+    link = WrappingButton(text)
+    link.setObjectName(name)
+    link.setProperty("role", "link")
+    link.setAutoDefault(False)
+    link.setAccessibleDescription(description)
+    link.setCursor(Qt.CursorShape.PointingHandCursor)
+    link.centre()
+    return link
 
 
 class HomePage(ScrollPage):

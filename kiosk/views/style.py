@@ -32,8 +32,8 @@ QLabel[role="subheading"] {{ font-size: {px(32)}px; font-weight: 700; }}
 QLabel[role="caption"] {{ font-size: {px(26)}px; color: {p.secondary_text}; }}
 QLabel[role="hint"] {{ color: {p.secondary_text}; }}
 QLabel[role="error"] {{ color: {p.error}; font-weight: 700; }}
-QLabel[role="attract-title"] {{ font-size: {px(64)}px; font-weight: 700; }}
-QLabel[role="attract-text"] {{ font-size: {px(40)}px; }}
+QLabel[role="attract-title"] {{ font-size: {min(px(64), 96)}px; font-weight: 700; }}
+QLabel[role="attract-text"] {{ font-size: {min(px(40), 64)}px; }}
 QFrame[role="error-summary"] {{ border: 5px solid {p.error}; padding: 16px; }}
 QFrame[role="error-summary"] QLabel {{ border: none; }}
 QFrame[role="field-error"] {{ border-left: 5px solid {p.error}; padding-left: 16px; }}
@@ -69,6 +69,8 @@ QPushButton:focus, QPushButton[role="link"]:focus, QPushButton[role="error-link"
 }}
 QPushButton[role="start"]:focus {{ background: transparent; border: 8px solid {p.focus}; }}
 QPushButton[role="start"] QLabel {{ background: transparent; }}
+QPushButton[role="link"] QLabel {{ color: {p.link}; text-decoration: underline; background: transparent; }}
+QPushButton[role="link"]:focus QLabel {{ color: {p.focus_text}; }}
 QLineEdit, QPlainTextEdit {{
     border: 3px solid {p.input_border}; padding: 8px; min-height: 48px; background: {p.background};
     font-size: {px(theme.body_px)}px; selection-background-color: {p.link};

@@ -149,6 +149,9 @@ class _Wrapping:
     def text(self) -> str:
         return str(self._words.text())
 
+    def centre(self) -> None:
+        self._words.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
     def hasHeightForWidth(self) -> bool:
         return True
 

@@ -250,11 +250,18 @@ class KioskWindow(QWidget):
             self.bar_grid.addWidget(b, i // columns, i % columns)
 
     def fit_top_bar(self) -> None:
-        """Two rows of buttons when one row would not fit (large text, portrait screens)."""
-        if not self.bar_buttons:
+        """All the buttons in one row when they fit; else two columns; else one (long words at
+        200% text on a portrait screen), so the bar never makes the window wider than the screen."""
+        shown = [b for b in self.bar_buttons if not b.isHidden()]
+        if not shown:
             return
-        needed = sum(b.sizeHint().width() + 16 for b in self.bar_buttons if not b.isHidden()) + 400
-        self._layout_bar(len(self.bar_buttons) if needed <= self.width() else 2)
+        room = self.width() - 400  # the council's name keeps at least this much
+        columns = 1
+        for columns in (len(shown), 2, 1):
+            rows = [shown[i:i + columns] for i in range(0, len(shown), columns)]
+            if max(sum(b.sizeHint().width() + 16 for b in row) for row in rows) <= room:
+                break
+        self._layout_bar(columns)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -1,0 +1,260 @@
+"""Languages: every shipped language is complete (the check that fails the build otherwise), the
+check finds what is missing or broken, a resident does a whole journey in Polish while the council
+receives English, Arabic mirrors the layout, a language can change mid-journey without losing
+answers, the voice and the keyboard follow the language, and the wipe puts English back."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
+from sqlalchemy import select
+
+from hub.db import InsightCount
+from kiosk.workflows.i18n import check_catalog, kiosk_ui_sources, load_catalog, load_catalogs
+from kiosk.workflows.loader import load_journeys
+from tests.hubserver import HubServer
+from tests.resident import Kiosk
+from tests.test_speech import Recorder
+
+ROOT = Path(__file__).resolve().parent.parent
+I18N = ROOT / "config" / "i18n"
+JOURNEYS = load_journeys([ROOT / "config" / "journeys"])
+
+
+def test_shipped_languages_are_complete_and_say_whether_they_are_reviewed() -> None:
+    catalogs = load_catalogs(I18N)
+    assert list(catalogs) == ["en", "ar", "pl", "ur"]
+    keys = kiosk_ui_sources()
+    assert len(keys) > 200  # the extraction really finds the screen texts
+    for code, catalog in catalogs.items():
+        if code == "en":
+            continue
+        problems = check_catalog(catalog, keys, JOURNEYS)
+        assert problems == [], "\n".join(map(str, problems))
+        info = catalog.language
+        assert info.status in ("reviewed", "unreviewed")
+        assert info.status == "unreviewed" or info.reviewed_by, f"{code}: reviewed by whom?"
+        assert catalog.rtl == (code in ("ar", "ur"))
+
+
+def test_the_check_lists_missing_stale_and_broken_translations(tmp_path: Path) -> None:
+    folder = tmp_path / "pl"
+    shutil.copytree(I18N / "pl", folder)
+    ui = (folder / "ui.toml").read_text(encoding="utf-8")
+    ui = ui.replace('"Get help" = "Poproś o pomoc"\n', "")
+    ui = ui.replace('"Code: {code}" = "Kod: {code}"', '"Code: {code}" = "Kod: {kod}"')
+    ui = ui.replace("[ui]\n", '[ui]\n"An old sentence" = "Stare zdanie"\n')
+    (folder / "ui.toml").write_text(ui, encoding="utf-8")
+    journey = (folder / "journeys" / "track-request.toml").read_text(encoding="utf-8")
+    (folder / "journeys" / "track-request.toml").write_text(
+        journey.replace('"Your request" = "Twoja sprawa"\n', ""), encoding="utf-8")
+    problems = [str(p) for p in check_catalog(load_catalog(folder), kiosk_ui_sources(), JOURNEYS)]
+    assert sorted(problems) == sorted([
+        "pl: ui: missing: 'Get help'",
+        "pl: ui: placeholders differ ('Kod: {kod}'): 'Code: {code}'",
+        "pl: ui: not used any more (remove it): 'An old sentence'",
+        "pl: journey track-request: missing: 'Your request'",
+    ])
+
+
+def test_a_plural_needs_the_forms_of_its_language(tmp_path: Path) -> None:
+    folder = tmp_path / "pl"
+    shutil.copytree(I18N / "pl", folder)
+    ui = (folder / "ui.toml").read_text(encoding="utf-8")
+    start = ui.index('"{count} second." = {')
+    end = ui.index("\n", start)
+    (folder / "ui.toml").write_text(ui[:start] + '"{count} second." = { one = "{count} sekunda.", other = '
+                                    '"{count} sekundy." }' + ui[end:], encoding="utf-8")
+    problems = [str(p) for p in check_catalog(load_catalog(folder), kiosk_ui_sources(), JOURNEYS)]
+    assert problems == ["pl: ui: plural forms missing: few, many: '{count} second.'"]
+    catalog = load_catalogs(I18N)["pl"]
+    assert [catalog.plural("{count} second.", "{count} seconds.", n) for n in (1, 3, 5, 22)] == [
+        "1 sekunda.", "3 sekundy.", "5 sekund.", "22 sekundy."]
+
+
+def test_a_whole_journey_in_polish_reaches_the_council_in_english(kiosk: Kiosk, hub: HubServer) -> None:
+    k = kiosk
+    k.tap("attract_language")
+    assert k.label_text("overlay_heading") == "Choose your language"
+    k.tap("overlay_lang_pl")
+    k.wait_page("attract_page")
+    assert k.label_text("attract_invitation") == "Dotknij ekranu, aby zacząć"
+    k.tap("attract_start")
+    k.wait_heading("Co chcesz zrobić?")
+    assert k.widget(QAbstractButton, "start_again").text() == "Zacznij od nowa"
+    k.tap("tile_missed-bin")
+    k.wait_heading("Pod jakim adresem nie opróżniono pojemnika?")
+    k.cont()
+    assert k.errors() == ["Podaj kod pocztowy"]
+    assert k.label_text("field_error") == "Błąd: Podaj kod pocztowy"
+    k.find_address("address", "TS18 1AU")
+    k.cont()
+    k.wait_heading("Który pojemnik nie został opróżniony?")
+    k.choose("bin_type", "general")
+    k.cont()
+    k.date("when", "31", "2", "2026")
+    k.cont()
+    assert k.errors() == ["Podaj prawdziwą datę (datę planowanego odbioru)"]
+    k.date("when", "1", "11", "2026")
+    k.cont()
+    k.choose("where_left", "kerbside")
+    k.cont()
+    k.cont()  # optional details
+    k.type("input_email", "anna@example.com")
+    k.cont()
+    k.wait_page("check_answers")
+    assert k.heading() == "Sprawdź swoje odpowiedzi"
+    assert k.label_text("answer_when") == "1 listopada 2026"
+    assert k.label_text("answer_bin_type") == "Odpady zmieszane (szary pojemnik)"
+    k.tap("continue")
+    k.wait_page("confirmation")
+    assert k.heading() == "Zgłoszono nieopróżniony pojemnik"
+    reference = k.label_text("reference")
+    k.qtbot.waitUntil(lambda: hub.case(reference) is not None, timeout=5000)
+    case = hub.case(reference)
+    assert case is not None
+    from hub.crypto import Sealer
+    summary = Sealer(hub.state.settings.data_key).open(case.sealed)["summary"]
+    assert {"question": "Bin", "answer": "General waste (grey bin)"} in summary
+    assert {"question": "Due on", "answer": "1 November 2026"} in summary
+    # Insight counts the language chosen.
+    k.services.worker.wake()
+
+    def polish_counted() -> bool:
+        with hub.state.sessions() as session:
+            return session.scalar(select(InsightCount).where(InsightCount.metric == "language",
+                                                             InsightCount.key == "pl")) is not None
+
+    k.qtbot.waitUntil(polish_counted, timeout=10000)
+    # The wipe puts English back.
+    k.tap("finish")
+    k.wait_page("why")
+    assert k.heading() == "Dlaczego przyszedłeś dzisiaj osobiście, zamiast załatwić to przez internet?"
+    k.tap("action_skip")
+    k.wait_page("attract_page")
+    assert k.label_text("attract_invitation") == "Touch the screen to start"
+    assert k.controller.catalog.code == "en"
+
+
+def test_arabic_mirrors_the_layout_and_the_wipe_turns_it_back(kiosk: Kiosk) -> None:
+    k = kiosk
+    k.tap("attract_start")
+    k.wait_page("home_page")
+    k.tap("accessibility")
+    k.tap("overlay_language")
+    k.tap("overlay_lang_ar")
+    k.wait_heading("ماذا تريد أن تفعل؟")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft
+    k.tap("tile_bin-days")
+    k.wait_heading("ما عنوانك؟")
+    back = k.widget(QAbstractButton, "back")
+    page = k.page
+    centre = page.mapToGlobal(QPoint(page.width() // 2, 0)).x()
+    # The reading column hugs the right edge (in English it starts at the left margin).
+    assert back.mapToGlobal(QPoint(0, 0)).x() > 300
+    assert back.mapToGlobal(QPoint(back.width(), 0)).x() > page.mapToGlobal(QPoint(page.width() - 80, 0)).x()
+    staff = k.widget(QAbstractButton, "staff")
+    k.qtbot.waitUntil(lambda: staff.mapToGlobal(QPoint(0, 0)).x() < centre, timeout=2000)  # the top bar too
+    k.tap("start_again")
+    k.tap("overlay_confirm")
+    k.wait_page("attract_page")
+    assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
+    assert k.controller.display.rtl is False
+
+
+def test_changing_language_mid_journey_keeps_the_answers(kiosk: Kiosk) -> None:
+    k = kiosk
+    k.start("fly-tipping")
+    k.wait_heading("What is the nearest address to the fly-tipping?")
+    k.typed_address("where")
+    k.type("input_location_detail", "Behind the shops")
+    k.cont()
+    k.wait_heading("What has been dumped?")
+    k.tap("accessibility")
+    k.tap("overlay_language")
+    k.tap("overlay_lang_ur")
+    k.wait_heading("کیا پھینکا گیا ہے؟")
+    assert k.page_name() == "step_what"
+    k.tap("back")
+    k.wait_heading("بالکل بتائیں کہ یہ کہاں ہے")
+    assert k.widget(QLineEdit, "input_location_detail").text() == "Behind the shops"
+
+
+def test_the_voice_follows_the_language_with_a_clear_fallback(kiosk: Kiosk) -> None:
+    k = kiosk
+    recorder = Recorder()
+    k.controller.narrator.speaker = recorder
+    k.tap("attract_accessibility")
+    k.tap("overlay_speech_on")
+    k.tap("overlay_language")
+    k.tap("overlay_lang_pl")
+    assert recorder.locale == "pl_PL"
+    assert recorder.said[-1].endswith("Dotknij ekranu, aby zacząć, przycisk.")  # read in Polish
+    k.tap("attract_language")
+    k.tap("overlay_lang_ur")
+    assert recorder.locale == "ur_PK"
+    assert recorder.said[-1].startswith("There is no Urdu voice on this kiosk, so the screen is read with the "
+                                        "standard English voice. ")
+    assert recorder.said[-1].endswith("شروع کرنے کے لیے اسکرین کو چھوئیں، بٹن.")
+
+
+def test_the_keyboard_has_the_letters_of_the_language(kiosk: Kiosk) -> None:
+    k = kiosk
+    k.start("fly-tipping")
+    k.controller.set_language("pl")
+    k.typed_address("where")
+    edit = k.widget(QLineEdit, "input_location_detail")
+    k.qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    keyboard = k.window.keyboard
+    k.qtbot.waitUntil(keyboard.isVisible, timeout=2000)
+    assert {"ą", "ł", "ż"} <= set(keyboard.keys)
+    assert keyboard.keys["ł"].accessibleName() == "Litera ł"
+    keyboard.type_text("łąka")
+    assert edit.text() == "łąka"
+    k.controller.set_language("ar")  # the page is drawn again, in Arabic: tap the box again
+    edit = k.widget(QLineEdit, "input_location_detail")
+    k.qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    k.qtbot.waitUntil(keyboard.isVisible, timeout=2000)
+    assert "ض" not in keyboard.keys and keyboard.keys["script"].text() == "عربي"
+    keyboard.press("script")
+    assert "ض" in keyboard.keys and keyboard.keys["script"].text() == "ABC"
+    for letter in "سوق":
+        keyboard.press(letter)
+    assert edit.text().endswith("سوق")
+    assert "shift" not in keyboard.keys  # Arabic has no capitals
+
+
+@pytest.mark.parametrize("code", ["pl", "ar", "ur"])
+def test_every_view_fits_in_each_language_at_the_largest_text(kiosk: Kiosk, code: str, tmp_path: Path) -> None:
+    from kiosk.views.fields import AddressField
+    from kiosk.views.pages import CheckAnswersPage, HomePage
+    from kiosk.workflows.engine import JourneySession
+    from kiosk.workflows.model import StepType
+    from tests.test_accessible_views import ADDRESSES, check_page, step_pages
+
+    k = kiosk
+    k.controller.set_language(code)
+    catalog = k.controller.catalog
+    k.controller.display.set(text_size="largest")
+    k.window.resize(1080, 1920)
+    problems = check_page(k, f"{code} attract", tmp_path)
+    k.window.show_page(HomePage([catalog.journey(j) for j in JOURNEYS]))
+    problems += check_page(k, f"{code} home", tmp_path)
+    for where, page in step_pages(k, catalog):
+        problems += check_page(k, f"{code} {where}", tmp_path)
+        if isinstance(page.address_field, AddressField):
+            page.address_field.show_addresses(ADDRESSES)
+            problems += check_page(k, f"{code} {where} (address list)", tmp_path)
+    for journey in JOURNEYS:
+        if journey.submit is not None:
+            session = JourneySession(journey, catalog=catalog)
+            session.history.append(next(s.id for s in journey.steps if s.type == StepType.CHECK_ANSWERS))
+            k.window.show_page(CheckAnswersPage(session.view(), session.summary()))
+            problems += check_page(k, f"{code} {journey.id}/check answers", tmp_path)
+    if k.window.width() > 1080 or k.window.height() > 1920:
+        problems.append(f"the window grew to {k.window.width()}x{k.window.height()}")
+    assert problems == [], "\n".join(problems)
