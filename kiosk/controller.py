@@ -20,6 +20,7 @@ from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk import __version__
+from kiosk.announce import announce, announce_page
 from kiosk.config import WEEKDAYS, KioskSettings
 from kiosk.display_settings import DisplaySettings
 from kiosk.events import EventLog
@@ -225,6 +226,7 @@ class KioskController:
     def _show(self, page: QWidget, idle: str, top_bar: bool = True) -> None:
         """Put a page up and set the idle timer for it: question, confirmation, busy or none."""
         self.window.show_page(page, top_bar=top_bar)
+        announce_page(page)
         self._refresh_panel()
         if isinstance(page, ConfirmationPage):
             page.spell.setVisible(self.narrator.enabled)
@@ -932,8 +934,9 @@ class KioskController:
             self.show_step()
 
     def _ask(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]]) -> Overlay:
-        """An overlay, read aloud when speech is on."""
+        """An overlay, read aloud when speech is on, and announced to a screen reader."""
         overlay = self.window.show_overlay(heading, paragraphs, actions)
+        announce(overlay, " ".join([heading, *paragraphs]), assertive=True)
         self.narrator.read(overlay)
         return overlay
 

@@ -7,8 +7,32 @@ import sys
 import time
 
 import pyatspi
+from gi.repository import GLib
 
 DEADLINE = time.time() + 90
+#: What the kiosk announced (QAccessibleAnnouncementEvent reaches AT-SPI as object:announcement).
+ANNOUNCED = []
+
+
+def pump():
+    """Deliver queued AT-SPI events (this script has no main loop of its own)."""
+    context = GLib.MainContext.default()
+    while context.pending():
+        context.iteration(False)
+
+
+def heard(text, timeout=10):
+    end = min(DEADLINE, time.time() + timeout)
+    while time.time() < end:
+        pump()
+        if any(text in said for said in ANNOUNCED):
+            return
+        time.sleep(0.1)
+    sys.exit(f"not announced: {text!r}; heard {ANNOUNCED!r}")
+
+
+def on_announcement(event):
+    ANNOUNCED.append(str(event.any_data))
 
 
 def walk(node, depth=0):
@@ -56,6 +80,7 @@ def type_into(app, name, text):
 
 
 def main():
+    pyatspi.Registry.registerEventListener(on_announcement, "object:announcement")
     desktop = pyatspi.Registry.getDesktop(0)
     app = None
     while app is None and time.time() < DEADLINE:
@@ -70,6 +95,9 @@ def main():
     find(app, "label", "What do you want to do?")
     press(app, "push button", "Live alone? Pay less Council Tax")
     find(app, "label", "Are you the only adult living at your home?")
+    heard("Are you the only adult living at your home?")  # each new page is announced
+    press(app, "push button", "Continue")  # no answer yet: the error is announced, assertively
+    heard("There is a problem: Select yes or no")
     press(app, "radio button", "Yes")
     press(app, "push button", "Continue")
     find(app, "label", "What is your full name?")
