@@ -125,6 +125,7 @@ class TasterController:
         owner.officer = None
         owner.window.assist.hide()
         owner.window.banner.hide()
+        owner.set_language("en", redraw=False)  # the lessons are written in English (docs/languages.md)
         self.running = RunningTaster(new_session_id(), plan, TasterClock(seconds or plan.minutes * 60, self.clock),
                                      staff[0], dt.datetime.now(dt.UTC))
         if plan.booking_id is not None:

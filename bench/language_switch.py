@@ -1,0 +1,76 @@
+"""Switching language: time until the current page is drawn again in the new language (texts,
+direction, keyboard, the page rebuilt from the journey) and painted.
+
+    .venv/bin/python -m bench.language_switch [--switches 100]
+
+The fly-tipping "What has been dumped?" page (a long list of options) at 1920x1080, offscreen;
+cycles English, Polish, Arabic (right to left), Urdu (right to left).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from bench.harness import OUTBOX_KEY, environment
+from bench.theme_switch import Painted
+from kiosk.app import build_kiosk, build_services
+from kiosk.config import HubLink, KioskSettings, OutboxSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--switches", type=int, default=100)
+    args = parser.parse_args()
+    app = QApplication([])
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "token").write_text("kt_bench")
+        settings = KioskSettings(
+            kiosk_id="bench", site="bench", state_dir=Path(tmp) / "state", journeys_dir=ROOT / "config" / "journeys",
+            languages_dir=ROOT / "config" / "i18n",
+            hub=HubLink(url="http://127.0.0.1:9", device_token_file=Path(tmp) / "token"),
+            outbox=OutboxSettings(key=OUTBOX_KEY))
+        services = build_services(settings)
+        window, controller = build_kiosk(app, services)
+        window.resize(1920, 1080)
+        window.show()
+        controller.start_journey("fly-tipping")
+        controller.session.history.append("what")  # type: ignore[union-attr]
+        controller.show_step()
+        for _ in range(5):
+            app.processEvents()
+        times = []
+        codes = ["pl", "ar", "ur", "en"]
+        for i in range(args.switches):
+            start = time.perf_counter()
+            controller.set_language(codes[i % len(codes)])
+            page = window.page
+            assert page is not None and page.objectName() == "step_what"
+            watcher = Painted(page)
+            app.installEventFilter(watcher)
+            while watcher.at is None:
+                app.processEvents()
+            app.removeEventFilter(watcher)
+            app.sendPostedEvents(None, 52)  # QEvent.DeferredDelete: the old page goes, as in the running app
+            times.append((watcher.at - start) * 1000)
+        times.sort()
+        p95 = times[int(0.95 * (len(times) - 1))]
+        print(f"switch language -> page drawn again and painted: p50 {statistics.median(times):.1f} ms, "
+              f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms over {len(times)} switches")
+        print(environment())
+        controller.close()
+        services.outbox.close()
+
+
+if __name__ == "__main__":
+    main()
