@@ -11,8 +11,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
+
+from kiosk.config import HubLink, KioskSettings, OutboxSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTBOX_KEY = "q3Jm7vT1cXk9Wb2Yp5Nd8Rf0Hs4Lg6Az-Ue1Io3Ky7M="
@@ -105,3 +108,12 @@ def environment() -> str:
     except OSError:
         pass
     return f"Python {platform.python_version()}, {os.cpu_count()} cores, {cpu}"
+
+
+def offline_settings(tmp: Path, **extra: Any) -> KioskSettings:
+    """A kiosk with no hub (nothing to wait for), for benchmarks of the screen alone."""
+    (tmp / "token").write_text("kt_bench")
+    return KioskSettings(
+        kiosk_id="bench", site="bench", state_dir=tmp / "state", journeys_dir=ROOT / "config" / "journeys",
+        hub=HubLink(url="http://127.0.0.1:9", device_token_file=tmp / "token"),
+        outbox=OutboxSettings(key=OUTBOX_KEY), **extra)

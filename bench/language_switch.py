@@ -20,10 +20,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from bench.harness import OUTBOX_KEY, environment
+from bench.harness import environment, offline_settings
 from bench.theme_switch import Painted
 from kiosk.app import build_kiosk, build_services
-from kiosk.config import HubLink, KioskSettings, OutboxSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,12 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     app = QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "token").write_text("kt_bench")
-        settings = KioskSettings(
-            kiosk_id="bench", site="bench", state_dir=Path(tmp) / "state", journeys_dir=ROOT / "config" / "journeys",
-            languages_dir=ROOT / "config" / "i18n",
-            hub=HubLink(url="http://127.0.0.1:9", device_token_file=Path(tmp) / "token"),
-            outbox=OutboxSettings(key=OUTBOX_KEY))
+        settings = offline_settings(Path(tmp), languages_dir=ROOT / "config" / "i18n")
         services = build_services(settings)
         window, controller = build_kiosk(app, services)
         window.resize(1920, 1080)

@@ -20,9 +20,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
-from bench.harness import OUTBOX_KEY, environment
+from bench.harness import environment, offline_settings
 from kiosk.app import build_kiosk, build_services
-from kiosk.config import HubLink, KioskSettings, OutboxSettings
 from kiosk.views.pages import StepPage
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.loader import load_journeys
@@ -49,11 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     app = QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
-        (Path(tmp) / "token").write_text("kt_bench")
-        settings = KioskSettings(
-            kiosk_id="bench", site="bench", state_dir=Path(tmp) / "state", journeys_dir=ROOT / "config" / "journeys",
-            hub=HubLink(url="http://127.0.0.1:9", device_token_file=Path(tmp) / "token"),
-            outbox=OutboxSettings(key=OUTBOX_KEY))
+        settings = offline_settings(Path(tmp))
         services = build_services(settings)
         window, controller = build_kiosk(app, services)
         window.resize(1920, 1080)

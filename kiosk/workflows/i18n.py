@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +20,7 @@ from babel import Locale
 from babel.dates import format_date
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from kiosk.workflows.datafile import read_toml
 from kiosk.workflows.model import Journey, Option, Step, Submission
 
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
@@ -193,12 +193,7 @@ def journey_strings(journey: Journey) -> list[str]:
 # ---- loading ------------------------------------------------------------------------------
 
 def _read(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise TranslationError(f"{path}: file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise TranslationError(f"{path}: not valid TOML: {exc}") from None
+    return read_toml(path, lambda problem: TranslationError(f"{path}: {problem}"))
 
 
 def _problem(path: Path, exc: ValidationError) -> TranslationError:

@@ -9,12 +9,13 @@ real journey that never sends anything. Hints come after failed tries.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from kiosk.workflows.datafile import read_toml
 
 Hints = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
 
@@ -161,12 +162,7 @@ def _describe(err: ValidationError, data: dict[str, object]) -> tuple[str, str]:
 
 def parse_lesson(path: Path, journey_ids: set[str] | None = None) -> Lesson:
     """Read and check one lesson file. ``journey_ids``: the journeys a practice run may name."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise LessonError(path, "file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LessonError(path, f"not valid TOML: {exc}") from None
+    data = read_toml(path, lambda problem: LessonError(path, problem))
     try:
         lesson = Lesson.model_validate(data)
     except ValidationError as exc:

@@ -9,12 +9,12 @@ the step and the problem.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from kiosk.workflows.datafile import read_toml
 from kiosk.workflows.model import FIELD_TYPES, Journey, Step, StepType
 
 
@@ -50,12 +50,7 @@ def _format_validation(err: ValidationError, data: dict[str, object]) -> tuple[s
 
 
 def parse_journey(path: Path) -> Journey:
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise JourneyError(path, "file not found") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise JourneyError(path, f"not valid TOML: {exc}") from None
+    data = read_toml(path, lambda problem: JourneyError(path, problem))
     try:
         journey = Journey.model_validate(data)
     except ValidationError as exc:

@@ -1,0 +1,19 @@
+"""Reading one TOML data file (a journey, a lesson, a language), with the problem named the same
+way for each: "file not found", or "not valid TOML: <where and why>"."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+
+def read_toml(path: Path, error: Callable[[str], Exception]) -> dict[str, Any]:
+    """The file's data; ``error(problem)`` makes the exception to raise when it cannot be read."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error("file not found") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"not valid TOML: {exc}") from None
