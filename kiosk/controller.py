@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QWidget
 
 from kiosk import __version__
 from kiosk.announce import announce, announce_page
+from kiosk.app_events import unwatch
 from kiosk.config import WEEKDAYS, KioskSettings
 from kiosk.display_settings import DisplaySettings
 from kiosk.events import EventLog
@@ -216,7 +217,7 @@ class KioskController:
         app = QApplication.instance()
         if app is not None:
             for watcher in (self.idle, self.lockdown, self.corner, self.keypad, self.narrator, self.explore):
-                app.removeEventFilter(watcher)
+                unwatch(app, watcher)
 
     @property
     def settings(self) -> KioskSettings:

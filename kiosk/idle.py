@@ -6,6 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
+from kiosk.app_events import watch
+
 #: Events that mean a person is there.
 ACTIVITY = {
     QEvent.Type.MouseButtonPress,
@@ -41,7 +43,7 @@ class IdleTimer(QObject):
         self._left = 0
         self._limit_ms = 0
         self._paused = 0
-        app.installEventFilter(self)
+        watch(app, self, ACTIVITY)
 
     @property
     def warning(self) -> bool:

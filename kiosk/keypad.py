@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit, QScrollArea, QWidget
 
+from kiosk.app_events import watch
 from kiosk.workflows.i18n import N_
 
 HELP_TEXT = N_("Use the up and down arrow keys, or Tab, to move from one thing to the next. "
@@ -34,7 +35,7 @@ class Keypad(QObject):
         super().__init__()
         self.window = window
         self.on_help = on_help
-        app.installEventFilter(self)
+        watch(app, self, (QEvent.Type.KeyPress,))
 
     def move(self, focus: QWidget, forward: bool) -> None:
         """The next (or previous) control in the focus chain that can take focus."""

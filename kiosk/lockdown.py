@@ -10,6 +10,8 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
+from kiosk.app_events import watch
+
 log = logging.getLogger("kiosk.lockdown")
 
 Mod = Qt.KeyboardModifier
@@ -47,7 +49,7 @@ class Lockdown(QObject):
     def __init__(self, app: QApplication) -> None:
         super().__init__()
         self.swallowed = 0
-        app.installEventFilter(self)
+        watch(app, self, KEY_EVENTS | REFUSED)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()

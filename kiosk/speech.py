@@ -15,6 +15,7 @@ from typing import Protocol
 from PySide6.QtCore import QEvent, QLocale, QObject
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
+from kiosk.app_events import watch
 from kiosk.views.text import tr
 
 log = logging.getLogger("kiosk.speech")
@@ -116,7 +117,7 @@ class Narrator(QObject):
         #: False when the last language asked for has no voice here (the default voice reads on).
         self.voice_found = True
         self._last = ""
-        app.installEventFilter(self)
+        watch(app, self, STOP_ON)
 
     @property
     def speaker(self) -> Speaker:
@@ -197,7 +198,7 @@ class ExploreByTouch(QObject):
         self._armed: QAbstractButton | None = None
         self._armed_at = 0.0
         self._swallow_release = False
-        app.installEventFilter(self)
+        watch(app, self, (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease))
 
     def _button_at(self, obj: QObject) -> QAbstractButton | None:
         w = obj if isinstance(obj, QWidget) else None

@@ -8,6 +8,8 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QTimer, Signal
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk.app_events import watch
+
 CORNER = 120  # px
 
 
@@ -22,7 +24,7 @@ class CornerHold(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_held)
         self._swallow_release = False
-        app.installEventFilter(self)
+        watch(app, self, (QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.MouseButtonRelease))
 
     def _corner(self) -> QRect:
         top_left = self.window.mapToGlobal(QPoint(0, 0))
