@@ -248,6 +248,8 @@ class TasterRun(Base):
     reported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     #: Staff at the hub: minutes added in all, and "end it now".
     hub_extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    #: Of those, the minutes the terminal has applied (its ends_at includes them).
+    hub_extra_applied: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     end_requested: Mapped[bool] = mapped_column(default=False)
 
 

@@ -108,6 +108,8 @@ class ReportIn(BaseModel):
     started_at: dt.datetime
     ends_at: dt.datetime
     ended: bool = False
+    #: Minutes added at the hub that the terminal has applied (ends_at includes them).
+    hub_extra: Annotated[int, Field(ge=0, le=10000)] = 0
 
 
 class ReportsIn(BaseModel):
@@ -140,6 +142,7 @@ def record_reports(hub: StateDep, dev: DeviceDep, body: ReportsIn) -> dict[str, 
             row.lessons, row.started, row.completed = " ".join(r.lessons), " ".join(r.started), " ".join(r.completed)
             row.opened_by, row.started_at, row.ends_at = r.opened_by, _naive(r.started_at), _naive(r.ends_at)
             row.ended_at = utcnow() if r.ended else None
+            row.hub_extra_applied = r.hub_extra
             row.reported_at = utcnow()
             accepted += 1
         session.commit()
@@ -273,7 +276,9 @@ def library(request: Request, hub: StateDep, who: LibraryDep, days: int = 30, er
             "seen": "never" if seen is None else f"{seen.replace(tzinfo=dt.UTC).astimezone(zone):%H:%M}",
             "run": None if run is None else {
                 "id": run.id, "group": run.group_name or "No group name",
-                "left": _left(run.ends_at + dt.timedelta(minutes=run.hub_extra_minutes), now)
+                # What the terminal reported, plus minutes added here that it has not applied yet.
+                "left": _left(run.ends_at + dt.timedelta(minutes=max(0, run.hub_extra_minutes
+                                                                      - run.hub_extra_applied)), now)
                 if not run.end_requested else "ending",
                 "done": f"{len(run.completed.split())} of {len(run.lessons.split())} lessons completed",
                 "stale": (now - run.reported_at).total_seconds() > STALE_SECONDS,

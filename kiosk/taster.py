@@ -190,13 +190,12 @@ class TasterController:
         """The end of the session, however it comes: report it, then the one wipe."""
         if self.running is None:
             return
-        self._report(ended=True)
         log.info("taster session ended", extra={"reason": reason})
-        self.owner.end_session("taster_end")
+        self.owner.end_session("taster_end")  # the wipe reports the end (see _drop)
 
     def _drop(self) -> None:
         """Part of the wipe: the session and everything the learner did go."""
-        if self.running is not None and self.owner.services.outbox is not None:
+        if self.running is not None:
             self._report(ended=True)
         self.running = None
         self.owner.practice = None
@@ -220,6 +219,8 @@ class TasterController:
             "lessons": list(running.plan.lessons), "started": running.started, "completed": running.completed,
             "opened_by": running.opened_by, "started_at": running.started_at.isoformat(timespec="seconds"),
             "ends_at": ends.isoformat(timespec="seconds"), "ended": ended,
+            # Minutes staff added at the hub that ends_at already includes.
+            "hub_extra": running.hub_extra,
         }
         try:
             self.owner.services.outbox.put("taster", report_id, report, durable=False)

@@ -284,8 +284,12 @@ def test_a_booked_session_opens_itself_and_staff_manage_it_from_the_hub(
     page = librarian.get("/staff/library")
     assert librarian.post(f"/staff/library/runs/{run.id}/extend",
                           data={"csrf": csrf_of(page.text), "minutes": "15"}).status_code == 303
+    assert re.search(r'class="left">(44|45) minutes left<', librarian.get("/staff/library").text)
     k.controller.taster.poll()
     k.qtbot.waitUntil(lambda: banner_left(k) in ("45 minutes left", "44 minutes left"), timeout=5000)
+    # Once the terminal has applied the minutes and reported, the hub does not count them twice.
+    wait_report(k, library_hub, lambda row: row.hub_extra_applied == 15)
+    assert re.search(r'class="left">(44|45) minutes left<', librarian.get("/staff/library").text)
     k.controller.taster.poll()  # asking again adds nothing more
     k.qtbot.wait_until(lambda: not k.controller.tasks.busy, timeout=5000)
     assert banner_left(k) in ("45 minutes left", "44 minutes left")
