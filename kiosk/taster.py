@@ -278,10 +278,11 @@ class TasterController:
             return
 
     def _free(self) -> bool:
-        """A booking waits for a resident to finish: it opens only on an idle screen."""
+        """A booking waits for a resident to finish: it opens only on the attract (or closed) screen,
+        where the kiosk goes when nobody is using it."""
         page = self.owner.window.page
         return (self.owner.session is None and self.owner.window.overlay is None and self.owner.officer is None
-                and page is not None and page.objectName() in ("attract_page", "closed_page", "home_page"))
+                and page is not None and page.objectName() in ("attract_page", "closed_page"))
 
     # ---- lessons ----------------------------------------------------------------------------
     def _status(self, lesson_id: str) -> str:

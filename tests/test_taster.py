@@ -266,11 +266,18 @@ def test_a_booked_session_opens_itself_and_staff_manage_it_from_the_hub(
         booking = session.scalar(select(TasterBooking))
         assert booking is not None and booking.kiosks == "test-kiosk"
 
-    # A resident mid-task is not interrupted: the booking waits for an idle screen.
+    # A resident is not interrupted, mid-task or only looking at the home screen: the booking
+    # waits until the terminal is back on its attract screen.
     k.start("missed-bin")
     k.controller.taster.poll()
     k.qtbot.wait_until(lambda: not k.controller.tasks.busy, timeout=5000)
     assert not k.controller.taster.active
+    k.controller.end_session("finish")
+    k.tap("attract_start")
+    k.wait_page("home_page")
+    k.controller.taster.poll()
+    k.qtbot.wait_until(lambda: not k.controller.tasks.busy, timeout=5000)
+    assert not k.controller.taster.active and k.page_name() == "home_page"
     k.controller.end_session("finish")
     k.controller.taster.poll()
     k.wait_page("lesson_list")
