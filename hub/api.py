@@ -283,6 +283,8 @@ class HandoffIn(BaseModel):
     history: Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=200)]
     changing: bool = False
     dynamic: dict[str, list[tuple[str, str]]] = {}
+    #: The kiosk's language code; the phone pages use it when the hub has that language.
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
 
 
 class HandoffOut(BaseModel):
@@ -306,8 +308,9 @@ def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
         raise HTTPException(413, "Answers are too large")
     base = hub.settings.public_url.rstrip("/")
     with hub.sessions() as session:
-        made = handoff.create(session, hub.sealer, journey, body.model_dump(exclude={"journey_id"}), dev.site,
-                              dev.kiosk_id, hub.settings.handoff.valid_hours)
+        made = handoff.create(session, hub.sealer, journey, body.model_dump(exclude={"journey_id", "language"}),
+                              dev.site, dev.kiosk_id, hub.settings.handoff.valid_hours,
+                              body.language if body.language in hub.catalogs else "en")
     return HandoffOut(id=made.public_id, url=f"{base}/h/{made.token}", code=handoff.format_code(made.code),
                       typed_address=f"{base}/h", expires_at=made.expires_at)
 

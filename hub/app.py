@@ -21,6 +21,7 @@ from hub.insight import sweep
 from hub.notify import NotifyClient
 from hub.relay import RelayWorker
 from hub.state import HubState
+from kiosk.workflows.i18n import load_catalogs
 from kiosk.workflows.lessons import load_lessons
 from kiosk.workflows.loader import load_journeys
 
@@ -40,7 +41,8 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     lessons = ({lesson.id: lesson for lesson in load_lessons(settings.lessons_dir, set(journeys))}
                if settings.lessons_dir.exists() else {})
     hub_state = HubState(settings, sessions, sealer, journeys, relay, notify,
-                         open311 if isinstance(open311, Open311Connector) else None, lessons)
+                         open311 if isinstance(open311, Open311Connector) else None, lessons,
+                         load_catalogs(settings.languages_dir))
 
     async def sweep_daily() -> None:
         while True:

@@ -82,6 +82,8 @@ class HubSettings(Strict):
     data_key: Annotated[str, Field(min_length=44, max_length=44)]
     journeys_dir: Path = Path("config/journeys")
     lessons_dir: Path = Path("config/lessons")
+    #: Translations (the kiosk's config/i18n): phone pages continue in the kiosk's language.
+    languages_dir: Path = Path("config/i18n")
     #: Local time for staff pages and bookings.
     timezone: str = "Europe/London"
     #: Address the kiosks' QR codes point at (the hub as a phone would reach it).
@@ -118,7 +120,7 @@ def load_settings(path: Path) -> HubSettings:
     except tomllib.TOMLDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML: {exc}") from None
     base = path.parent
-    for key in ("journeys_dir", "lessons_dir"):
+    for key in ("journeys_dir", "lessons_dir", "languages_dir"):
         if isinstance(data.get(key), str) and not Path(data[key]).is_absolute():
             data[key] = str((base / data[key]).resolve())
     url = data.get("database_url")

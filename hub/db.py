@@ -182,6 +182,8 @@ class Handoff(Base):
     claim_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     reference: Mapped[str] = mapped_column(String(14), default="")
+    #: The resident's language at the kiosk: the phone pages carry on in it.
+    language: Mapped[str] = mapped_column(String(3), default="en", server_default="en")
 
 
 class InsightEvent(Base):

@@ -21,6 +21,7 @@ from hub.crypto import Sealer
 from hub.db import Handoff, InsightCount, utcnow
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
+from kiosk.workflows.i18n import Catalog
 from kiosk.workflows.model import Journey
 from kiosk.workflows.validators import REFERENCE_ALPHABET
 
@@ -57,8 +58,8 @@ def dump_session(session: JourneySession) -> dict[str, Any]:
     }
 
 
-def load_session(journey: Journey, state: dict[str, Any]) -> JourneySession:
-    session = JourneySession(journey)
+def load_session(journey: Journey, state: dict[str, Any], catalog: Catalog | None = None) -> JourneySession:
+    session = JourneySession(journey, catalog=catalog)
     session.answers = dict(state.get("answers", {}))
     history = [s for s in state.get("history", []) if s in journey.step_ids]
     session.history = history or [journey.start]
@@ -80,7 +81,7 @@ def bump(session: Session, site: str, metric: str, key: str) -> None:
 
 
 def create(session: Session, sealer: Sealer, journey: Journey, state: dict[str, Any], site: str, kiosk_id: str,
-           valid_hours: int) -> NewHandoff:
+           valid_hours: int, language: str = "en") -> NewHandoff:
     token = secrets.token_urlsafe(24)
     for _ in range(5):
         code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -89,7 +90,7 @@ def create(session: Session, sealer: Sealer, journey: Journey, state: dict[str, 
     expires = utcnow() + dt.timedelta(hours=valid_hours)
     handoff = Handoff(public_id=uuid.uuid4().hex, token_hash=digest(token), code_hash=digest(code),
                       journey_id=journey.id, site=site, kiosk_id=kiosk_id, sealed=sealer.seal(state),
-                      csrf=secrets.token_urlsafe(24), expires_at=expires)
+                      csrf=secrets.token_urlsafe(24), expires_at=expires, language=language)
     session.add(handoff)
     bump(session, site, "handoff_started", journey.id)
     session.commit()

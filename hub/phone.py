@@ -24,6 +24,7 @@ from hub.state import HubState
 from kiosk.references import new_reference
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession, format_address
+from kiosk.workflows.i18n import Catalog, english
 from kiosk.workflows.model import StepType
 from kiosk.workflows.validators import FieldError, validate_postcode
 
@@ -42,26 +43,38 @@ def limiter(request: Request) -> SlidingWindow:
     return found
 
 
-def page(request: Request, hub: HubState, name: str, context: dict[str, Any], status: int = 200) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"council": hub.settings.council_name, **context},
-                                      status_code=status, headers=NO_STORE)
+def catalog_for(hub: HubState, h: Handoff | None) -> Catalog:
+    """The language the resident used at the kiosk (English before we know which journey it is)."""
+    return hub.catalogs.get(h.language if h is not None else "en") or english()
 
 
-def message(request: Request, hub: HubState, heading: str, paragraphs: list[str], status: int = 200) -> HTMLResponse:
-    return page(request, hub, "phone_message.html", {"heading": heading, "paragraphs": paragraphs}, status)
+def page(request: Request, hub: HubState, name: str, context: dict[str, Any], status: int = 200,
+         catalog: Catalog | None = None) -> HTMLResponse:
+    c = catalog or english()
+    return templates.TemplateResponse(request, name, {
+        "council": hub.settings.council_name, "t": c.text, "tn": c.plural, "lang": c.code,
+        "dir": "rtl" if c.rtl else "ltr", **context}, status_code=status, headers=NO_STORE)
 
 
-def start_again_text(hub: HubState) -> list[str]:
-    return [f"You can start again online, or at a {hub.settings.council_name} self-service kiosk."]
+def message(request: Request, hub: HubState, heading: str, paragraphs: list[str], status: int = 200,
+            catalog: Catalog | None = None) -> HTMLResponse:
+    return page(request, hub, "phone_message.html", {"heading": heading, "paragraphs": paragraphs}, status, catalog)
+
+
+def start_again_text(hub: HubState, c: Catalog) -> list[str]:
+    return [c.text("You can start again online, or at a {council} self-service kiosk.",
+                   council=hub.settings.council_name)]
 
 
 def closed_page(request: Request, hub: HubState, h: Handoff) -> HTMLResponse:
+    c = catalog_for(hub, h)
     if handoff.state_of(h) == "completed":
-        return message(request, hub, "This has already been sent", [
-            f"Your reference is {h.reference}. Keep it to track your request.",
-            "Nothing more is needed."], 410)
-    return message(request, hub, "This link has expired", [
-        "Links to finish at home last 72 hours, and your answers are deleted after that.", *start_again_text(hub)], 410)
+        return message(request, hub, c.text("This has already been sent"), [
+            c.text("Your reference is {reference}. Keep it to track your request.", reference=h.reference),
+            c.text("Nothing more is needed.")], 410, c)
+    return message(request, hub, c.text("This link has expired"), [
+        c.text("Links to finish at home last 72 hours, and your answers are deleted after that."),
+        *start_again_text(hub, c)], 410, c)
 
 
 # ---- getting in: the link, or the short code ------------------------------------------------
@@ -78,6 +91,7 @@ def enter_code(request: Request, hub: StateDep, code: Annotated[str, Form(max_le
         log.warning("short-code tries throttled")
         return message(request, hub, "Too many tries", [
             "Wait 10 minutes, then try the code again.", "Check the code on the kiosk screen or your note."], 429)
+    # Before the code is known, the page is in English: which language the resident used is unknown.
     if not handoff.normalise_code(code):
         return page(request, hub, "phone_start.html", {"error": "Enter the code from the kiosk screen"}, 422)
     with hub.sessions() as session:
@@ -94,7 +108,8 @@ def open_link(request: Request, hub: StateDep, token: str) -> Response:
         h = handoff.by_token(session, token[:64])
         if h is None:
             return message(request, hub, "This link does not work", [
-                "Check you scanned the whole code, or type the short code instead.", *start_again_text(hub)], 404)
+                "Check you scanned the whole code, or type the short code instead.",
+                *start_again_text(hub, english())], 404)
         return _claim_and_go(request, hub, session, h)
 
 
@@ -104,10 +119,11 @@ def _claim_and_go(request: Request, hub: HubState, session: Any, h: Handoff) -> 
     name = COOKIE + h.public_id
     value = handoff.claim(session, h, request.cookies.get(name))
     if value is None:
-        return message(request, hub, "This journey is open on another device", [
-            "For your privacy, only the first phone or computer that opened the link can carry on.",
-            "Carry on using that device. If you cannot, start again online or at a kiosk.",
-        ], 403)
+        c = catalog_for(hub, h)
+        return message(request, hub, c.text("This journey is open on another device"), [
+            c.text("For your privacy, only the first phone or computer that opened the link can carry on."),
+            c.text("Carry on using that device. If you cannot, start again online or at a kiosk."),
+        ], 403, c)
     response = RedirectResponse(f"/j/{h.public_id}", status_code=303, headers=NO_STORE)
     response.set_cookie(name, value, httponly=True, samesite="lax", path="/",
                         secure=hub.settings.public_url.startswith("https://"),
@@ -133,7 +149,7 @@ OwnedDep = Annotated[Handoff, Depends(owned)]
 
 def _session(hub: HubState, h: Handoff) -> JourneySession:
     assert h.sealed is not None
-    return handoff.load_session(hub.journeys[h.journey_id], hub.sealer.open(h.sealed))
+    return handoff.load_session(hub.journeys[h.journey_id], hub.sealer.open(h.sealed), catalog_for(hub, h))
 
 
 def _save(hub: HubState, h: Handoff, journey_session: JourneySession) -> None:
@@ -149,7 +165,7 @@ def _fill_options(hub: HubState, s: JourneySession) -> None:
     if source == "bulky_waste_slots":
         cfg = hub.settings.bulky_waste
         days = bulky_slots(list(cfg.days), cfg.lead_days, cfg.count, dt.date.today())
-        s.set_dynamic_options(s.current.id, [OptionView(d.isoformat(), f"{d:%A} {d.day} {d:%B}") for d in days])
+        s.set_dynamic_options(s.current.id, [OptionView(d.isoformat(), s.catalog.weekday_date(d)) for d in days])
 
 
 def _addresses(hub: HubState, postcode: str) -> list[dict[str, str]]:
@@ -164,7 +180,8 @@ def render(request: Request, hub: HubState, h: Handoff, s: JourneySession, extra
            status: int = 200) -> HTMLResponse:
     step = s.current
     if step.type == StepType.CHECK_ANSWERS:
-        return page(request, hub, "phone_check.html", {"h": h, "view": s.view(), "rows": s.summary()}, status)
+        return page(request, hub, "phone_check.html", {"h": h, "view": s.view(), "rows": s.summary()}, status,
+                    s.catalog)
     view = s.view()
     context: dict[str, Any] = {"h": h, "view": view, "value": view.value or {}, "addresses": [], "mode": "select",
                                "end": bool(view.extra.get("end"))}
@@ -175,15 +192,16 @@ def render(request: Request, hub: HubState, h: Handoff, s: JourneySession, extra
         if context["mode"] == "select" and postcode:
             context["addresses"] = _addresses_for(hub, postcode)
     context.update(extra or {})
-    return page(request, hub, "phone_step.html", context, status)
+    return page(request, hub, "phone_step.html", context, status, s.catalog)
 
 
 @router.get("/j/{public_id}", response_class=HTMLResponse, response_model=None)
 def show(request: Request, hub: StateDep, h: OwnedDep) -> Response:
     if handoff.state_of(h) != "open":
         if h.completed_at is not None:
-            return page(request, hub, "phone_done.html", {"h": h, "journey": hub.journeys[h.journey_id],
-                                                          "track": f"/track/{h.reference}"})
+            c = catalog_for(hub, h)
+            return page(request, hub, "phone_done.html", {"h": h, "journey": c.journey(hub.journeys[h.journey_id]),
+                                                          "track": f"/track/{h.reference}"}, catalog=c)
         return closed_page(request, hub, h)
     s = _session(hub, h)
     _fill_options(hub, s)
@@ -210,7 +228,9 @@ def raw_answer(s: JourneySession, form: FormData) -> Any:
 async def act(request: Request, hub: StateDep, h: OwnedDep) -> Response:
     form = await request.form()
     if form.get("csrf") != h.csrf:
-        return message(request, hub, "Sorry, that did not work", ["Go back, reload the page and try again."], 400)
+        c = catalog_for(hub, h)
+        return message(request, hub, c.text("Sorry, that did not work"),
+                       [c.text("Go back, reload the page and try again.")], 400, c)
     if handoff.state_of(h) != "open":
         return RedirectResponse(f"/j/{h.public_id}", status_code=303)
     s = _session(hub, h)
@@ -232,10 +252,10 @@ async def act(request: Request, hub: StateDep, h: OwnedDep) -> Response:
         if action == "search":
             return render(request, hub, h, s, {"mode": "select", "value": {}})
         try:
-            postcode = validate_postcode(raw.get("postcode", ""), "a postcode")
+            postcode = validate_postcode(raw.get("postcode", ""), s.catalog.text("a postcode"))
         except FieldError as err:
-            return render(request, hub, h, s, {"find_error": err.message, "value": {"postcode": raw["postcode"]}},
-                          422)
+            return render(request, hub, h, s, {"find_error": s.catalog.text(err.template, **dict(err.values)),
+                                               "value": {"postcode": raw["postcode"]}}, 422)
         found = _addresses(hub, postcode)
         return render(request, hub, h, s, {"addresses": found, "value": {"postcode": postcode},
                                            "found": True})
@@ -260,7 +280,7 @@ def _addresses_for(hub: HubState, postcode: str) -> list[dict[str, str]]:
 
 
 def _complete(request: Request, hub: HubState, h: Handoff, s: JourneySession) -> Response:
-    journey = s.journey
+    journey = s.source  # as written, in English: what the council's case records
     payload = s.submission()
     with hub.sessions() as session:
         case, _created = create_case(

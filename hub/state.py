@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.config import HubSettings
 from hub.crypto import Sealer
+from kiosk.workflows.i18n import Catalog, english
 from kiosk.workflows.lessons import Lesson
 from kiosk.workflows.model import Journey
 
@@ -28,3 +29,4 @@ class HubState:
     notify: NotifyClient | None = None
     open311: Open311Connector | None = None
     lessons: dict[str, Lesson] | None = None
+    catalogs: dict[str, Catalog] = field(default_factory=lambda: {"en": english()})

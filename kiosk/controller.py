@@ -572,7 +572,8 @@ class KioskController:
 
         def done(options: list[dict[str, str]]) -> None:
             if self.session is session:
-                session.set_dynamic_options(session.current.id, [OptionView(o["value"], o["label"]) for o in options])
+                session.set_dynamic_options(session.current.id, [
+                    OptionView(o["value"], self._date_label(session, o["value"], o["label"])) for o in options])
                 self.show_step()
 
         def failed(exc: Exception) -> None:
@@ -585,6 +586,14 @@ class KioskController:
                 )
 
         self._hub_call(self.services.client.options(source), done, failed)
+
+    @staticmethod
+    def _date_label(session: JourneySession, value: str, label: str) -> str:
+        """Collection days come from the hub as dates: write them in the resident's language."""
+        try:
+            return session.catalog.weekday_date(dt.date.fromisoformat(value))
+        except ValueError:
+            return label
 
     def _run_lookup(self, session: JourneySession) -> None:
         step = session.current
@@ -759,6 +768,7 @@ class KioskController:
             "journey_id": session.journey.id, "answers": session.answers, "history": session.history,
             "changing": session.changing,
             "dynamic": {sid: [[o.value, o.label] for o in opts] for sid, opts in session.dynamic_options().items()},
+            "language": self.catalog.code,
         }
         self._show(busy_page(tr("Please wait"), tr("Getting a link for your phone…")), "busy")
 

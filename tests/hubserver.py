@@ -85,6 +85,7 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
         data_key=data_key or new_key(),
         journeys_dir=journeys_dir or ROOT / "config" / "journeys",
         lessons_dir=ROOT / "config" / "lessons" if journeys_dir is None else tmp / "no-lessons",
+        languages_dir=ROOT / "config" / "i18n",
         open311=Open311Settings(endpoint=open311_url, api_key="test-api-key", timeout_seconds=2)
         if open311_url else None,
         relay=relay or RelaySettings(poll_seconds=0.2, first_retry_seconds=0.2, max_retry_seconds=1.0),

@@ -258,3 +258,52 @@ def test_every_view_fits_in_each_language_at_the_largest_text(kiosk: Kiosk, code
     if k.window.width() > 1080 or k.window.height() > 1920:
         problems.append(f"the window grew to {k.window.width()}x{k.window.height()}")
     assert problems == [], "\n".join(problems)
+
+
+def test_the_phone_carries_on_in_the_kiosk_language(kiosk: Kiosk, hub: HubServer) -> None:
+    """Polish at the kiosk, Polish on the phone (and the case in English); Arabic pages are RTL."""
+    import re
+
+    import httpx
+
+    from kiosk.views.qr import QrCode
+
+    k = kiosk
+    k.start("missed-bin")
+    k.controller.set_language("pl")
+    k.find_address("address", "TS18 1AU")
+    k.cont()
+    k.choose("bin_type", "general")
+    k.cont()
+    k.wait_heading("Kiedy pojemnik miał zostać opróżniony?")
+    k.tap("handoff")
+    k.wait_page("handoff_page")
+    qr = k.page.findChild(QrCode, "qr_code")
+    assert qr is not None
+    with httpx.Client(follow_redirects=True) as phone:
+        page = phone.get(qr.data)
+        assert page.status_code == 200
+        assert '<html lang="pl" dir="ltr">' in page.text
+        assert "Kiedy pojemnik miał zostać opróżniony?" in page.text
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
+        assert csrf is not None
+        wrong = phone.post(str(page.url), data={"csrf": csrf.group(1), "action": "continue", "when-day": "31",
+                                                "when-month": "2", "when-year": "2026"})
+        assert wrong.status_code == 422
+        assert "Podaj prawdziwą datę (datę planowanego odbioru)" in wrong.text
+        assert "Dzień" in wrong.text and "‹ Wstecz" in wrong.text
+    # Arabic: the phone page is right to left.
+    k.tap("done")
+    k.wait_page("attract_page")
+    k.start("missed-bin")
+    k.controller.set_language("ar")
+    k.find_address("address", "TS18 1AU")
+    k.cont()
+    k.tap("handoff")
+    k.wait_page("handoff_page")
+    qr = k.page.findChild(QrCode, "qr_code")
+    assert qr is not None
+    with httpx.Client(follow_redirects=True) as phone:
+        page = phone.get(qr.data)
+        assert '<html lang="ar" dir="rtl">' in page.text
+        assert "أي حاوية لم تُجمع؟" in page.text

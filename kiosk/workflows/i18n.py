@@ -10,6 +10,7 @@ Plurals follow CLDR (Babel): a plural entry is a table of forms (one, two, few, 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -245,12 +246,21 @@ def load_catalogs(folder: Path | None) -> dict[str, Catalog]:
 #: The code whose texts a resident sees or hears (staff screens and the taster stay in English).
 TRANSLATED_SOURCES = ("controller.py", "speech.py", "keypad.py", "views/pages.py", "views/fields.py",
                       "views/widgets.py", "views/window.py", "views/keyboard.py", "workflows/validators.py",
-                      "workflows/engine.py", "workflows/describe.py", "workflows/why.py")
+                      "workflows/engine.py", "workflows/describe.py", "workflows/why.py", "../hub/phone.py")
+#: The hub's pages that carry on a journey on the resident's phone, in the kiosk's language.
+TRANSLATED_TEMPLATES = ("phone_step.html", "phone_check.html", "phone_done.html")
+_TEMPLATE_CALL = re.compile(r'\btn?\(\s*"((?:[^"\\]|\\.)*)"')
 
 
 def kiosk_ui_sources() -> dict[str, str]:
     root = Path(__file__).resolve().parent.parent
-    return ui_sources(root / name for name in TRANSLATED_SOURCES)
+    found = ui_sources(root / name for name in TRANSLATED_SOURCES)
+    for name in TRANSLATED_TEMPLATES:
+        path = root.parent / "hub" / "templates" / name
+        text = path.read_text(encoding="utf-8")
+        for match in _TEMPLATE_CALL.finditer(text):
+            found.setdefault(match.group(1), f"{path}:{text.count(chr(10), 0, match.start()) + 1}")
+    return found
 
 
 def ui_sources(paths: Iterable[Path]) -> dict[str, str]:
