@@ -341,3 +341,32 @@ def test_practice_run_of_a_real_journey_never_sends(k: Kiosk, library_hub: HubSe
     assert k.services.outbox.depth() == 0
     assert library_hub.cases() == []
     assert k.controller.session is None and k.controller.practice is None
+
+
+def test_offline_staff_pin_opens_a_session_and_the_reports_wait_for_the_hub(
+        qtbot, qasync_loop, library_hub: HubServer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    online = make_kiosk(qtbot, library_hub, tmp_path / "kiosk")
+    try:
+        online.controller.sync_staff_pins()
+        qtbot.waitUntil(lambda: bool(online.controller.staff_pins.load()), timeout=5000)
+    finally:
+        online.close()
+    # The same terminal, its hub gone: the librarian's synced PIN still opens a session.
+    offline = make_kiosk(qtbot, None, tmp_path / "kiosk", hub_url="http://127.0.0.1:9", token="kt_x")
+    try:
+        offline.tap("attract_start")
+        offline.wait_page("home_page")
+        enter_on_pad(offline, "5931")
+        qtbot.waitUntil(lambda: offline.window.overlay is not None and offline.label_text("overlay_heading")
+                        == "Staff: Lee Librarian", timeout=8000)
+        offline.tap("overlay_taster")
+        offline.wait_page("taster_setup")
+        offline.tap("open_session")
+        offline.wait_page("lesson_list")
+        assert banner_left(offline) == "60 minutes left"
+        offline.tap("lesson_tile_touchscreen")
+        # Nothing is lost while the hub is away: the reports and the audit entry wait in the outbox.
+        assert offline.services.outbox.depth("taster") >= 2  # opened, lesson started
+        assert offline.services.outbox.depth("audit") >= 1
+    finally:
+        offline.close()
