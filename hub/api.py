@@ -19,6 +19,7 @@ from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, EventsIn, ingest
 from hub.notify import NotifyError
 from hub.state import HubState
+from kiosk.workflows.i18n import N_
 from kiosk.workflows.validators import (
     REFERENCE_PATTERN,
     FieldError,
@@ -30,10 +31,12 @@ from kiosk.workflows.validators import (
 router = APIRouter(prefix="/api/v1")
 
 MAX_ANSWERS_BYTES = 64 * 1024
+#: Marked for translation: the tracking page and the kiosk's "Track a request" show them in the
+#: resident's language (the kiosk looks the English text up in its catalog).
 STATUS_TEXT = {
-    "received": "Received. We have your request and will deal with it soon.",
-    "in_progress": "In progress. The team is working on it.",
-    "closed": "Done. This request is closed.",
+    "received": N_("Received. We have your request and will deal with it soon."),
+    "in_progress": N_("In progress. The team is working on it."),
+    "closed": N_("Done. This request is closed."),
 }
 
 

@@ -21,6 +21,7 @@ from hub.insight import counts, sites
 from hub.insight_report import Report, bar_chart
 from hub.staff import staff_user
 from hub.state import HubState
+from kiosk.workflows.i18n import english
 from kiosk.workflows.validators import normalise_reference
 
 router = APIRouter()
@@ -31,13 +32,27 @@ StaffDep = Annotated[StaffUser, Depends(staff_user)]
 
 
 @router.get("/track/{reference}", response_class=HTMLResponse)
-async def track_page(request: Request, hub: StateDep, reference: str) -> HTMLResponse:
+async def track_page(request: Request, hub: StateDep, reference: str, lang: str = "en") -> HTMLResponse:
+    """Public: a request's status, without personal data. ``?lang=`` is the kiosk's language
+    (the confirmation's QR code carries it); the back office's own updates stay as written."""
     await refresh_from_back_office(hub, normalise_reference(reference[:20]))
     found = request_status(hub, normalise_reference(reference[:20]))
+    c = hub.catalogs.get(lang[:3]) or english()
+    title = ""
+    if found is not None:
+        journey_id = case_journey(hub, found.reference)
+        title = c.journey(hub.journeys[journey_id]).title if journey_id in hub.journeys else found.title
     return templates.TemplateResponse(
-        request, "track.html", {"council": hub.settings.council_name, "status": found, "reference": reference[:20]},
+        request, "track.html", {"council": hub.settings.council_name, "status": found, "reference": reference[:20],
+                                "title": title, "t": c.text, "lang": c.code, "dir": "rtl" if c.rtl else "ltr"},
         status_code=200 if found else 404, headers=NO_STORE,
     )
+
+
+def case_journey(hub: HubState, reference: str) -> str:
+    with hub.sessions() as session:
+        case = session.scalar(select(Case).where(Case.reference == reference))
+        return case.journey_id if case is not None else ""
 
 
 @router.get("/staff/cases", response_class=HTMLResponse)

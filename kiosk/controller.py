@@ -650,8 +650,10 @@ class KioskController:
             def status(found: dict[str, Any]) -> None:
                 if self.session is not session:
                     return
-                self._show_result(session, found["title"], [tr("Reference {reference}", reference=found["reference"]),
-                                  found["status_text"]], [Section(tr("Updates"), tuple(found["updates"]))])
+                title = next((self.catalog.journey(j).title for j in self.services.journeys
+                              if j.title == found["title"]), found["title"])  # in the resident's language
+                self._show_result(session, title, [tr("Reference {reference}", reference=found["reference"]),
+                                  tr(found["status_text"])], [Section(tr("Updates"), tuple(found["updates"]))])
 
             self._hub_call(self.services.client.request_status(str(answer)), status, failed)
 
@@ -732,6 +734,8 @@ class KioskController:
         submit = session.journey.submit
         initial = "waiting" if self.hub_status.reachable is False else "sending"
         url = f"{(self.settings.hub.public_url or self.settings.hub.url).rstrip('/')}/track/{reference}"
+        if self.catalog.code != "en":
+            url += f"?lang={self.catalog.code}"  # the tracking page in the resident's language
         page = ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next, url,
                                 tr(SEND_STATUS[initial]))
         page.finished.connect(self.ask_why)

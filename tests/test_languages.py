@@ -121,6 +121,14 @@ def test_a_whole_journey_in_polish_reaches_the_council_in_english(kiosk: Kiosk, 
     summary = Sealer(hub.state.settings.data_key).open(case.sealed)["summary"]
     assert {"question": "Bin", "answer": "General waste (grey bin)"} in summary
     assert {"question": "Due on", "answer": "1 November 2026"} in summary
+    assert case.journey_title == "Report a missed bin"
+    # The confirmation's tracking link opens in Polish too.
+    import httpx
+    url = k.label_text("track_url")
+    assert url.endswith(f"/track/{reference}?lang=pl")
+    track = httpx.get(url)
+    assert track.status_code == 200 and '<html lang="pl" dir="ltr">' in track.text
+    assert "<h1>Zgłoś nieopróżniony pojemnik</h1>" in track.text and "<h2>Stan</h2>" in track.text
     # Insight counts the language chosen.
     k.services.worker.wake()
 
@@ -231,7 +239,7 @@ def test_the_keyboard_has_the_letters_of_the_language(kiosk: Kiosk) -> None:
 @pytest.mark.parametrize("code", ["pl", "ar", "ur"])
 def test_every_view_fits_in_each_language_at_the_largest_text(kiosk: Kiosk, code: str, tmp_path: Path) -> None:
     from kiosk.views.fields import AddressField
-    from kiosk.views.pages import CheckAnswersPage, HomePage
+    from kiosk.views.pages import CheckAnswersPage, ConfirmationPage, HomePage
     from kiosk.workflows.engine import JourneySession
     from kiosk.workflows.model import StepType
     from tests.test_accessible_views import ADDRESSES, check_page, step_pages
@@ -255,6 +263,12 @@ def test_every_view_fits_in_each_language_at_the_largest_text(kiosk: Kiosk, code
             session.history.append(next(s.id for s in journey.steps if s.type == StepType.CHECK_ANSWERS))
             k.window.show_page(CheckAnswersPage(session.view(), session.summary()))
             problems += check_page(k, f"{code} {journey.id}/check answers", tmp_path)
+            submit = catalog.journey(journey).submit
+            assert submit is not None
+            k.window.show_page(ConfirmationPage(submit.confirmation_title, "KQ4M-7XTB-3HNP", submit.what_happens_next,
+                                                f"http://127.0.0.1:8700/track/KQ4M-7XTB-3HNP?lang={code}",
+                                                catalog.text("Sending to the council now.")))
+            problems += check_page(k, f"{code} {journey.id}/confirmation", tmp_path)
     if k.window.width() > 1080 or k.window.height() > 1920:
         problems.append(f"the window grew to {k.window.width()}x{k.window.height()}")
     assert problems == [], "\n".join(problems)

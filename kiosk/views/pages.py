@@ -391,7 +391,10 @@ class ConfirmationPage(ScrollPage):
         qr_text = QVBoxLayout()
         qr_text.addWidget(label(tr("Track it on your phone"), "subheading"))
         qr_text.addWidget(label(tr("Point your phone's camera at the code. Or go to:")))
-        qr_text.addWidget(label(track_url, "", "track_url"))
+        # Break opportunities after "/" and "?": at 200% text the link is wider than a portrait screen.
+        link = label(track_url.replace("/", "/\u200b").replace("?", "?\u200b"), "", "track_url")
+        link.setAccessibleName(track_url)
+        qr_text.addWidget(link)
         qr_text.addStretch(1)
         qr_row.addLayout(qr_text, 1)
         self.column.addLayout(qr_row)

@@ -246,9 +246,10 @@ def load_catalogs(folder: Path | None) -> dict[str, Catalog]:
 #: The code whose texts a resident sees or hears (staff screens and the taster stay in English).
 TRANSLATED_SOURCES = ("controller.py", "speech.py", "keypad.py", "views/pages.py", "views/fields.py",
                       "views/widgets.py", "views/window.py", "views/keyboard.py", "workflows/validators.py",
-                      "workflows/engine.py", "workflows/describe.py", "workflows/why.py", "../hub/phone.py")
+                      "workflows/engine.py", "workflows/describe.py", "workflows/why.py", "../hub/phone.py",
+                      "../hub/api.py")
 #: The hub's pages that carry on a journey on the resident's phone, in the kiosk's language.
-TRANSLATED_TEMPLATES = ("phone_step.html", "phone_check.html", "phone_done.html")
+TRANSLATED_TEMPLATES = ("phone_step.html", "phone_check.html", "phone_done.html", "track.html")
 _TEMPLATE_CALL = re.compile(r'\btn?\(\s*"((?:[^"\\]|\\.)*)"')
 
 
