@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from hub.api import DeviceDep, StateDep
 from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, utcnow
@@ -232,19 +233,25 @@ def help_list(request: Request, hub: StateDep, who: WhoDep) -> HTMLResponse:
     return page(request, hub, "staff_help.html", {"user": who.user, "csrf": who.csrf, "items": items})
 
 
+def issue_code(session: Session, kiosk_id: str, staff_id: int, help_id: int = 0) -> str:
+    """A one-time code for that kiosk's Staff pad, valid CODE_MINUTES; only its hash is kept."""
+    code = f"{secrets.randbelow(10**6):06d}"
+    session.add(AssistCode(kiosk_id=kiosk_id, code_hash=digest(code), staff_id=staff_id, help_id=help_id,
+                           expires_at=utcnow() + dt.timedelta(minutes=CODE_MINUTES)))
+    return code
+
+
 @pages.post("/staff/help/{help_id}/claim", response_class=HTMLResponse)
 def claim(request: Request, hub: StateDep, who: WhoDep, help_id: int,
           csrf: Annotated[str, Form()] = "") -> HTMLResponse:
     check_csrf(who, csrf)
-    code = f"{secrets.randbelow(10**6):06d}"
     with hub.sessions() as session:
         row = session.get(HelpRequest, help_id)
         if row is None or row.status not in ("open", "claimed"):
             raise HTTPException(404, "That request has gone: someone else may have it")
         row.status, row.claimed_by = "claimed", who.user.id
         device = session.scalar(select(Device).where(Device.kiosk_id == row.kiosk_id))
-        session.add(AssistCode(kiosk_id=row.kiosk_id, code_hash=digest(code), staff_id=who.user.id, help_id=row.id,
-                               expires_at=utcnow() + dt.timedelta(minutes=CODE_MINUTES)))
+        code = issue_code(session, row.kiosk_id, who.user.id, row.id)
         audit(session, who.user.id, who.user.display_name, row.kiosk_id, row.site, "claimed_help",
               f"help request {row.id}")
         session.commit()

@@ -19,8 +19,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hub.api import DeviceDep, StateDep
-from hub.assist import WhoDep, audit, page
-from hub.db import AssistCode, Device, TasterBooking, TasterCertificate, TasterRun, utcnow
+from hub.assist import CODE_MINUTES, WhoDep, audit, issue_code, page
+from hub.db import Device, TasterBooking, TasterCertificate, TasterRun, utcnow
 from hub.handoff import digest
 from hub.staff import SignedIn, check_csrf
 from hub.state import HubState
@@ -33,7 +33,6 @@ LessonId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")]
 RunId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 #: A terminal that has not reported for this long is shown as "not reporting".
 STALE_SECONDS = 180
-CODE_MINUTES = 2
 
 
 def lessons_of(hub: HubState) -> dict[str, str]:
@@ -349,14 +348,12 @@ def terminal_code(request: Request, hub: StateDep, who: LibraryDep, kiosk_id: st
                   csrf: Annotated[str, Form()] = "") -> Response:
     """A one-time code to type on the terminal's Staff pad, to open or manage a session there."""
     check_csrf(who, csrf)
-    code = f"{secrets.randbelow(10**6):06d}"
     with hub.sessions() as session:
         device = session.scalar(select(Device).where(Device.kiosk_id == kiosk_id, Device.revoked_at.is_(None)))
         site = _site_filter(who)
         if device is None or (site and device.site != site):
             raise HTTPException(404, "No such terminal at your library")
-        session.add(AssistCode(kiosk_id=kiosk_id, code_hash=digest(code), staff_id=who.user.id, help_id=0,
-                               expires_at=utcnow() + dt.timedelta(minutes=CODE_MINUTES)))
+        code = issue_code(session, kiosk_id, who.user.id)
         audit(session, who.user.id, who.user.display_name, kiosk_id, device.site, "terminal_code", "library page")
         session.commit()
     return library(request, hub, who, code=f"{code[:3]} {code[3:]}", kiosk=kiosk_id)

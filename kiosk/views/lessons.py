@@ -23,7 +23,15 @@ from PySide6.QtWidgets import (
 from kiosk.views.fields import WideCheckBox, set_invalid, text_input
 from kiosk.views.icons import svg_pixmap
 from kiosk.views.qr import QrCode
-from kiosk.views.widgets import ErrorSummary, ScrollPage, WrappingButton, button, enable_kinetic_scrolling, label
+from kiosk.views.widgets import (
+    ErrorSummary,
+    ScrollPage,
+    WrappingButton,
+    button,
+    enable_kinetic_scrolling,
+    label,
+    link_label,
+)
 from kiosk.workflows.lessons import (
     ChoicePractice,
     JourneyPractice,
@@ -412,10 +420,7 @@ class CertificatePage(ScrollPage):
             text.addWidget(label("Point your phone's camera at the code and open the link. Keep the page, or "
                                  "show it to library staff to print.", "", "cert_how"))
             text.addWidget(label("Or go to:", "", ""))
-            # Break opportunities after each "/" and "_": a long link must wrap at 200% text.
-            link = label(url.replace("/", "/\u200b").replace("_", "_\u200b"), "", "cert_url")
-            link.setAccessibleName(url)
-            text.addWidget(link)
+            text.addWidget(link_label(url, "cert_url"))
             text.addStretch(1)
             row.addLayout(text, 1)
             self.column.addLayout(row)

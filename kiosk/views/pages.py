@@ -22,7 +22,7 @@ from kiosk.views.fields import AddressField, FieldWidget, make_field, text_input
 from kiosk.views.icons import icon
 from kiosk.views.qr import QrCode
 from kiosk.views.text import tr
-from kiosk.views.widgets import ErrorSummary, ScrollPage, WrappingButton, button, label
+from kiosk.views.widgets import ErrorSummary, ScrollPage, WrappingButton, button, label, link_label
 from kiosk.workflows.describe import StepView, SummaryRow
 from kiosk.workflows.model import Journey, StepType
 
@@ -391,10 +391,7 @@ class ConfirmationPage(ScrollPage):
         qr_text = QVBoxLayout()
         qr_text.addWidget(label(tr("Track it on your phone"), "subheading"))
         qr_text.addWidget(label(tr("Point your phone's camera at the code. Or go to:")))
-        # Break opportunities after "/" and "?": at 200% text the link is wider than a portrait screen.
-        link = label(track_url.replace("/", "/\u200b").replace("?", "?\u200b"), "", "track_url")
-        link.setAccessibleName(track_url)
-        qr_text.addWidget(link)
+        qr_text.addWidget(link_label(track_url, "track_url"))
         qr_text.addStretch(1)
         qr_row.addLayout(qr_text, 1)
         self.column.addLayout(qr_row)

@@ -56,6 +56,17 @@ def label(text: str, role: str = "", name: str = "") -> QLabel:
     return lab
 
 
+def link_label(url: str, name: str) -> QLabel:
+    """A web address that wraps (break chances after / ? _; at 200% text a link is wider than a
+    portrait screen) and is read whole by screen readers."""
+    text = url
+    for mark in "/?_":
+        text = text.replace(mark, mark + "\u200b")
+    link = label(text, "", name)
+    link.setAccessibleName(url)
+    return link
+
+
 def enable_kinetic_scrolling(area: QScrollArea) -> None:
     """Finger scrolling: drag the page itself, with momentum, no overshoot."""
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)

@@ -9,6 +9,17 @@ from pathlib import Path
 from typing import Any
 
 
+class DataFileError(Exception):
+    """A data file's problem, naming the file (and the step, when it is in one)."""
+
+    def __init__(self, path: Path | str, problem: str, step: str = "") -> None:
+        self.path = str(path)
+        self.step = step
+        self.problem = problem
+        where = f"{self.path}: step '{step}': " if step else f"{self.path}: "
+        super().__init__(where + problem)
+
+
 def read_toml(path: Path, error: Callable[[str], Exception]) -> dict[str, Any]:
     """The file's data; ``error(problem)`` makes the exception to raise when it cannot be read."""
     try:

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from kiosk.workflows.datafile import read_toml
+from kiosk.workflows.datafile import DataFileError, read_toml
 
 Hints = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
 
@@ -129,13 +129,8 @@ class Lesson(Strict):
         return sum(1 for s in self.steps if s.practice is not None)
 
 
-class LessonError(Exception):
-    def __init__(self, path: Path | str, problem: str, step: str = "") -> None:
-        self.path = str(path)
-        self.step = step
-        self.problem = problem
-        where = f"{self.path}: step '{step}': " if step else f"{self.path}: "
-        super().__init__(where + problem)
+class LessonError(DataFileError):
+    pass
 
 
 def _describe(err: ValidationError, data: dict[str, object]) -> tuple[str, str]:

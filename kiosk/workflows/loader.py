@@ -14,17 +14,12 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from kiosk.workflows.datafile import read_toml
+from kiosk.workflows.datafile import DataFileError, read_toml
 from kiosk.workflows.model import FIELD_TYPES, Journey, Step, StepType
 
 
-class JourneyError(Exception):
-    def __init__(self, path: Path | str, problem: str, step: str = "") -> None:
-        self.path = str(path)
-        self.step = step
-        self.problem = problem
-        where = f"{self.path}: step '{step}': " if step else f"{self.path}: "
-        super().__init__(where + problem)
+class JourneyError(DataFileError):
+    pass
 
 
 def _format_validation(err: ValidationError, data: dict[str, object]) -> tuple[str, str]:
