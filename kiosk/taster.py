@@ -47,7 +47,6 @@ TASTER_IDLE_MS = 10 * 60_000
 class PracticeRun:
     """A practice run of a real journey: its ends lead back to the lesson; nothing is sent."""
 
-    journey_id: str
     done: Callable[[], None]
     leave: Callable[[], None]
 
@@ -66,7 +65,6 @@ class RunningTaster:
     seq: int = 0
     #: Minutes staff added at the hub that are already applied here.
     hub_extra: int = 0
-    certificate_name: str = ""
     certificate_url: str = ""
 
 
@@ -438,7 +436,7 @@ class TasterController:
             owner.session = None
             self.show_step()
 
-        owner.practice = PracticeRun(journey_id, done, leave)
+        owner.practice = PracticeRun(done, leave)
         owner.session = JourneySession(journey)
         owner.show_step()
         self.owner.window.taster_banner.set_hint(f"Practice run: nothing is sent. {run.step.practice.prompt}"
@@ -478,7 +476,6 @@ class TasterController:
         def made(url: str) -> None:
             if self.running is running:
                 running.certificate_url = url
-                running.certificate_name = name
                 self.show_certificate()
 
         def failed(_exc: Exception) -> None:
