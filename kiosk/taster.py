@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QTimer
 
+from kiosk.hub_client import HubRejected
 from kiosk.views.lessons import CertificatePage, LessonDonePage, LessonListPage, LessonStepPage, TasterSetupPage
 from kiosk.views.pages import busy_page
 from kiosk.workflows.engine import JourneySession
@@ -478,8 +479,13 @@ class TasterController:
                 running.certificate_url = url
                 self.show_certificate()
 
-        def failed(_exc: Exception) -> None:
-            if self.running is running:
+        def failed(exc: Exception) -> None:
+            if self.running is not running:
+                return
+            if isinstance(exc, HubRejected):  # the hub said no (say, a lesson it does not know): say so
+                self.show_certificate(f"The council's system could not make the certificate ({exc.detail}). "
+                                      "Ask library staff.", raw)
+            else:
                 self.show_certificate("We cannot make the certificate right now: the connection is not "
                                       "working. Try again in a minute, or ask library staff.", raw)
 
