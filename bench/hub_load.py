@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 
 from bench.harness import environment, hub_process
-from kiosk.references import new_reference
+from kiosk.workflows.references import new_reference
 
 
 def main() -> None:

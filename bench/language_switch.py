@@ -38,8 +38,8 @@ def main() -> None:
         window, controller = build_kiosk(app, services)
         window.resize(1920, 1080)
         window.show()
-        controller.start_journey("fly-tipping")
-        controller.session.history.append("what")  # type: ignore[union-attr]
+        controller.session_flow.start_journey("fly-tipping")
+        controller.shell.resident.journey.history.append("what")  # type: ignore[union-attr]
         controller.show_step()
         for _ in range(5):
             app.processEvents()

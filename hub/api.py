@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import select
 
 from hub import handoff
@@ -16,12 +16,29 @@ from hub.connectors.base import TransientRelayError
 from hub.db import Address, Case, CaseUpdate, Device, utcnow
 from hub.devices import device_for_token
 from hub.gazetteer import bulky_slots, collections
-from hub.insight import EventError, EventsIn, ingest
+from hub.insight import EventError, ingest
 from hub.notify import NotifyError
 from hub.state import HubState
 from kiosk.workflows.i18n import N_
+from kiosk.workflows.messages import (
+    Accepted,
+    AddressList,
+    AddressSearch,
+    Collection,
+    Collections,
+    EventsIn,
+    FoundAddress,
+    HandoffIn,
+    HandoffOut,
+    Option,
+    Options,
+    RequestStatus,
+    SendLinkIn,
+    SendLinkOut,
+    SubmissionIn,
+    SubmissionOut,
+)
 from kiosk.workflows.validators import (
-    REFERENCE_PATTERN,
     FieldError,
     validate_email,
     validate_phone,
@@ -67,84 +84,9 @@ def device(hub: StateDep, authorization: Annotated[str, Header()] = "") -> Devic
 DeviceDep = Annotated[Device, Depends(device)]
 
 
-class AddressOut(BaseModel):
-    uprn: str
-    line1: str
-    line2: str
-    town: str
-    postcode: str
-
-
-class AddressList(BaseModel):
-    postcode: str
-    addresses: list[AddressOut]
-
-
-class Collection(BaseModel):
-    bin: str
-    day: str
-    next: dt.date
-
-
-class CollectionsOut(BaseModel):
-    uprn: str
-    address: str
-    round: str
-    collections: list[Collection]
-
-
-class OptionOut(BaseModel):
-    value: str
-    label: str
-
-
-class OptionsOut(BaseModel):
-    options: list[OptionOut]
-
-
-class SummaryLine(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    question: Annotated[str, Field(max_length=300)]
-    answer: Annotated[str, Field(max_length=5000)]
-
-
-class SubmissionIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reference: Annotated[str, Field(pattern=REFERENCE_PATTERN)]
-    journey_id: Annotated[str, Field(max_length=64)]
-    journey_version: int
-    channel: Literal["self-service", "assisted", "kiosk-to-phone"] = "self-service"
-    submitted_at: dt.datetime
-    answers: dict[str, Any]
-    summary: list[SummaryLine]
-    #: Assisted submissions: the officer's staff id and the steps the officer answered.
-    officer_id: int | None = None
-    officer_entered: Annotated[list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]], Field(max_length=100)] = []
-
-
-class SubmissionOut(BaseModel):
-    reference: str
-    status: str
-    replayed: bool
-
-
-class RequestStatus(BaseModel):
-    reference: str
-    title: str
-    received_at: dt.datetime
-    status: str
-    status_text: str
-    updates: list[str]
-
-
 @router.get("/health")
 def health() -> dict[str, str]:
     return {"status": "ok"}
-
-
-class AddressSearch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    postcode: Annotated[str, Field(max_length=16)]
 
 
 @router.post("/addresses/search", response_model=AddressList)
@@ -162,7 +104,7 @@ def addresses(hub: StateDep, _: DeviceDep, body: AddressSearch) -> AddressList:
     return AddressList(
         postcode=normalised,
         addresses=[
-            AddressOut(uprn=a.uprn, line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode) for a in rows
+            FoundAddress(uprn=a.uprn, line1=a.line1, line2=a.line2, town=a.town, postcode=a.postcode) for a in rows
         ],
     )
 
@@ -177,13 +119,13 @@ def _number(line: str) -> int:
     return int(digits) if digits else 10**6
 
 
-@router.get("/addresses/{uprn}/collections", response_model=CollectionsOut)
-def bin_collections(hub: StateDep, _: DeviceDep, uprn: str) -> CollectionsOut:
+@router.get("/addresses/{uprn}/collections", response_model=Collections)
+def bin_collections(hub: StateDep, _: DeviceDep, uprn: str) -> Collections:
     with hub.sessions() as session:
         address = session.get(Address, uprn)
     if address is None:
         raise HTTPException(404, "No address with that UPRN")
-    return CollectionsOut(
+    return Collections(
         uprn=address.uprn,
         address=", ".join(p for p in (address.line1, address.line2, address.town, address.postcode) if p),
         round=address.bin_round,
@@ -191,13 +133,13 @@ def bin_collections(hub: StateDep, _: DeviceDep, uprn: str) -> CollectionsOut:
     )
 
 
-@router.get("/options/{source}", response_model=OptionsOut)
-def options(hub: StateDep, _: DeviceDep, source: str) -> OptionsOut:
+@router.get("/options/{source}", response_model=Options)
+def options(hub: StateDep, _: DeviceDep, source: str) -> Options:
     if source != "bulky_waste_slots":
         raise HTTPException(404, f"No option source called {source!r}")
     cfg = hub.settings.bulky_waste
     days = bulky_slots(list(cfg.days), cfg.lead_days, cfg.count, dt.date.today())
-    return OptionsOut(options=[OptionOut(value=d.isoformat(), label=f"{d:%A} {d.day} {d:%B}") for d in days])
+    return Options(options=[Option(value=d.isoformat(), label=f"{d:%A} {d.day} {d:%B}") for d in days])
 
 
 @router.post("/submissions", response_model=SubmissionOut, status_code=201)
@@ -279,25 +221,6 @@ def request_status(hub: HubState, reference: str) -> RequestStatus | None:
         )
 
 
-class HandoffIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    journey_id: Annotated[str, Field(max_length=64)]
-    answers: dict[str, Any]
-    history: Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=200)]
-    changing: bool = False
-    dynamic: dict[str, list[tuple[str, str]]] = {}
-    #: The kiosk's language code; the phone pages use it when the hub has that language.
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
-
-
-class HandoffOut(BaseModel):
-    id: str
-    url: str
-    code: str
-    typed_address: str
-    expires_at: dt.datetime
-
-
 @router.post("/handoffs", response_model=HandoffOut, status_code=201)
 def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
     """A resident wants to finish this journey on their phone: store it, return the link."""
@@ -316,19 +239,6 @@ def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
                               body.language if body.language in hub.catalogs else "en")
     return HandoffOut(id=made.public_id, url=f"{base}/h/{made.token}", code=handoff.format_code(made.code),
                       typed_address=f"{base}/h", expires_at=made.expires_at)
-
-
-class SendLinkIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    #: An email address or a UK mobile number. Used for this one message; never stored.
-    to: Annotated[str, Field(max_length=254)]
-    #: The link's token and the short code, which the hub keeps only as hashes.
-    token: Annotated[str, Field(max_length=64)]
-    code: Annotated[str, Field(max_length=12)]
-
-
-class SendLinkOut(BaseModel):
-    sent_by: Literal["email", "sms"]
 
 
 @router.post("/handoffs/{public_id}/send", response_model=SendLinkOut)
@@ -364,19 +274,15 @@ async def send_link(hub: StateDep, dev: DeviceDep, public_id: str, body: SendLin
     return SendLinkOut(sent_by=by)
 
 
-class EventsOut(BaseModel):
-    accepted: int
-
-
-@router.post("/events", response_model=EventsOut)
-def events(hub: StateDep, dev: DeviceDep, body: EventsIn) -> EventsOut:
+@router.post("/events", response_model=Accepted)
+def events(hub: StateDep, dev: DeviceDep, body: EventsIn) -> Accepted:
     """Anonymous usage events for insight. Ids already seen are ignored, so retries are safe."""
     with hub.sessions() as session:
         try:
             new = ingest(session, body.events, hub.journeys, dev.site, dev.kiosk_id)
         except EventError as exc:
             raise HTTPException(422, str(exc)) from None
-    return EventsOut(accepted=new)
+    return Accepted(accepted=new)
 
 
 @router.get("/requests/{reference}", response_model=RequestStatus)

@@ -7,11 +7,10 @@ import csv
 import datetime as dt
 import io
 import secrets
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,14 +30,12 @@ from hub.staff import (
     start_session,
 )
 from hub.state import HubState
+from kiosk.workflows.messages import Accepted, AuditBatch, HelpIn, HelpOut, JoinIn, JoinOut, StaffPin, StaffPins
 
 api = APIRouter(prefix="/api/v1")
 pages = APIRouter()
 CODE_MINUTES = 2
 USUAL_WAIT_MINUTES = 5
-AuditAction = Literal["joined", "went_to_step", "changed_answer", "paused_timer", "resumed_timer", "revealed_answer",
-                      "started_handoff", "marked_assisted", "unmarked_assisted", "ended_session", "handed_back",
-                      "pin_refused", "code_refused", "opened_taster", "extended_taster", "ended_taster"]
 
 
 def audit(session: object, staff_id: int, staff_name: str, kiosk_id: str, site: str, action: str,
@@ -49,17 +46,6 @@ def audit(session: object, staff_id: int, staff_name: str, kiosk_id: str, site: 
 
 # ---- kiosk API ---------------------------------------------------------------------------------
 
-class HelpIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    journey: Annotated[str, Field(pattern=r"^[a-z0-9-]{0,64}$")] = ""
-    step: Annotated[str, Field(pattern=r"^[a-z0-9_]{0,64}$")] = ""
-
-
-class HelpOut(BaseModel):
-    id: int
-    usual_wait_minutes: int
-
-
 @api.post("/help", response_model=HelpOut, status_code=201)
 def ask_for_help(hub: StateDep, dev: DeviceDep, body: HelpIn) -> HelpOut:
     with hub.sessions() as session:
@@ -67,16 +53,6 @@ def ask_for_help(hub: StateDep, dev: DeviceDep, body: HelpIn) -> HelpOut:
         session.add(row)
         session.commit()
         return HelpOut(id=row.id, usual_wait_minutes=USUAL_WAIT_MINUTES)
-
-
-class JoinIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    code: Annotated[str, Field(pattern=r"^[0-9 ]{6,8}$")]
-
-
-class JoinOut(BaseModel):
-    staff_id: int
-    name: str
 
 
 @api.post("/assist/join", response_model=JoinOut)
@@ -102,16 +78,6 @@ def join(hub: StateDep, dev: DeviceDep, body: JoinIn) -> JoinOut:
         return JoinOut(staff_id=user.id, name=user.display_name)
 
 
-class StaffPin(BaseModel):
-    staff_id: int
-    name: str
-    pin_hash: str
-
-
-class StaffPins(BaseModel):
-    staff: list[StaffPin]
-
-
 @api.get("/staff-pins", response_model=StaffPins)
 def staff_pins(hub: StateDep, dev: DeviceDep) -> StaffPins:
     """argon2 hashes of staff PINs for this kiosk's site, kept by the kiosk for when the hub is down."""
@@ -122,24 +88,8 @@ def staff_pins(hub: StateDep, dev: DeviceDep) -> StaffPins:
                             for u in users if u.site in ("", dev.site)])
 
 
-class AuditIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
-    at: dt.datetime
-    staff_id: int
-    staff_name: Annotated[str, Field(max_length=100)]
-    action: AuditAction
-    #: A step id, never an answer.
-    step: Annotated[str, Field(pattern=r"^[a-z0-9_]{0,64}$")] = ""
-
-
-class AuditBatch(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    entries: Annotated[list[AuditIn], Field(max_length=500)]
-
-
-@api.post("/audit")
-def record_audit(hub: StateDep, dev: DeviceDep, body: AuditBatch) -> dict[str, int]:
+@api.post("/audit", response_model=Accepted)
+def record_audit(hub: StateDep, dev: DeviceDep, body: AuditBatch) -> Accepted:
     new = 0
     with hub.sessions() as session:
         for e in body.entries:
@@ -149,7 +99,7 @@ def record_audit(hub: StateDep, dev: DeviceDep, body: AuditBatch) -> dict[str, i
             audit(session, e.staff_id, e.staff_name, dev.kiosk_id, dev.site, e.action, e.step, e.id, at)
             new += 1
         session.commit()
-    return {"accepted": new}
+    return Accepted(accepted=new)
 
 
 # ---- staff pages -------------------------------------------------------------------------------

@@ -11,12 +11,13 @@ from sqlalchemy.orm import Session
 
 from hub.db import Address
 from kiosk.workflows.validators import FieldError, validate_postcode
+from kiosk.workflows.words import GARDEN_WASTE, GENERAL_WASTE, RECYCLING, WEEKDAY_NAMES
 
 COLUMNS = [
     "uprn", "line1", "line2", "town", "postcode", "ward", "round",
     "general_waste_day", "recycling_day", "garden_waste_day", "council_tax_band",
 ]
-DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+DAYS = list(WEEKDAY_NAMES)
 
 
 class GazetteerError(Exception):
@@ -85,9 +86,9 @@ def next_weekday(day: str, today: dt.date) -> dt.date:
 def collections(address: Address, today: dt.date) -> list[dict[str, str]]:
     out = []
     for label, day in (
-        ("General waste (grey bin)", address.general_waste_day),
-        ("Recycling (blue bin)", address.recycling_day),
-        ("Garden waste (brown bin)", address.garden_waste_day),
+        (GENERAL_WASTE, address.general_waste_day),
+        (RECYCLING, address.recycling_day),
+        (GARDEN_WASTE, address.garden_waste_day),
     ):
         if day:
             out.append({"bin": label, "day": day, "next": next_weekday(day, today).isoformat()})

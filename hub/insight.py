@@ -6,51 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hub.db import InsightCount, InsightEvent, utcnow
+from kiosk.workflows.messages import EventIn
 from kiosk.workflows.model import Journey
-
-Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
-WhyReason = Literal["no_internet", "no_device", "not_confident", "stuck_online", "prefer_person", "did_not_know",
-                    "other"]
-LeftReason = Literal["timeout", "timeout_confirmed", "start_again", "handoff", "end_page", "maintenance",
-                     "out_of_service", "officer_end", "other"]
-ErrorKind = Literal["missing", "format", "range", "too_long", "incomplete", "not_real_date", "date_rule",
-                    "not_offered"]
-Channel = Literal["self-service", "assisted", "kiosk-to-phone"]
-Setting = Literal["large_text", "largest_text", "high_contrast", "speech"]
-
-
-class EventIn(BaseModel):
-    """One usage event. Every field is an id, a code from a fixed list, or a number."""
-
-    model_config = ConfigDict(extra="forbid")
-    id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
-    kind: Literal["session_started", "journey_started", "step_reached", "validation_error", "journey_left",
-                  "submitted", "lookup_finished", "help_requested", "why_answer", "handoff_started",
-                  "handoff_completed"]
-    session: Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
-    at: dt.datetime
-    journey: Id | None = None
-    step: Id | None = None
-    part: Annotated[str, Field(pattern=r"^[a-z0-9_]{0,20}$")] | None = None
-    error_kind: ErrorKind | None = None
-    reason: WhyReason | LeftReason | None = None
-    channel: Channel | None = None
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = None
-    settings: list[Setting] | None = None
-    duration_s: Annotated[int, Field(ge=0, le=86400)] | None = None
-    errors: Annotated[int, Field(ge=0, le=10000)] | None = None
-
-
-class EventsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    events: Annotated[list[EventIn], Field(max_length=500)]
 
 
 class EventError(ValueError):

@@ -21,11 +21,11 @@ from hub.gazetteer import bulky_slots
 from hub.pages import NO_STORE, templates
 from hub.ratelimit import SlidingWindow
 from hub.state import HubState
-from kiosk.references import new_reference
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession, format_address
 from kiosk.workflows.i18n import Catalog, english
 from kiosk.workflows.model import StepType
+from kiosk.workflows.references import new_reference
 from kiosk.workflows.validators import FieldError, validate_postcode
 
 log = logging.getLogger("hub.phone")

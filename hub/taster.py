@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -24,6 +24,15 @@ from hub.db import Device, TasterBooking, TasterCertificate, TasterRun, utcnow
 from hub.handoff import digest
 from hub.staff import SignedIn, check_csrf
 from hub.state import HubState
+from kiosk.workflows.messages import (
+    Accepted,
+    Booking,
+    CertificateIn,
+    CertificateOut,
+    ReportsIn,
+    RunCommand,
+    TasterState,
+)
 from kiosk.workflows.taster import GROUP_MAX, MAX_MINUTES, MIN_MINUTES, check_first_name
 from kiosk.workflows.validators import FieldError
 
@@ -47,28 +56,8 @@ def check_lessons(hub: HubState, ids: list[str]) -> None:
 
 # ---- kiosk API ---------------------------------------------------------------------------------
 
-class BookingOut(BaseModel):
-    id: int
-    lessons: list[str]
-    group: str
-    #: Seconds from now, by the hub's clock (so the terminal's clock does not matter).
-    starts_in_seconds: int
-    ends_in_seconds: int
-
-
-class RunCommand(BaseModel):
-    id: str
-    extra_minutes: int
-    end: bool
-
-
-class TasterOut(BaseModel):
-    bookings: list[BookingOut]
-    runs: list[RunCommand]
-
-
-@api.get("", response_model=TasterOut)
-def for_kiosk(hub: StateDep, dev: DeviceDep) -> TasterOut:
+@api.get("", response_model=TasterState)
+def for_kiosk(hub: StateDep, dev: DeviceDep) -> TasterState:
     """Bookings for this terminal that are due now, and staff requests for its running sessions."""
     now = utcnow()
     with hub.sessions() as session:
@@ -84,44 +73,19 @@ def for_kiosk(hub: StateDep, dev: DeviceDep) -> TasterOut:
     for b in bookings:
         ends = b.starts_at + dt.timedelta(minutes=b.minutes)
         if dev.kiosk_id in b.kiosks.split() and b.id not in finished and ends > now:
-            due.append(BookingOut(id=b.id, lessons=b.lessons.split(), group=b.group_name,
+            due.append(Booking(id=b.id, lessons=b.lessons.split(), group=b.group_name,
                                   starts_in_seconds=round((b.starts_at - now).total_seconds()),
                                   ends_in_seconds=round((ends - now).total_seconds())))
-    return TasterOut(bookings=due, runs=[RunCommand(id=r.id, extra_minutes=r.hub_extra_minutes, end=r.end_requested)
+    return TasterState(bookings=due, runs=[RunCommand(id=r.id, extra_minutes=r.hub_extra_minutes, end=r.end_requested)
                                          for r in runs])
-
-
-class ReportIn(BaseModel):
-    """What a terminal says about its session. Lesson ids and times only."""
-
-    model_config = ConfigDict(extra="forbid")
-    id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}-[0-9]{1,6}$")]
-    run: RunId
-    seq: Annotated[int, Field(ge=0, le=999999)]
-    booking_id: int | None = None
-    group: Annotated[str, Field(max_length=GROUP_MAX)] = ""
-    lessons: Annotated[list[LessonId], Field(min_length=1, max_length=50)]
-    started: Annotated[list[LessonId], Field(max_length=50)] = []
-    completed: Annotated[list[LessonId], Field(max_length=50)] = []
-    opened_by: int = 0
-    started_at: dt.datetime
-    ends_at: dt.datetime
-    ended: bool = False
-    #: Minutes added at the hub that the terminal has applied (ends_at includes them).
-    hub_extra: Annotated[int, Field(ge=0, le=10000)] = 0
-
-
-class ReportsIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    reports: Annotated[list[ReportIn], Field(max_length=500)]
 
 
 def _naive(at: dt.datetime) -> dt.datetime:
     return at.astimezone(dt.UTC).replace(tzinfo=None) if at.tzinfo else at
 
 
-@api.post("/reports")
-def record_reports(hub: StateDep, dev: DeviceDep, body: ReportsIn) -> dict[str, int]:
+@api.post("/reports", response_model=Accepted)
+def record_reports(hub: StateDep, dev: DeviceDep, body: ReportsIn) -> Accepted:
     """Idempotent: a report older than the one stored (by seq) changes nothing."""
     for r in body.reports:
         check_lessons(hub, [*r.lessons, *r.started, *r.completed])
@@ -145,17 +109,7 @@ def record_reports(hub: StateDep, dev: DeviceDep, body: ReportsIn) -> dict[str, 
             row.reported_at = utcnow()
             accepted += 1
         session.commit()
-    return {"accepted": accepted}
-
-
-class CertificateIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    lessons: Annotated[list[LessonId], Field(min_length=1, max_length=50)]
-    first_name: Annotated[str, Field(max_length=60)] = ""
-
-
-class CertificateOut(BaseModel):
-    url: str
+    return Accepted(accepted=accepted)
 
 
 @api.post("/certificates", response_model=CertificateOut, status_code=201)

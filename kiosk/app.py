@@ -14,10 +14,10 @@ from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QCursor, QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from accessibility.display import DisplaySettings
 from kiosk import systemd
 from kiosk.config import KioskSettings, read_token
 from kiosk.controller import KioskController, Services
-from kiosk.display_settings import DisplaySettings
 from kiosk.hub_client import HubClient
 from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
@@ -105,7 +105,7 @@ def run(settings: KioskSettings) -> int:
         window.allow_close = True
         app.exit(code)
 
-    controller.exit_app = exit_app
+    controller.maintenance.exit_app = exit_app
     show_full_screen(window)
     worker_task = loop.create_task(services.worker.run())
     health_task = loop.create_task(services.worker.status.watch(services.client,

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
 NAME = "kiosk_app_events"
 
@@ -53,3 +54,10 @@ def unwatch(app: QCoreApplication, watcher: QObject) -> None:
     hub = app.findChild(AppEvents, NAME)
     if hub is not None:
         hub.remove(watcher)
+
+
+def stop_timers(*timers: QTimer) -> None:
+    """Stop timers that may already have gone with the window they belong to."""
+    for timer in timers:
+        if shiboken6.isValid(timer):
+            timer.stop()

@@ -3,9 +3,14 @@ into a ``HubError`` carrying a sentence a resident can be shown."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
+from pydantic import BaseModel, ValidationError
+
+from kiosk.workflows import messages as m
+
+R = TypeVar("R", bound=BaseModel)
 
 
 class HubError(Exception):
@@ -42,7 +47,20 @@ class HubClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _call(self, method: str, url: str, **kwargs: Any) -> Any:
+    async def _call(self, method: str, url: str, reply: type[R], body: BaseModel | None = None,
+                    headers: dict[str, str] | None = None) -> R:
+        """One request; the reply is checked against the model the hub answers with."""
+        content = body.model_dump_json(exclude_defaults=False).encode() if body is not None else None
+        raw = await self._raw(method, url, content=content, headers={
+            **({"Content-Type": "application/json"} if content is not None else {}), **(headers or {})})
+        try:
+            return reply.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(x) for x in first["loc"]) or "reply"
+            raise HubReplyInvalid(f"{url}: {where}: {first['msg']}") from None
+
+    async def _raw(self, method: str, url: str, **kwargs: Any) -> Any:
         try:
             response = await self._client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
@@ -60,120 +78,75 @@ class HubClient:
             raise HubReplyInvalid("reply is not a JSON object")
         return body
 
-    @staticmethod
-    def _list_of_dicts(body: dict[str, Any], key: str, fields: tuple[str, ...]) -> list[dict[str, str]]:
-        items = body.get(key)
-        if not isinstance(items, list):
-            raise HubReplyInvalid(f"reply has no list '{key}'")
-        out = []
-        for item in items:
-            if not isinstance(item, dict) or not all(isinstance(item.get(f), str) for f in fields):
-                raise HubReplyInvalid(f"an item of '{key}' lacks {', '.join(fields)}")
-            out.append({f: item[f] for f in fields})
-        return out
-
     async def health(self) -> None:
-        body = await self._call("GET", "/health")
-        if body.get("status") != "ok":
-            raise HubReplyInvalid("health reply is not ok")
+        await self._call("GET", "/health", m.Health)
 
-    async def addresses(self, postcode: str) -> list[dict[str, str]]:
-        body = await self._call("POST", "/addresses/search", json={"postcode": postcode})
-        return self._list_of_dicts(body, "addresses", ("uprn", "line1", "line2", "town", "postcode"))
+    async def addresses(self, postcode: str) -> list[m.FoundAddress]:
+        found = await self._call("POST", "/addresses/search", m.AddressList, m.AddressSearch(postcode=postcode))
+        return found.addresses
 
-    async def collections(self, uprn: str) -> dict[str, Any]:
-        body = await self._call("GET", f"/addresses/{uprn}/collections")
-        items = self._list_of_dicts(body, "collections", ("bin", "day", "next"))
-        return {"address": str(body.get("address", "")), "collections": items}
+    async def collections(self, uprn: str) -> m.Collections:
+        return await self._call("GET", f"/addresses/{uprn}/collections", m.Collections)
 
-    async def options(self, source: str) -> list[dict[str, str]]:
-        body = await self._call("GET", f"/options/{source}")
-        return self._list_of_dicts(body, "options", ("value", "label"))
+    async def options(self, source: str) -> list[m.Option]:
+        return (await self._call("GET", f"/options/{source}", m.Options)).options
 
     async def submit(self, payload: dict[str, Any], idempotency_key: str) -> str:
-        body = await self._call("POST", "/submissions", json=payload, headers={"Idempotency-Key": idempotency_key})
-        reference = body.get("reference")
+        """Send a queued submission as it was committed to the outbox (the hub checks its shape)."""
+        raw = await self._raw("POST", "/submissions", json=payload, headers={"Idempotency-Key": idempotency_key})
+        try:
+            reference = m.SubmissionOut.model_validate(raw).reference
+        except ValidationError:
+            raise HubReplyInvalid("acknowledgement is not a submission reply") from None
         if reference != payload.get("reference"):
             raise HubReplyInvalid("acknowledgement does not name our reference")
-        return str(reference)
+        return reference
 
-    async def create_handoff(self, state: dict[str, Any]) -> dict[str, str]:
-        body = await self._call("POST", "/handoffs", json=state)
-        fields = ("id", "url", "code", "typed_address", "expires_at")
-        if not all(isinstance(body.get(f), str) for f in fields):
-            raise HubReplyInvalid("handoff reply lacks url, code, typed_address or expires_at")
-        return {f: body[f] for f in fields}
+    async def create_handoff(self, state: m.HandoffIn) -> m.HandoffOut:
+        return await self._call("POST", "/handoffs", m.HandoffOut, state)
 
     async def send_link(self, handoff_id: str, to: str, token: str, code: str) -> str:
-        body = await self._call("POST", f"/handoffs/{handoff_id}/send", json={"to": to, "token": token, "code": code})
-        if body.get("sent_by") not in ("email", "sms"):
-            raise HubReplyInvalid("send reply lacks sent_by")
-        return str(body["sent_by"])
+        sent = await self._call("POST", f"/handoffs/{handoff_id}/send", m.SendLinkOut,
+                                m.SendLinkIn(to=to, token=token, code=code))
+        return sent.sent_by
 
     async def ask_help(self, journey: str, step: str) -> int:
-        body = await self._call("POST", "/help", json={"journey": journey, "step": step})
-        minutes = body.get("usual_wait_minutes")
-        if not isinstance(minutes, int):
-            raise HubReplyInvalid("help reply lacks usual_wait_minutes")
-        return minutes
+        return (await self._call("POST", "/help", m.HelpOut, m.HelpIn(journey=journey, step=step))).usual_wait_minutes
 
-    async def join(self, code: str) -> tuple[int, str]:
-        body = await self._call("POST", "/assist/join", json={"code": code})
-        if not isinstance(body.get("staff_id"), int) or not isinstance(body.get("name"), str):
-            raise HubReplyInvalid("join reply lacks staff_id or name")
-        return int(body["staff_id"]), str(body["name"])
+    async def join(self, code: str) -> m.JoinOut:
+        return await self._call("POST", "/assist/join", m.JoinOut, m.JoinIn(code=code))
 
-    async def staff_pins(self) -> list[dict[str, Any]]:
-        body = await self._call("GET", "/staff-pins")
-        staff = body.get("staff")
-        if not isinstance(staff, list):
-            raise HubReplyInvalid("staff-pins reply lacks staff")
-        return [s for s in staff if isinstance(s, dict) and isinstance(s.get("staff_id"), int)
-                and isinstance(s.get("name"), str) and isinstance(s.get("pin_hash"), str)]
+    async def staff_pins(self) -> list[m.StaffPin]:
+        return (await self._call("GET", "/staff-pins", m.StaffPins)).staff
 
     async def send_audit(self, entries: list[dict[str, Any]]) -> int:
-        body = await self._call("POST", "/audit", json={"entries": entries})
-        return int(body.get("accepted", 0))
+        return (await self._call("POST", "/audit", m.Accepted, self._batch(m.AuditBatch, entries=entries))).accepted
 
     async def send_events(self, events: list[dict[str, Any]]) -> int:
-        body = await self._call("POST", "/events", json={"events": events})
-        accepted = body.get("accepted")
-        if not isinstance(accepted, int):
-            raise HubReplyInvalid("events reply has no count")
-        return accepted
+        return (await self._call("POST", "/events", m.Accepted, self._batch(m.EventsIn, events=events))).accepted
 
-    async def taster_state(self) -> dict[str, Any]:
+    async def taster_state(self) -> m.TasterState:
         """Bookings due on this terminal, and staff requests for its running taster session."""
-        body = await self._call("GET", "/taster")
-        bookings, runs = body.get("bookings"), body.get("runs")
-        if not isinstance(bookings, list) or not isinstance(runs, list):
-            raise HubReplyInvalid("taster reply lacks bookings or runs")
-        ok_bookings = [b for b in bookings if isinstance(b, dict) and isinstance(b.get("id"), int)
-                       and isinstance(b.get("lessons"), list) and isinstance(b.get("group"), str)
-                       and isinstance(b.get("ends_in_seconds"), int)]
-        ok_runs = [r for r in runs if isinstance(r, dict) and isinstance(r.get("id"), str)
-                   and isinstance(r.get("extra_minutes"), int) and isinstance(r.get("end"), bool)]
-        return {"bookings": ok_bookings, "runs": ok_runs}
+        return await self._call("GET", "/taster", m.TasterState)
 
     async def send_taster(self, reports: list[dict[str, Any]]) -> int:
-        body = await self._call("POST", "/taster/reports", json={"reports": reports})
-        return int(body.get("accepted", 0))
+        return (await self._call("POST", "/taster/reports", m.Accepted,
+                                 self._batch(m.ReportsIn, reports=reports))).accepted
 
     async def taster_certificate(self, lessons: list[str], first_name: str) -> str:
-        body = await self._call("POST", "/taster/certificates", json={"lessons": lessons, "first_name": first_name})
-        url = body.get("url")
-        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
-            raise HubReplyInvalid("certificate reply lacks url")
-        return url
+        made = await self._call("POST", "/taster/certificates", m.CertificateOut,
+                                m.CertificateIn(lessons=lessons, first_name=first_name))
+        return made.url
 
-    async def request_status(self, reference: str) -> dict[str, Any]:
-        body = await self._call("GET", f"/requests/{reference}")
-        if not isinstance(body.get("status_text"), str) or not isinstance(body.get("title"), str):
-            raise HubReplyInvalid("status reply lacks title or status_text")
-        updates = body.get("updates", [])
-        return {
-            "reference": str(body.get("reference", reference)),
-            "title": body["title"],
-            "status_text": body["status_text"],
-            "updates": [u for u in updates if isinstance(u, str)] if isinstance(updates, list) else [],
-        }
+    async def request_status(self, reference: str) -> m.RequestStatus:
+        return await self._call("GET", f"/requests/{reference}", m.RequestStatus)
+
+    @staticmethod
+    def _batch(model: type[R], **items: list[dict[str, Any]]) -> R:
+        """A batch from the outbox, checked before it leaves: an item the hub would refuse is a
+        fault here, reported by field, not a 422 that stops every later batch."""
+        try:
+            return model.model_validate(items)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise HubRejected(422, f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']}") from None

@@ -53,6 +53,11 @@ class IdleTimer(QObject):
     def active(self) -> bool:
         return self._idle.isActive() or self._countdown.isActive()
 
+    @property
+    def limit_ms(self) -> int:
+        """The idle limit set now (0: none)."""
+        return self._limit_ms
+
     def arm(self, limit_ms: int) -> None:
         """Start (or restart) counting idle time for the screen now showing."""
         self._countdown.stop()

@@ -1,7 +1,9 @@
-"""One path for slow work (hub calls): a timeout, a success callback and a failure callback.
+"""One path for slow work: hub calls (awaited on the qasync loop) and blocking work such as
+argon2 or file I/O (run on a worker thread), each with a timeout, a success callback and a
+failure callback that run on the Qt thread.
 
-Views never await anything. The controller runs each call through here, and cancels them
-all when the session ends so no late reply lands on the next resident's screen.
+Views never await anything. Flows run each call through here, and the wipe cancels them all
+so no late reply lands on the next resident's screen.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import asyncio
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -19,6 +22,9 @@ log = logging.getLogger("kiosk.tasks")
 class TaskRunner:
     def __init__(self) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Plain Python threads, not qasync's QThread executor: they touch no Qt object, and
+        # they end with the runner instead of outliving the application.
+        self._threads: ThreadPoolExecutor | None = None
 
     def run(
         self,
@@ -49,6 +55,21 @@ class TaskRunner:
             task.add_done_callback(
                 lambda _t: coroutine.close() if inspect.getcoroutinestate(coroutine) == "CORO_CREATED" else None)
         return task
+
+    def run_blocking(self, work: Callable[[], T], on_success: Callable[[T], None],
+                     on_failure: Callable[[Exception], None], timeout: float = 15.0) -> asyncio.Task[None]:
+        """Blocking work on a worker thread, so the Qt thread keeps drawing and reading touches."""
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="kiosk-slow")
+        future = asyncio.wrap_future(self._threads.submit(work))
+        return self.run(future, on_success, on_failure, timeout)
+
+    def shutdown(self) -> None:
+        """Cancel everything, and let the worker threads end (the application is closing)."""
+        self.cancel_all()
+        if self._threads is not None:
+            self._threads.shutdown(wait=True, cancel_futures=True)
+            self._threads = None
 
     def cancel_all(self) -> None:
         for task in list(self._tasks):

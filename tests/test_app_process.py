@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from kiosk.outbox import Outbox
-from kiosk.references import new_reference
+from kiosk.workflows.references import new_reference
 from tests.hubserver import free_port, start_hub
 from tests.resident import OUTBOX_KEY
 

@@ -118,7 +118,7 @@ def test_whole_assisted_journey(k: Kiosk, assist_hub: HubServer, staff: StaffFac
     assert k.window.banner.text() == "Officer helping: Olu Officer"
     assert k.window.assist.isVisible()
     # The resident is not timed out while the officer has the screen (only after a long limit).
-    assert k.controller.idle.active and k.controller.idle._limit_ms == 10 * 60_000
+    assert k.controller.idle.active and k.controller.idle.limit_ms == 10 * 60_000
     shoot(k, "landscape-officer-assist", Path(k.settings.state_dir))
     # The officer corrects an earlier answer, then hands back.
     k.tap("assist_go_bin_type")
@@ -190,9 +190,9 @@ def test_expired_code_and_code_for_another_kiosk(k: Kiosk, assist_hub: HubServer
 def test_offline_staff_pin(qtbot, qasync_loop, assist_hub: HubServer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     online = make_kiosk(qtbot, assist_hub, tmp_path / "kiosk")
     try:
-        online.controller.sync_staff_pins()
-        qtbot.waitUntil(lambda: bool(online.controller.staff_pins.load()), timeout=5000)
-        pins = online.controller.staff_pins.load()
+        online.controller.assist.sync_staff_pins()
+        qtbot.waitUntil(lambda: bool(online.controller.assist.staff_pins.load()), timeout=5000)
+        pins = online.controller.assist.staff_pins.load()
     finally:
         online.close()
     assert "4827" not in str(pins) and pins[0]["name"] == "Olu Officer"
@@ -207,7 +207,7 @@ def test_offline_staff_pin(qtbot, qasync_loop, assist_hub: HubServer, tmp_path: 
         enter_on_pad(offline, "4827")
         qtbot.waitUntil(lambda: offline.window.banner.isVisible(), timeout=8000)
         assert offline.window.banner.text() == "Officer helping: Olu Officer"
-        assert offline.controller.officer is not None and offline.controller.officer.offline
+        assert offline.controller.shell.resident.officer is not None and offline.controller.shell.resident.officer.offline
         assert offline.services.outbox.depth("audit") >= 1  # the join is audited once the hub is back
     finally:
         offline.close()

@@ -34,7 +34,7 @@ def test_large_text_and_high_contrast_apply_at_once_and_the_wipe_resets_them(kio
     assert kiosk.controller.display.contrast == "high"
     app_style = QApplication.instance().styleSheet()  # type: ignore[union-attr]
     assert "background: #0b0c0c" in app_style and "color: #ffffff" in app_style
-    assert kiosk.controller.time_factor() == 2.0  # more time with large text
+    assert kiosk.controller.shell.time_factor() == 2.0  # more time with large text
     assert kiosk.controller.display.chosen() == ["large_text", "high_contrast"]
     kiosk.tap("accessibility")
     kiosk.tap("overlay_size_largest")
@@ -44,7 +44,7 @@ def test_large_text_and_high_contrast_apply_at_once_and_the_wipe_resets_them(kio
     kiosk.tap("overlay_confirm")
     kiosk.wait_page("attract_page")
     assert (kiosk.controller.display.text_size, kiosk.controller.display.contrast) == ("standard", "standard")
-    assert kiosk.controller.time_factor() == 1.0
+    assert kiosk.controller.shell.time_factor() == 1.0
 
 
 def test_every_theme_meets_its_contrast_promise() -> None:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QAbstractButton
 from kiosk.config import Attract, OpeningHours
 from kiosk.hub_client import HubClient
 from kiosk.hub_status import HubStatus
-from kiosk.maintenance import PinLock
+from kiosk.pin_lock import PinLock
 from tests.hubserver import HubServer
 from tests.resident import Kiosk
 
@@ -31,7 +31,7 @@ def test_closed_outside_opening_hours_and_staff_can_open_it(kiosk: Kiosk) -> Non
     hours = OpeningHours(monday="09:00-17:00", saturday="closed", sunday="closed")
     kiosk.services.settings = kiosk.settings.model_copy(update={"opening_hours": hours})
     now = [dt.datetime(2026, 11, 29, 11, 0)]  # a Sunday
-    kiosk.controller.clock = lambda: now[0]
+    kiosk.controller.session_flow.clock = lambda: now[0]
     kiosk.controller.end_session("test")
     kiosk.wait_page("closed_page")
     assert "This kiosk is closed" in kiosk.texts()
@@ -39,8 +39,8 @@ def test_closed_outside_opening_hours_and_staff_can_open_it(kiosk: Kiosk) -> Non
     kiosk.tap("attract_start")  # a resident's tap does nothing
     assert kiosk.page_name() == "closed_page"
     # Staff: hold the corner, PIN, "Open the kiosk now".
-    kiosk.controller.pin_lock = PinLock(PasswordHasher().hash("2468"), kiosk.settings.state_dir / "m.json", 5, 300)
-    kiosk.controller.corner.hold_ms = 100
+    kiosk.controller.maintenance.pin_lock = PinLock(PasswordHasher().hash("2468"), kiosk.settings.state_dir / "m.json", 5, 300)
+    kiosk.controller.maintenance.corner.hold_ms = 100
     kiosk.qtbot.mousePress(kiosk.window, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
     kiosk.qtbot.waitUntil(lambda: kiosk.window.overlay is not None, timeout=3000)
     kiosk.qtbot.mouseRelease(kiosk.window, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
@@ -52,10 +52,10 @@ def test_closed_outside_opening_hours_and_staff_can_open_it(kiosk: Kiosk) -> Non
     kiosk.wait_page("attract_page")
     # The override lasts for that day only: Monday evening is closed again.
     now[0] = dt.datetime(2026, 11, 30, 18, 0)
-    kiosk.controller._on_clock()
+    kiosk.controller.session_flow.on_clock()
     kiosk.wait_page("closed_page")
     now[0] = dt.datetime(2026, 11, 30, 9, 0)
-    kiosk.controller._on_clock()
+    kiosk.controller.session_flow.on_clock()
     kiosk.wait_page("attract_page")
 
 

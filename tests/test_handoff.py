@@ -34,7 +34,7 @@ def begin_on_kiosk(kiosk: Kiosk) -> tuple[str, str]:
     code = kiosk.label_text("handoff_code")
     assert kiosk.label_text("typed_address") == f"{kiosk.hub.url}/h"  # type: ignore[union-attr]
     assert kiosk.label_text("valid_until").startswith("The link works until ")
-    assert kiosk.controller.session is None  # the kiosk has let go of the answers
+    assert kiosk.controller.shell.resident.journey is None  # the kiosk has let go of the answers
     kiosk.tap("done")
     kiosk.wait_page("attract_page")
     return qr.data, code

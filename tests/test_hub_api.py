@@ -13,7 +13,7 @@ import pytest
 
 from hub.devices import revoke_device
 from hub.gazetteer import GazetteerError, read_gazetteer
-from kiosk.references import new_reference
+from kiosk.workflows.references import new_reference
 from tests.hubserver import HubServer
 
 

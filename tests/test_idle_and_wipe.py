@@ -25,8 +25,8 @@ CANARIES = ["Zqxvcanarytext", "Zqxvcanarystory", "739157", "1953", "zqxvcanary@e
 
 
 def short_timeouts(kiosk: Kiosk, question_ms: int = 400, confirmation_ms: int = 300, warning_ms: int = 2000) -> None:
-    kiosk.controller.question_ms = question_ms
-    kiosk.controller.confirmation_ms = confirmation_ms
+    kiosk.controller.shell.question_ms = question_ms
+    kiosk.controller.shell.confirmation_ms = confirmation_ms
     kiosk.controller.idle.warning_ms = warning_ms
 
 
@@ -46,7 +46,7 @@ def test_idle_warning_counts_down_extends_repeatedly_then_wipes(kiosk: Kiosk) ->
     kiosk.qtbot.waitUntil(lambda: kiosk.label_text("overlay_text_0") == "Your answers will be deleted in 1 second.",
                           timeout=3000)
     kiosk.wait_page("attract_page", timeout=5000)
-    assert kiosk.controller.session is None
+    assert kiosk.controller.shell.resident.journey is None
 
 
 def test_confirmation_closes_itself_after_its_own_shorter_timeout(kiosk: Kiosk) -> None:
@@ -156,12 +156,12 @@ def test_nothing_typed_survives_any_exit(qtbot, qasync_loop, canary_hub: HubServ
             kiosk.tap("action_why_no_device")
         elif exit_path == "timeout":
             short_timeouts(kiosk)
-            kiosk.controller.idle.arm(kiosk.controller.question_ms)
+            kiosk.controller.idle.arm(kiosk.controller.shell.question_ms)
         else:
             kiosk.tap("start_again")
             kiosk.tap("overlay_confirm")
         kiosk.wait_page("attract_page", timeout=8000)
-        assert kiosk.controller.session is None
+        assert kiosk.controller.shell.resident.journey is None
         # Destroyed pages go at the next turn of the event loop; wait for that, then search.
         dirs = [kiosk.services.settings.state_dir]
         try:
@@ -192,10 +192,10 @@ def test_nothing_typed_survives_any_exit(qtbot, qasync_loop, canary_hub: HubServ
 
 def test_wipe_resets_what_the_session_changed(kiosk: Kiosk) -> None:
     calls: list[str] = []
-    kiosk.controller.on_wipe.append(lambda: calls.append("reset"))
-    (kiosk.controller.tmp_dir / "scan.tmp").write_text("Zqxvcanary")
+    kiosk.controller.shell.when_wiped(lambda _reason: calls.append("reset"))
+    (kiosk.controller.session_flow.tmp_dir / "scan.tmp").write_text("Zqxvcanary")
     kiosk.start("council-tax-move")
     kiosk.controller.end_session("start_again")
     assert calls
-    assert not any(kiosk.controller.tmp_dir.iterdir())
+    assert not any(kiosk.controller.session_flow.tmp_dir.iterdir())
     assert isinstance(kiosk.page, QWidget) and kiosk.page_name() == "attract_page"

@@ -49,7 +49,7 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
                                               tmp_path: Path) -> None:
     k = make_kiosk(qtbot, insight_hub, tmp_path / "kiosk")
     try:
-        k.controller.question_ms, k.controller.idle.warning_ms = 60000, 2000
+        k.controller.shell.question_ms, k.controller.idle.warning_ms = 60000, 2000
         # 1. Finished, with one validation error, and a "why" answer.
         k.start("missed-bin")
         k.typed_address("address")
@@ -78,10 +78,10 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
         k.start("missed-bin")
         k.typed_address("address")
         k.wait_heading("Which bin was missed?")
-        k.controller.question_ms = 300
+        k.controller.shell.question_ms = 300
         k.controller.idle.arm(300)
         k.wait_page("attract_page", timeout=8000)
-        k.controller.question_ms = 60000
+        k.controller.shell.question_ms = 60000
         # 4. Assisted: an officer joins with a code, then the resident finishes.
         k.start("missed-bin")
         k.typed_address("address")

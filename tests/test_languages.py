@@ -145,7 +145,7 @@ def test_a_whole_journey_in_polish_reaches_the_council_in_english(kiosk: Kiosk, 
     k.tap("action_skip")
     k.wait_page("attract_page")
     assert k.label_text("attract_invitation") == "Touch the screen to start"
-    assert k.controller.catalog.code == "en"
+    assert k.controller.shell.catalog.code == "en"
 
 
 def test_arabic_mirrors_the_layout_and_the_wipe_turns_it_back(kiosk: Kiosk) -> None:
@@ -246,7 +246,7 @@ def test_every_view_fits_in_each_language_at_the_largest_text(kiosk: Kiosk, code
 
     k = kiosk
     k.controller.set_language(code)
-    catalog = k.controller.catalog
+    catalog = k.controller.shell.catalog
     k.controller.display.set(text_size="largest")
     k.window.resize(1080, 1920)
     problems = check_page(k, f"{code} attract", tmp_path)

@@ -13,7 +13,7 @@ from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtWidgets import QApplication, QLineEdit
 
 from kiosk.config import Maintenance
-from kiosk.maintenance import PinLock
+from kiosk.pin_lock import PinLock
 from tests.hubserver import HubServer
 from tests.resident import Kiosk, make_kiosk
 
@@ -24,12 +24,12 @@ PIN = "2468"
 def locked_kiosk(qtbot, qasync_loop, hub: HubServer, tmp_path: Path) -> Iterator[Kiosk]:  # type: ignore[no-untyped-def]
     k = make_kiosk(qtbot, hub, tmp_path)
     exits: list[int] = []
-    k.controller.exit_app = exits.append
+    k.controller.maintenance.exit_app = exits.append
     k.exits = exits  # type: ignore[attr-defined]
-    k.controller.pin_lock = PinLock(PasswordHasher().hash(PIN), tmp_path / "state" / "maintenance.json", 5, 300,
+    k.controller.maintenance.pin_lock = PinLock(PasswordHasher().hash(PIN), tmp_path / "state" / "maintenance.json", 5, 300,
                                     clock=lambda: k.now)  # type: ignore[attr-defined]
     k.now = 1000.0  # type: ignore[attr-defined]
-    k.controller.corner.hold_ms = 200
+    k.controller.maintenance.corner.hold_ms = 200
     yield k
     k.close()
 
@@ -117,7 +117,7 @@ def test_five_wrong_pins_lock_the_pad_for_five_minutes(locked_kiosk: Kiosk, capl
     assert k.window.overlay is None
     hold_corner(k)
     assert k.label_text("pin_message").startswith("Too many wrong PINs")
-    assert k.controller.pin_lock.check(PIN).ok is False  # type: ignore[union-attr]
+    assert k.controller.maintenance.pin_lock.check(PIN).ok is False  # type: ignore[union-attr]
     k.now += 301  # type: ignore[attr-defined]
     k.tap("pin_cancel")
     hold_corner(k)

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QLineEdit
 from kiosk.hub_client import HubClient, HubReplyInvalid, HubUnavailable
 from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
-from kiosk.references import new_reference
+from kiosk.workflows.references import new_reference
 from tests.fakehub import Reply, fake_hub
 from tests.hubserver import HubServer, free_port, start_hub
 from tests.resident import OUTBOX_KEY, make_kiosk

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication
 
-from kiosk.speech import QtSpeaker, spell
+from accessibility.speech import QtSpeaker, spell
 from tests.resident import Kiosk
 
 
@@ -103,7 +103,7 @@ def test_speech_stops_on_any_touch_and_the_wipe_turns_it_off(kiosk: Kiosk) -> No
     stops = recorder.stops
     kiosk.qtbot.mousePress(kiosk.page, Qt.MouseButton.LeftButton)
     assert recorder.stops > stops
-    assert kiosk.controller.time_factor() == 2.0
+    assert kiosk.controller.shell.time_factor() == 2.0
     kiosk.controller.end_session("start_again")
     assert not kiosk.controller.narrator.enabled and not kiosk.window.repeat_button.isVisible()
 

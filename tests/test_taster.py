@@ -340,15 +340,15 @@ def test_practice_run_of_a_real_journey_never_sends(k: Kiosk, library_hub: HubSe
     assert k.widget(QAbstractButton, "lesson_next").isVisible()
     assert k.services.outbox.depth() == 0
     assert library_hub.cases() == []
-    assert k.controller.session is None and k.controller.practice is None
+    assert k.controller.shell.resident.journey is None and k.controller.shell.resident.practice is None
 
 
 def test_offline_staff_pin_opens_a_session_and_the_reports_wait_for_the_hub(
         qtbot, qasync_loop, library_hub: HubServer, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     online = make_kiosk(qtbot, library_hub, tmp_path / "kiosk")
     try:
-        online.controller.sync_staff_pins()
-        qtbot.waitUntil(lambda: bool(online.controller.staff_pins.load()), timeout=5000)
+        online.controller.assist.sync_staff_pins()
+        qtbot.waitUntil(lambda: bool(online.controller.assist.staff_pins.load()), timeout=5000)
     finally:
         online.close()
     # The same terminal, its hub gone: the librarian's synced PIN still opens a session.

@@ -57,6 +57,6 @@ def test_every_taster_page_is_named_sized_and_unclipped(kiosk: Kiosk, size: tupl
     taster.running.certificate_url = "http://127.0.0.1:8700/certificate/q_GzRnP8gAMYUH_fuz6Gomp_HAaBRwNk"  # type: ignore[union-attr]
     taster.show_certificate()
     problems += check("certificate QR")
-    taster._warn(5)
+    taster.warn(5)
     problems += check("5 minute warning")
     assert problems == [], "\n".join(problems)

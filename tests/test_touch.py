@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLineEdit, QRadioButton, QWidget
 
+from accessibility.display import branded_palette
 from accessibility.themes import STANDARD
 from kiosk.config import Branding
-from kiosk.display_settings import branded_palette
 from tests.resident import Kiosk
 
 

@@ -79,6 +79,13 @@ class PinPad(QWidget):
         self.message.setAccessibleName(text)
         self.message.show()
 
+    def show_locked(self, seconds: float) -> None:
+        """Too many wrong tries: say for how long, and take the keys away."""
+        if seconds > 0:
+            minutes = max(1, round(seconds / 60))
+            self.say(f"Too many wrong PINs. The PIN pad is locked for {minutes} minute{'s' if minutes != 1 else ''}.")
+            self.set_locked(True)
+
     def set_locked(self, locked: bool) -> None:
         for key in self.keys.values():
             key.setEnabled(not locked)

@@ -81,26 +81,50 @@ def enable_kinetic_scrolling(area: QScrollArea) -> None:
     scroller.setScrollerProperties(props)
 
 
-class ScrollPage(QScrollArea):
-    """A page whose content is one left-aligned column that scrolls when it is too tall."""
+class PageScroll(QScrollArea):
+    """The window's one scroll area: every scrolling page is shown inside it in turn.
+
+    One for the life of the window, because kinetic scrolling is grabbed once: each
+    ``QScroller.grabGesture`` registers a gesture recogniser that Qt never frees, so a scroll
+    area per page grew the kiosk by about 30 MB per 1,000 sessions."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("page_scroll")
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        enable_kinetic_scrolling(self)
+
+    def show_page(self, page: QWidget) -> None:
+        """Put a page in, scrolled to its top (the caller has taken the old one out)."""
+        self.setWidget(page)
+        self.verticalScrollBar().setValue(0)
+
+
+def scroll_area_of(widget: QWidget) -> QScrollArea | None:
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    return parent
+
+
+class ScrollPage(QWidget):
+    """A page whose content is one left-aligned column; the window scrolls it when it is too tall."""
 
     def __init__(self, name: str) -> None:
         super().__init__()
         self.setObjectName(name)
-        self.setWidgetResizable(True)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        outer = QWidget()
-        outer.setObjectName(f"{name}_content")
         self.column = QVBoxLayout()
         self.column.setSpacing(24)
         self.column.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
+        holder.setObjectName(f"{name}_content")
         holder.setLayout(self.column)
         holder.setMaximumWidth(COLUMN_MAX_WIDTH)
         # No alignment flags here: they make Qt lay out by size hint and ignore height-for-width,
         # which clips wrapped headings. A stretch beside and below keeps the column top left.
-        wrap = QVBoxLayout(outer)
+        wrap = QVBoxLayout(self)
         wrap.setContentsMargins(56, 32, 56, 48)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -109,13 +133,17 @@ class ScrollPage(QScrollArea):
         wrap.addLayout(row)
         wrap.addStretch(1)
         holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        self.setWidget(outer)
         self.holder = holder
-        enable_kinetic_scrolling(self)
+
+    def ensureWidgetVisible(self, widget: QWidget, xmargin: int = 50, ymargin: int = 50) -> None:
+        """Scroll the window's scroll area so ``widget`` is in view (nothing to do off screen)."""
+        area = scroll_area_of(self)
+        if area is not None:
+            area.ensureWidgetVisible(widget, xmargin, ymargin)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         super().resizeEvent(event)
-        self.holder.setFixedWidth(min(COLUMN_MAX_WIDTH, max(200, self.viewport().width() - 112)))
+        self.holder.setFixedWidth(min(COLUMN_MAX_WIDTH, max(200, self.width() - 112)))
 
 
 class _Wrapping:

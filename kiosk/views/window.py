@@ -27,7 +27,7 @@ from kiosk.views.keyboard import OnScreenKeyboard
 from kiosk.views.lessons import TasterBanner
 from kiosk.views.pinpad import PinPad
 from kiosk.views.text import tr
-from kiosk.views.widgets import button, label
+from kiosk.views.widgets import PageScroll, ScrollPage, button, label
 
 
 class Overlay(QWidget):
@@ -143,6 +143,9 @@ class KioskWindow(QWidget):
 
         self.stack = QStackedWidget()
         self.stack.setObjectName("pages")
+        self.page_scroll = PageScroll()
+        self.stack.addWidget(self.page_scroll)
+        self._page: QWidget | None = None
         middle = QHBoxLayout()
         middle.setContentsMargins(0, 0, 0, 0)
         middle.setSpacing(0)
@@ -178,17 +181,27 @@ class KioskWindow(QWidget):
     # ---- pages ----------------------------------------------------------------------
     @property
     def page(self) -> QWidget | None:
-        return self.stack.currentWidget()
+        return self._page
 
     def show_page(self, page: QWidget, top_bar: bool = True) -> None:
-        """Swap in a page; the old one is destroyed, so nothing it held lingers."""
+        """Swap in a page; the old one is destroyed, so nothing it held lingers. Scrolling pages
+        go into the window's one scroll area; others fill the page area themselves."""
         self.close_overlay()
         self.keyboard.detach()
-        old = self.stack.currentWidget()
-        self.stack.addWidget(page)
-        self.stack.setCurrentWidget(page)
+        old = self._page
         if old is not None:
-            self.stack.removeWidget(old)
+            if old.parentWidget() is self.stack:
+                self.stack.removeWidget(old)
+            elif self.page_scroll.widget() is old:
+                self.page_scroll.takeWidget()
+        if isinstance(page, ScrollPage):
+            self.page_scroll.show_page(page)
+            self.stack.setCurrentWidget(self.page_scroll)
+        else:
+            self.stack.addWidget(page)
+            self.stack.setCurrentWidget(page)
+        self._page = page
+        if old is not None:
             old.hide()
             old.deleteLater()
         self.topbar.setVisible(top_bar)

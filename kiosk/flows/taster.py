@@ -11,13 +11,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QTimer
 
+from kiosk.app_events import stop_timers
 from kiosk.hub_client import HubRejected
+from kiosk.shell import PracticeRun, Shell
 from kiosk.views.lessons import CertificatePage, LessonDonePage, LessonListPage, LessonStepPage, TasterSetupPage
 from kiosk.views.pages import busy_page
+from kiosk.workflows import messages as m
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.lessons import ChoicePractice, Lesson, ScrollPractice, TypePractice
 from kiosk.workflows.taster import (
@@ -33,23 +36,12 @@ from kiosk.workflows.taster import (
 )
 from kiosk.workflows.validators import FieldError
 
-if TYPE_CHECKING:
-    from kiosk.controller import KioskController
-
 log = logging.getLogger("kiosk.taster")
 
 #: Staff at the terminal add this much at a time.
 EXTEND_MINUTES = 15
 #: Idle limit on lesson pages: learners are slow, but one who walks away must not leave things up.
 TASTER_IDLE_MS = 10 * 60_000
-
-
-@dataclass
-class PracticeRun:
-    """A practice run of a real journey: its ends lead back to the lesson; nothing is sent."""
-
-    done: Callable[[], None]
-    leave: Callable[[], None]
 
 
 @dataclass
@@ -69,10 +61,10 @@ class RunningTaster:
     certificate_url: str = ""
 
 
-class TasterController:
-    def __init__(self, owner: KioskController, lessons: list[Lesson], illustrations: Path,
+class TasterFlow:
+    def __init__(self, shell: Shell, lessons: list[Lesson], illustrations: Path,
                  poll_seconds: float = 30.0) -> None:
-        self.owner = owner
+        self.shell = shell
         self.lessons = {lesson.id: lesson for lesson in lessons}
         self.illustrations = illustrations
         self.running: RunningTaster | None = None
@@ -80,31 +72,35 @@ class TasterController:
         self.clock: Callable[[], float] = time.monotonic
         #: Bookings this terminal has opened, so a slow report does not open one twice.
         self.opened_bookings: set[int] = set()
-        self._tick = QTimer()
+        self._tick = QTimer(shell.window)
         self._tick.setInterval(1000)
         self._tick.timeout.connect(self.tick)
-        self._poll = QTimer()
+        self._poll = QTimer(shell.window)
         self._poll.timeout.connect(self.poll)
         if lessons:
             self._poll.start(round(poll_seconds * 1000))
-        owner.on_wipe.append(self._drop)
-        owner.window.taster_banner.lessons.connect(self.show_list)
+        shell.when_wiped(self._drop)
+        shell.window.taster_banner.lessons.connect(self.show_list)
 
     @property
     def active(self) -> bool:
         return self.running is not None
 
+    @property
+    def available(self) -> bool:
+        """This terminal has lessons, so staff can open a taster session on it."""
+        return bool(self.lessons)
+
     def close(self) -> None:
-        self._tick.stop()
-        self._poll.stop()
+        stop_timers(self._tick, self._poll)
 
     # ---- opening ----------------------------------------------------------------------
     def show_setup(self, staff: tuple[int, str], chosen: list[str] | None = None, minutes: str = "60",
                    group: str = "", errors: list[FieldError] | None = None) -> None:
         page = TasterSetupPage(list(self.lessons.values()), chosen, minutes, group, errors)
         page.submitted.connect(lambda c, m, g: self._on_setup(staff, c, m, g))
-        page.cancelled.connect(lambda: self.owner.end_session("maintenance"))
-        self.owner._show(page, "question")
+        page.cancelled.connect(lambda: self.shell.go().end_session("maintenance"))
+        self.shell.show(page, "question")
 
     def _on_setup(self, staff: tuple[int, str], chosen: list[str], minutes: str, group: str) -> None:
         try:
@@ -116,24 +112,25 @@ class TasterController:
 
     def start(self, plan: TasterPlan, staff: tuple[int, str] = (0, "booking"), seconds: float | None = None) -> None:
         """Open a session: the resident screens give way to the lessons until the time is up."""
-        owner = self.owner
-        owner.tasks.cancel_all()
-        owner._note_left("maintenance")
-        owner.events.session_ended()
-        owner.session = None
-        owner.officer = None
-        owner.window.assist.hide()
-        owner.window.banner.hide()
-        owner.set_language("en", redraw=False)  # the lessons are written in English (docs/languages.md)
+        shell = self.shell
+        shell.tasks.cancel_all()
+        shell.note_left("maintenance")
+        shell.events.session_ended()
+        shell.resident.journey = None
+        shell.resident.officer = None
+        shell.window.assist.hide()
+        shell.window.banner.hide()
+        shell.go().set_language("en", redraw=False)  # the lessons are written in English (docs/languages.md)
         self.running = RunningTaster(new_session_id(), plan, TasterClock(seconds or plan.minutes * 60, self.clock),
                                      staff[0], dt.datetime.now(dt.UTC))
         if plan.booking_id is not None:
             self.opened_bookings.add(plan.booking_id)
-        owner.window.taster_banner.show_session(plan.group)
-        owner.window.start_again_button.hide()
-        owner.window.fit_top_bar()
+        shell.long_idle_ms = TASTER_IDLE_MS
+        shell.window.taster_banner.show_session(plan.group)
+        shell.window.start_again_button.hide()
+        shell.window.fit_top_bar()
         if staff[0]:
-            owner._audit("opened_taster", staff=staff)
+            shell.audit("opened_taster", staff=staff)
         log.info("taster session opened", extra={"minutes": plan.minutes, "lessons": len(plan.lessons),
                                                  "booking": plan.booking_id})
         self._report()
@@ -147,22 +144,22 @@ class TasterController:
         if running is None:
             return
         left = running.clock.remaining()
-        self.owner.window.taster_banner.set_left(f"{minutes_text(left)} left")
+        self.shell.window.taster_banner.set_left(f"{minutes_text(left)} left")
         if running.clock.over:
             self.end("time_up")
             return
         warning = running.clock.due_warning()
         if warning is not None:
-            self._warn(warning)
+            self.warn(warning)
 
-    def _warn(self, minutes: int) -> None:
+    def warn(self, minutes: int) -> None:
         running = self.running
         assert running is not None
         unit = "minute" if minutes == 1 else "minutes"
         actions = [("carry_on", "Carry on", "primary")]
         if running.completed:
             actions.append(("certificate", "Get my certificate now", "secondary"))
-        overlay = self.owner._ask(f"{minutes} {unit} left", [
+        overlay = self.shell.ask(f"{minutes} {unit} left", [
             f"This taster session ends in {minutes} {unit}. When it ends, everything you typed is deleted and the "
             "screen goes back to the start.",
             *(["Get your certificate now if you want one."] if running.completed and minutes <= 5 else []),
@@ -171,7 +168,7 @@ class TasterController:
         overlay.action.connect(self._on_warning_answer)
 
     def _on_warning_answer(self, key: str) -> None:
-        self.owner.window.close_overlay()
+        self.shell.window.close_overlay()
         if key == "certificate":
             self.show_certificate()
 
@@ -181,7 +178,7 @@ class TasterController:
             return
         running.clock.extend(minutes)
         if staff is not None:
-            self.owner._audit("extended_taster", staff=staff)
+            self.shell.audit("extended_taster", staff=staff)
         self._report()
         self.tick()
 
@@ -190,16 +187,17 @@ class TasterController:
         if self.running is None:
             return
         log.info("taster session ended", extra={"reason": reason})
-        self.owner.end_session("taster_end")  # the wipe reports the end (see _drop)
+        self.shell.go().end_session("taster_end")  # the wipe reports the end (see _drop)
 
-    def _drop(self) -> None:
+    def _drop(self, _reason: str) -> None:
         """Part of the wipe: the session and everything the learner did go."""
         if self.running is not None:
             self._report(ended=True)
         self.running = None
-        self.owner.practice = None
+        self.shell.resident.practice = None
+        self.shell.long_idle_ms = None
         self._tick.stop()
-        window = self.owner.window
+        window = self.shell.window
         window.taster_banner.hide()
         window.start_again_button.show()
         window.fit_top_bar()
@@ -222,66 +220,66 @@ class TasterController:
             "hub_extra": running.hub_extra,
         }
         try:
-            self.owner.services.outbox.put("taster", report_id, report, durable=False)
+            self.shell.services.outbox.put("taster", report_id, report, durable=False)
         except Exception:
             log.exception("could not queue a taster report")
-        self.owner.services.worker.wake()
+        self.shell.services.worker.wake()
 
     # ---- staff at the terminal ------------------------------------------------------------
     def staff_menu(self, staff: tuple[int, str]) -> None:
         running = self.running
         assert running is not None
         left = minutes_text(running.clock.remaining())
-        overlay = self.owner._ask("Staff: this taster session", [f"{left} left."], [
+        overlay = self.shell.ask("Staff: this taster session", [f"{left} left."], [
             ("extend", f"Add {EXTEND_MINUTES} minutes", "primary"),
             ("end", "End the session now", "secondary"),
             ("close", "Back to the lesson", "secondary"),
         ])
 
         def answer(key: str) -> None:
-            self.owner.window.close_overlay()
+            self.shell.window.close_overlay()
             if key == "extend":
                 self.extend(EXTEND_MINUTES, staff)
             elif key == "end":
-                self.owner._audit("ended_taster", staff=staff)
+                self.shell.audit("ended_taster", staff=staff)
                 self.end("staff")
 
         overlay.action.connect(answer)
 
     # ---- the hub: bookings and staff requests -----------------------------------------------
     def poll(self) -> None:
-        self.owner._hub_call(self.owner.services.client.taster_state(), self.apply, lambda _exc: None)
+        self.shell.hub_call(self.shell.services.client.taster_state(), self.apply, lambda _exc: None)
 
-    def apply(self, state: dict[str, Any]) -> None:
+    def apply(self, state: m.TasterState) -> None:
         running = self.running
         if running is not None:
-            for run in state["runs"]:
-                if run["id"] != running.id:
+            for run in state.runs:
+                if run.id != running.id:
                     continue
-                if run["end"]:
+                if run.end:
                     self.end("hub")
                     return
-                if run["extra_minutes"] > running.hub_extra:
-                    added = run["extra_minutes"] - running.hub_extra
-                    running.hub_extra = run["extra_minutes"]
+                if run.extra_minutes > running.hub_extra:
+                    added = run.extra_minutes - running.hub_extra
+                    running.hub_extra = run.extra_minutes
                     self.extend(added)
             return
-        for booking in state["bookings"]:
-            if booking["id"] in self.opened_bookings or not self._free():
+        for booking in state.bookings:
+            if booking.id in self.opened_bookings or not self._free():
                 continue
-            lessons = tuple(i for i in booking["lessons"] if i in self.lessons)
-            if not lessons or booking["ends_in_seconds"] <= 60:
+            lessons = tuple(i for i in booking.lessons if i in self.lessons)
+            if not lessons or booking.ends_in_seconds <= 60:
                 continue
-            plan = TasterPlan(lessons, round(booking["ends_in_seconds"] / 60), booking["group"], booking["id"])
-            self.start(plan, seconds=booking["ends_in_seconds"])
+            plan = TasterPlan(lessons, round(booking.ends_in_seconds / 60), booking.group, booking.id)
+            self.start(plan, seconds=booking.ends_in_seconds)
             return
 
     def _free(self) -> bool:
         """A booking waits for a resident to finish: it opens only on the attract (or closed) screen,
         where the kiosk goes when nobody is using it."""
-        page = self.owner.window.page
-        return (self.owner.session is None and self.owner.window.overlay is None and self.owner.officer is None
-                and page is not None and page.objectName() in ("attract_page", "closed_page"))
+        shell = self.shell
+        return (shell.resident.journey is None and shell.window.overlay is None and shell.resident.officer is None
+                and shell.page_name() in ("attract_page", "closed_page"))
 
     # ---- lessons ----------------------------------------------------------------------------
     def _status(self, lesson_id: str) -> str:
@@ -295,7 +293,7 @@ class TasterController:
         running = self.running
         if running is None:
             return
-        self.owner.practice = None
+        self.shell.resident.practice = None
         running.current = None
         lessons = [(self.lessons[i], self._status(i)) for i in running.plan.lessons]
         page = LessonListPage(lessons, bool(running.completed))
@@ -343,7 +341,7 @@ class TasterController:
         run.practice_done()
         page.say(text)
         page.set_done(True)
-        self.owner.narrator.say(text)
+        self.shell.narrator.say(text)
 
     def _wrong(self, page: LessonStepPage, feedback: str = "") -> None:
         run = self._run()
@@ -352,7 +350,7 @@ class TasterController:
         hint = run.failed_try()
         page.say(feedback or "Not quite. Try again.")
         page.show_hint(hint)
-        self.owner.narrator.say(f"{feedback or 'Not quite. Try again.'} Hint: {hint}")
+        self.shell.narrator.say(f"{feedback or 'Not quite. Try again.'} Hint: {hint}")
 
     def _picked(self, page: LessonStepPage, item: str) -> None:
         run = self._run()
@@ -369,7 +367,7 @@ class TasterController:
             return
         if typed_ok(run.step.practice, text):
             self._right(page, "Well done. That is right.")
-            self.owner.window.keyboard.detach()
+            self.shell.window.keyboard.detach()
         else:
             self._wrong(page, "That is not quite right yet." if text.strip() else "The box is empty.")
 
@@ -415,32 +413,32 @@ class TasterController:
 
     # ---- practice runs of real journeys ---------------------------------------------------
     def _start_journey(self, journey_id: str) -> None:
-        owner = self.owner
-        journey = owner.journeys.get(journey_id)
+        shell = self.shell
+        journey = shell.journeys.get(journey_id)
         run = self._run()
         if journey is None or run is None:
             return
         step_id = run.step.id
 
         def done() -> None:
-            owner.practice = None
-            owner.session = None
+            shell.resident.practice = None
+            shell.resident.journey = None
             if self._run() is run and run.step.id == step_id:
                 run.practice_done()
                 self.show_step(done=True)
-                page = owner.window.page
+                page = shell.window.page
                 if isinstance(page, LessonStepPage):
                     page.say("Well done: you finished the practice. Nothing was sent.")
 
         def leave() -> None:
-            owner.practice = None
-            owner.session = None
+            shell.resident.practice = None
+            shell.resident.journey = None
             self.show_step()
 
-        owner.practice = PracticeRun(done, leave)
-        owner.session = JourneySession(journey)
-        owner.show_step()
-        self.owner.window.taster_banner.set_hint(f"Practice run: nothing is sent. {run.step.practice.prompt}"
+        shell.resident.practice = PracticeRun(done, leave)
+        shell.resident.journey = JourneySession(journey)
+        shell.go().show_step()
+        self.shell.window.taster_banner.set_hint(f"Practice run: nothing is sent. {run.step.practice.prompt}"
                                                  if run.step.practice is not None else "Practice run: nothing is sent.")
 
     def practice_error(self) -> None:
@@ -448,15 +446,15 @@ class TasterController:
         run = self._run()
         if run is not None and run.step.practice is not None:
             hint = run.failed_try()
-            self.owner.narrator.say(f"Hint: {hint}")
-            self.owner.window.taster_banner.set_hint(hint)
+            self.shell.narrator.say(f"Hint: {hint}")
+            self.shell.window.taster_banner.set_hint(hint)
 
     # ---- certificate --------------------------------------------------------------------
     def show_certificate(self, error: str = "", name: str = "") -> None:
         running = self.running
         if running is None:
             return
-        self.owner.practice = None
+        self.shell.resident.practice = None
         titles = [self.lessons[i].title for i in running.completed]
         page = CertificatePage(titles, running.certificate_url, error, name)
         page.make.connect(self._make_certificate)
@@ -489,9 +487,9 @@ class TasterController:
                 self.show_certificate("We cannot make the certificate right now: the connection is not "
                                       "working. Try again in a minute, or ask library staff.", raw)
 
-        self.owner._hub_call(self.owner.services.client.taster_certificate(list(running.completed), name),
+        self.shell.hub_call(self.shell.services.client.taster_certificate(list(running.completed), name),
                              made, failed)
 
     def _show(self, page: Any, busy: bool = False) -> None:
-        self.owner.window.taster_banner.set_hint("")
-        self.owner._show(page, "busy" if busy else "question")
+        self.shell.window.taster_banner.set_hint("")
+        self.shell.show(page, "busy" if busy else "question")

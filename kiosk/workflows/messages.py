@@ -1,0 +1,287 @@
+"""Every message between a kiosk and the hub, written once: the hub's routes take and return
+these models, and the kiosk's client builds its requests from them and checks every reply
+against them. The fixed codes (usage events, why a journey was left, staff actions) live here
+too, so the kiosk cannot send a code the hub would refuse.
+
+Requests forbid unknown fields (the hub refuses anything it did not ask for); replies ignore
+them (a newer hub may add fields an older kiosk does not read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kiosk.workflows.taster import GROUP_MAX
+from kiosk.workflows.validators import REFERENCE_PATTERN
+
+
+class Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Reply(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
+StepId = Annotated[str, Field(pattern=r"^[a-z0-9_]{0,64}$")]
+Hex32 = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
+LessonId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")]
+
+# ---- fixed codes -------------------------------------------------------------------------
+EventKind = Literal["session_started", "journey_started", "step_reached", "validation_error", "journey_left",
+                    "submitted", "lookup_finished", "help_requested", "why_answer", "handoff_started",
+                    "handoff_completed"]
+WhyReason = Literal["no_internet", "no_device", "not_confident", "stuck_online", "prefer_person", "did_not_know",
+                    "other"]
+#: Why a journey ended unfinished.
+LeftReason = Literal["timeout", "timeout_confirmed", "start_again", "handoff", "end_page", "maintenance",
+                     "out_of_service", "officer_end", "other"]
+ErrorKind = Literal["missing", "format", "range", "too_long", "incomplete", "not_real_date", "date_rule",
+                    "not_offered"]
+Channel = Literal["self-service", "assisted", "kiosk-to-phone"]
+Setting = Literal["large_text", "largest_text", "high_contrast", "speech"]
+AuditAction = Literal["joined", "went_to_step", "changed_answer", "paused_timer", "resumed_timer", "revealed_answer",
+                      "started_handoff", "marked_assisted", "unmarked_assisted", "ended_session", "handed_back",
+                      "pin_refused", "code_refused", "opened_taster", "extended_taster", "ended_taster"]
+
+EVENT_KINDS: frozenset[str] = frozenset(get_args(EventKind))
+LEFT_REASONS: frozenset[str] = frozenset(get_args(LeftReason))
+AUDIT_ACTIONS: frozenset[str] = frozenset(get_args(AuditAction))
+
+
+# ---- look-ups ------------------------------------------------------------------------------
+class AddressSearch(Request):
+    postcode: Annotated[str, Field(max_length=16)]
+
+
+class FoundAddress(Reply):
+    uprn: str
+    line1: str
+    line2: str
+    town: str
+    postcode: str
+
+
+class AddressList(Reply):
+    postcode: str
+    addresses: list[FoundAddress]
+
+
+class Collection(Reply):
+    bin: str
+    day: str
+    next: dt.date
+
+
+class Collections(Reply):
+    uprn: str
+    address: str
+    round: str = ""
+    collections: list[Collection]
+
+
+class Option(Reply):
+    value: str
+    label: str
+
+
+class Options(Reply):
+    options: list[Option]
+
+
+class RequestStatus(Reply):
+    reference: str
+    title: str
+    received_at: dt.datetime
+    status: str
+    status_text: str
+    updates: list[str]
+
+
+class Health(Reply):
+    status: Literal["ok"]
+
+
+# ---- submissions ---------------------------------------------------------------------------
+class SummaryLine(Request):
+    question: Annotated[str, Field(max_length=300)]
+    answer: Annotated[str, Field(max_length=5000)]
+
+
+class SubmissionIn(Request):
+    reference: Annotated[str, Field(pattern=REFERENCE_PATTERN)]
+    journey_id: Annotated[str, Field(max_length=64)]
+    journey_version: int
+    channel: Channel = "self-service"
+    submitted_at: dt.datetime
+    answers: dict[str, Any]
+    summary: list[SummaryLine]
+    #: Assisted submissions: the officer's staff id and the steps the officer answered.
+    officer_id: int | None = None
+    officer_entered: Annotated[list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]], Field(max_length=100)] = []
+
+
+class SubmissionOut(Reply):
+    reference: str
+    status: str
+    replayed: bool
+
+
+# ---- finish on my phone --------------------------------------------------------------------
+class HandoffIn(Request):
+    journey_id: Annotated[str, Field(max_length=64)]
+    answers: dict[str, Any]
+    history: Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=200)]
+    changing: bool = False
+    dynamic: dict[str, list[tuple[str, str]]] = {}
+    #: The kiosk's language code; the phone pages use it when the hub has that language.
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
+
+
+class HandoffOut(Reply):
+    id: str
+    url: str
+    code: str
+    typed_address: str
+    expires_at: dt.datetime
+
+
+class SendLinkIn(Request):
+    #: An email address or a UK mobile number. Used for this one message; never stored.
+    to: Annotated[str, Field(max_length=254)]
+    #: The link's token and the short code, which the hub keeps only as hashes.
+    token: Annotated[str, Field(max_length=64)]
+    code: Annotated[str, Field(max_length=12)]
+
+
+class SendLinkOut(Reply):
+    sent_by: Literal["email", "sms"]
+
+
+# ---- usage events --------------------------------------------------------------------------
+class EventIn(Request):
+    """One usage event. Every field is an id, a code from a fixed list, or a number."""
+
+    id: Hex32
+    kind: EventKind
+    session: Hex32
+    at: dt.datetime
+    journey: Id | None = None
+    step: Id | None = None
+    part: Annotated[str, Field(pattern=r"^[a-z0-9_]{0,20}$")] | None = None
+    error_kind: ErrorKind | None = None
+    reason: WhyReason | LeftReason | None = None
+    channel: Channel | None = None
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = None
+    settings: list[Setting] | None = None
+    duration_s: Annotated[int, Field(ge=0, le=86400)] | None = None
+    errors: Annotated[int, Field(ge=0, le=10000)] | None = None
+
+
+class EventsIn(Request):
+    events: Annotated[list[EventIn], Field(max_length=500)]
+
+
+class Accepted(Reply):
+    accepted: int
+
+
+# ---- officer assist ------------------------------------------------------------------------
+class HelpIn(Request):
+    journey: Annotated[str, Field(pattern=r"^[a-z0-9-]{0,64}$")] = ""
+    step: StepId = ""
+
+
+class HelpOut(Reply):
+    id: int
+    usual_wait_minutes: int
+
+
+class JoinIn(Request):
+    code: Annotated[str, Field(pattern=r"^[0-9 ]{6,8}$")]
+
+
+class JoinOut(Reply):
+    staff_id: int
+    name: str
+
+
+class StaffPin(Reply):
+    staff_id: int
+    name: str
+    pin_hash: str
+
+
+class StaffPins(Reply):
+    staff: list[StaffPin]
+
+
+class AuditIn(Request):
+    id: Hex32
+    at: dt.datetime
+    staff_id: int
+    staff_name: Annotated[str, Field(max_length=100)]
+    action: AuditAction
+    #: A step id, never an answer.
+    step: StepId = ""
+
+
+class AuditBatch(Request):
+    entries: Annotated[list[AuditIn], Field(max_length=500)]
+
+
+# ---- library ICT taster sessions -------------------------------------------------------------
+class Booking(Reply):
+    id: int
+    lessons: list[str]
+    group: str
+    #: Seconds from now, by the hub's clock (so the terminal's clock does not matter).
+    starts_in_seconds: int
+    ends_in_seconds: int
+
+
+class RunCommand(Reply):
+    id: str
+    extra_minutes: int
+    end: bool
+
+
+class TasterState(Reply):
+    bookings: list[Booking]
+    runs: list[RunCommand]
+
+
+class ReportIn(Request):
+    """What a terminal says about its session. Lesson ids and times only."""
+
+    id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}-[0-9]{1,6}$")]
+    run: Hex32
+    seq: Annotated[int, Field(ge=0, le=999999)]
+    booking_id: int | None = None
+    group: Annotated[str, Field(max_length=GROUP_MAX)] = ""
+    lessons: Annotated[list[LessonId], Field(min_length=1, max_length=50)]
+    started: Annotated[list[LessonId], Field(max_length=50)] = []
+    completed: Annotated[list[LessonId], Field(max_length=50)] = []
+    opened_by: int = 0
+    started_at: dt.datetime
+    ends_at: dt.datetime
+    ended: bool = False
+    #: Minutes added at the hub that the terminal has applied (ends_at includes them).
+    hub_extra: Annotated[int, Field(ge=0, le=10000)] = 0
+
+
+class ReportsIn(Request):
+    reports: Annotated[list[ReportIn], Field(max_length=500)]
+
+
+class CertificateIn(Request):
+    lessons: Annotated[list[LessonId], Field(min_length=1, max_length=50)]
+    first_name: Annotated[str, Field(max_length=60)] = ""
+
+
+class CertificateOut(Reply):
+    url: Annotated[str, Field(pattern=r"^https?://")]
