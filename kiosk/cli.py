@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _translations(args: argparse.Namespace) -> int:
-    from kiosk.workflows.i18n import TranslationError, check_catalog, kiosk_ui_sources, load_catalogs
+    from kiosk.ui_texts import resident_ui_texts
+    from kiosk.workflows.i18n import TranslationError, check_catalog, load_catalogs
     from kiosk.workflows.loader import JourneyError, load_journeys
 
     try:
@@ -110,7 +111,7 @@ def _translations(args: argparse.Namespace) -> int:
     except (JourneyError, TranslationError) as exc:
         print(exc, file=sys.stderr)
         return 1
-    keys = kiosk_ui_sources()
+    keys = resident_ui_texts()
     if args.translations_command == "template":
         catalog = catalogs.get(args.language)
         if catalog is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from accessibility.display import DisplaySettings
@@ -33,8 +34,9 @@ from kiosk.views.window import KioskWindow
 __all__ = ["KioskController", "Services"]
 
 
-class KioskController:
+class KioskController(QObject):
     def __init__(self, window: KioskWindow, services: Services, display: DisplaySettings) -> None:
+        super().__init__()
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         self.window = window

@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from accessibility.announce import announce, announce_page
@@ -95,9 +96,10 @@ class Navigation(Protocol):
     def practice_error(self) -> None: ...
 
 
-class Shell:
+class Shell(QObject):
     def __init__(self, app: QApplication, window: KioskWindow, services: Services, display: DisplaySettings,
                  narrator: Narrator) -> None:
+        super().__init__()
         self.app = app
         self.window = window
         self.services = services

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
 from sqlalchemy import select
 
 from hub.db import InsightCount
-from kiosk.workflows.i18n import check_catalog, kiosk_ui_sources, load_catalog, load_catalogs
+from kiosk.ui_texts import resident_ui_texts
+from kiosk.workflows.i18n import check_catalog, load_catalog, load_catalogs
 from kiosk.workflows.loader import load_journeys
 from tests.hubserver import HubServer
 from tests.resident import Kiosk
@@ -28,7 +29,7 @@ JOURNEYS = load_journeys([ROOT / "config" / "journeys"])
 def test_shipped_languages_are_complete_and_say_whether_they_are_reviewed() -> None:
     catalogs = load_catalogs(I18N)
     assert list(catalogs) == ["en", "ar", "pl", "ur"]
-    keys = kiosk_ui_sources()
+    keys = resident_ui_texts()
     assert len(keys) > 200  # the extraction really finds the screen texts
     for code, catalog in catalogs.items():
         if code == "en":
@@ -52,7 +53,7 @@ def test_the_check_lists_missing_stale_and_broken_translations(tmp_path: Path) -
     journey = (folder / "journeys" / "track-request.toml").read_text(encoding="utf-8")
     (folder / "journeys" / "track-request.toml").write_text(
         journey.replace('"Your request" = "Twoja sprawa"\n', ""), encoding="utf-8")
-    problems = [str(p) for p in check_catalog(load_catalog(folder), kiosk_ui_sources(), JOURNEYS)]
+    problems = [str(p) for p in check_catalog(load_catalog(folder), resident_ui_texts(), JOURNEYS)]
     assert sorted(problems) == sorted([
         "pl: ui: missing: 'Get help'",
         "pl: ui: placeholders differ ('Kod: {kod}'): 'Code: {code}'",
@@ -69,7 +70,7 @@ def test_a_plural_needs_the_forms_of_its_language(tmp_path: Path) -> None:
     end = ui.index("\n", start)
     (folder / "ui.toml").write_text(ui[:start] + '"{count} second." = { one = "{count} sekunda.", other = '
                                     '"{count} sekundy." }' + ui[end:], encoding="utf-8")
-    problems = [str(p) for p in check_catalog(load_catalog(folder), kiosk_ui_sources(), JOURNEYS)]
+    problems = [str(p) for p in check_catalog(load_catalog(folder), resident_ui_texts(), JOURNEYS)]
     assert problems == ["pl: ui: plural forms missing: few, many: '{count} second.'"]
     catalog = load_catalogs(I18N)["pl"]
     assert [catalog.plural("{count} second.", "{count} seconds.", n) for n in (1, 3, 5, 22)] == [

@@ -76,9 +76,13 @@ def hold_corner(k: Kiosk) -> None:
 
 
 def enter_pin(k: Kiosk, pin: str) -> None:
+    """Type a PIN and wait for the answer (argon2 checks it off the Qt thread)."""
     for digit in pin:
         k.tap(f"pin_{digit}")
+    pad = k.window.overlay
     k.tap("pin_enter")
+    k.qtbot.waitUntil(lambda: k.window.overlay is not pad or k.label_text("pin_message") != "Checking…",
+                      timeout=5000)
 
 
 def test_pin_opens_maintenance_with_the_kiosk_state(locked_kiosk: Kiosk) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from typing import Protocol
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from kiosk.app_events import stop_timers
 from kiosk.hub_client import HubRejected, HubUnavailable
@@ -41,8 +41,9 @@ def tries_left(n: int) -> str:
     return f"{n} tr{'ies' if n != 1 else 'y'} left."
 
 
-class AssistFlow:
+class AssistFlow(QObject):
     def __init__(self, shell: Shell, staff_menus: StaffMenus) -> None:
+        super().__init__()
         self.shell = shell
         self.staff_menus = staff_menus
         self._revealed = False

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import QObject
+
 from kiosk.hub_client import HubRejected
 from kiosk.shell import Shell
 from kiosk.views.pages import HandoffPage, MessagePage, busy_page
@@ -18,8 +20,9 @@ def valid_until(expires_at: dt.datetime) -> str:
     return f"{until:%A} {until.day} {until:%B} at {until:%-I:%M%p}".replace("AM", "am").replace("PM", "pm")
 
 
-class HandoffFlow:
+class HandoffFlow(QObject):
     def __init__(self, shell: Shell) -> None:
+        super().__init__()
         self.shell = shell
 
     def start(self) -> None:

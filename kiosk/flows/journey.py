@@ -8,6 +8,8 @@ import logging
 import uuid
 from typing import Any
 
+from PySide6.QtCore import QObject
+
 from accessibility.speech import spell
 from kiosk.flows.lookups import LookupFlow
 from kiosk.shell import Shell
@@ -27,8 +29,9 @@ SEND_STATUS = {
 }
 
 
-class JourneyFlow:
+class JourneyFlow(QObject):
     def __init__(self, shell: Shell) -> None:
+        super().__init__()
         self.shell = shell
         self.lookups = LookupFlow(shell, back=self.back, leave=self._leave)
         self._confirmation_page: ConfirmationPage | None = None

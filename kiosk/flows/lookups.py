@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from PySide6.QtCore import QObject
+
 from kiosk.hub_client import HubRejected
 from kiosk.places import places_offering
 from kiosk.shell import Shell
@@ -19,8 +21,9 @@ from kiosk.workflows.validators import FieldError, validate_postcode
 from kiosk.workflows.words import BIN_NAMES, WEEKDAY_NAMES
 
 
-class LookupFlow:
+class LookupFlow(QObject):
     def __init__(self, shell: Shell, back: Callable[[], None], leave: Callable[[], None]) -> None:
+        super().__init__()
         self.shell = shell
         self._back = back
         self._leave = leave

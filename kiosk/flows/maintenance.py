@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QApplication
 
 from kiosk import __version__
@@ -23,9 +24,10 @@ EXIT_RESTART = 75
 EXIT_STOP = 64
 
 
-class MaintenanceFlow:
+class MaintenanceFlow(QObject):
     def __init__(self, shell: Shell, app: QApplication, is_open: Callable[[], bool],
                  open_today: Callable[[], None]) -> None:
+        super().__init__()
         self.shell = shell
         self._is_open = is_open
         self._open_today = open_today
@@ -58,6 +60,7 @@ class MaintenanceFlow:
         lock = self.pin_lock
         if lock is None or not isinstance(pad, PinPad):
             return
+        pad.say("Checking…")
         pad.set_locked(True)  # one check at a time; argon2 runs off the Qt thread
 
         def checked(result: PinResult) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 
 from accessibility.keypad import HELP_TEXT
 from accessibility.speech import page_text
@@ -24,8 +24,9 @@ def mark_chosen(overlay: Overlay, chosen: set[str]) -> None:
         b.setAccessibleDescription(tr("Chosen") if on else "")
 
 
-class MenusFlow:
+class MenusFlow(QObject):
     def __init__(self, shell: Shell) -> None:
+        super().__init__()
         self.shell = shell
         self._translator: CatalogTranslator | None = None
         window = shell.window

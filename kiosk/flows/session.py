@@ -8,7 +8,7 @@ import logging
 import shutil
 from collections.abc import Callable
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication
 
@@ -26,8 +26,9 @@ log = logging.getLogger("kiosk.session")
 
 
 
-class SessionFlow:
+class SessionFlow(QObject):
     def __init__(self, shell: Shell) -> None:
+        super().__init__()
         self.shell = shell
         self._why_asked = False
         self.tmp_dir = shell.settings.state_dir / "tmp"

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer
 
 from kiosk.app_events import stop_timers
 from kiosk.hub_client import HubRejected
@@ -61,9 +61,10 @@ class RunningTaster:
     certificate_url: str = ""
 
 
-class TasterFlow:
+class TasterFlow(QObject):
     def __init__(self, shell: Shell, lessons: list[Lesson], illustrations: Path,
                  poll_seconds: float = 30.0) -> None:
+        super().__init__()
         self.shell = shell
         self.lessons = {lesson.id: lesson for lesson in lessons}
         self.illustrations = illustrations

@@ -243,21 +243,14 @@ def load_catalogs(folder: Path | None) -> dict[str, Catalog]:
 
 # ---- the check ----------------------------------------------------------------------------
 
-#: The code whose texts a resident sees or hears (staff screens and the taster stay in English).
-TRANSLATED_SOURCES = ("controller.py", "speech.py", "keypad.py", "views/pages.py", "views/fields.py",
-                      "views/widgets.py", "views/window.py", "views/keyboard.py", "workflows/validators.py",
-                      "workflows/engine.py", "workflows/describe.py", "workflows/why.py", "../hub/phone.py",
-                      "../hub/api.py")
-#: The hub's pages that carry on a journey on the resident's phone, in the kiosk's language.
-TRANSLATED_TEMPLATES = ("phone_step.html", "phone_check.html", "phone_done.html", "track.html")
 _TEMPLATE_CALL = re.compile(r'\btn?\(\s*"((?:[^"\\]|\\.)*)"')
 
 
-def kiosk_ui_sources() -> dict[str, str]:
-    root = Path(__file__).resolve().parent.parent
-    found = ui_sources(root / name for name in TRANSLATED_SOURCES)
-    for name in TRANSLATED_TEMPLATES:
-        path = root.parent / "hub" / "templates" / name
+def template_sources(paths: Iterable[Path]) -> dict[str, str]:
+    """Texts marked for translation in Jinja templates (``tr("...")``, ``trn("...", ...)``).
+    Returns text -> where it was first seen."""
+    found: dict[str, str] = {}
+    for path in paths:
         text = path.read_text(encoding="utf-8")
         for match in _TEMPLATE_CALL.finditer(text):
             found.setdefault(match.group(1), f"{path}:{text.count(chr(10), 0, match.start()) + 1}")
