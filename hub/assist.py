@@ -18,7 +18,7 @@ from hub.api import DeviceDep, StateDep
 from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, utcnow
 from hub.handoff import digest
 from hub.pages import NO_STORE, templates
-from hub.ratelimit import SlidingWindow
+from hub.ratelimit import SlidingWindow, limits_of
 from hub.staff import (
     SESSION_COOKIE,
     SignedIn,
@@ -105,11 +105,7 @@ def record_audit(hub: StateDep, dev: DeviceDep, body: AuditBatch) -> Accepted:
 # ---- staff pages -------------------------------------------------------------------------------
 
 def login_limiter(request: Request) -> SlidingWindow:
-    found: SlidingWindow | None = getattr(request.app.state, "login_limiter", None)
-    if found is None:
-        found = SlidingWindow(per_client=5, overall=100)
-        request.app.state.login_limiter = found
-    return found
+    return limits_of(request.app.state).get("login", lambda: SlidingWindow(per_client=5, overall=100))
 
 
 def page(request: Request, hub: HubState, name: str, context: dict[str, object], status: int = 200) -> HTMLResponse:

@@ -19,7 +19,7 @@ from hub.cases import create_case
 from hub.db import Address, Handoff, utcnow
 from hub.gazetteer import bulky_slots
 from hub.pages import NO_STORE, templates
-from hub.ratelimit import SlidingWindow
+from hub.ratelimit import SlidingWindow, limits_of
 from hub.state import HubState
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession, format_address
@@ -34,13 +34,9 @@ COOKIE = "handoff_"
 
 
 def limiter(request: Request) -> SlidingWindow:
-    hub: HubState = request.app.state.hub
-    found: SlidingWindow | None = getattr(request.app.state, "code_limiter", None)
-    if found is None:
-        cfg = hub.settings.handoff
-        found = SlidingWindow(cfg.code_tries_per_client, cfg.code_tries_overall)
-        request.app.state.code_limiter = found
-    return found
+    cfg = request.app.state.hub.settings.handoff
+    return limits_of(request.app.state).get(
+        "handoff_code", lambda: SlidingWindow(cfg.code_tries_per_client, cfg.code_tries_overall))
 
 
 def catalog_for(hub: HubState, h: Handoff | None) -> Catalog:

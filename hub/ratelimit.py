@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable
+from typing import Any
 
 
 class SlidingWindow:
@@ -32,3 +33,29 @@ class SlidingWindow:
         mine.append(now)
         self._all.append(now)
         return True
+
+
+class Limits:
+    """The hub's limiters by name, made on first use and kept on the application's state."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, SlidingWindow] = {}
+
+    def get(self, name: str, make: Callable[[], SlidingWindow]) -> SlidingWindow:
+        found = self._found.get(name)
+        if found is None:
+            found = self._found[name] = make()
+        return found
+
+    def reset(self) -> None:
+        """Forget every try counted so far (an operator clearing a lock-out; tests starting clean)."""
+        self._found.clear()
+
+
+def limits_of(state: Any) -> Limits:
+    """The ``Limits`` on a Starlette application's state, made on first use."""
+    found: Limits | None = getattr(state, "limits", None)
+    if found is None:
+        found = Limits()
+        state.limits = found
+    return found

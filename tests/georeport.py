@@ -24,7 +24,8 @@ class GeoReport:
     #: Answer with a token instead of a service_request_id (deferred ids, per the spec).
     use_token: bool = False
     lock: threading.Lock = field(default_factory=threading.Lock)
-    #: service_request_id -> (status, status_notes), for GET /requests/{id}.json
+    #: service_request_id -> (status, status_notes), for GET /requests/{id}.json; every request
+    #: this server created starts "open", and an id it never gave out is not found.
     statuses: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
@@ -41,7 +42,11 @@ def georeport_server() -> Iterator[GeoReport]:
             if not (path.startswith(prefix) and path.endswith(suffix)):
                 return self._send(404, [{"code": 404, "description": "not found"}])
             request_id = path[len(prefix):-len(suffix)]
-            status, notes = state.statuses.get(request_id, ("open", ""))
+            with state.lock:
+                found = state.statuses.get(request_id)
+            if found is None:
+                return self._send(404, [{"code": 404, "description": f"Request {request_id} was not found"}])
+            status, notes = found
             return self._send(200, [{"service_request_id": request_id, "status": status, "status_notes": notes,
                                      "service_code": "MISSED_BIN"}])
 
@@ -64,6 +69,7 @@ def georeport_server() -> Iterator[GeoReport]:
                     return self._send(400, [{"code": 400, "description": "A location is required"}])
                 state.received.append(form)
                 number = len(state.received)
+                state.statuses[f"SR{1000 + number}"] = ("open", "")
             if state.use_token:
                 return self._send(201, [{"token": f"tok-{number}"}])
             return self._send(201, [{"service_request_id": f"SR{1000 + number}", "service_notice": ""}])

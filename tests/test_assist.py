@@ -17,6 +17,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from hub.db import AssistCode, HelpRequest
+from hub.ratelimit import limits_of
 from hub.staff import create_staff
 from tests.hubserver import HubServer, start_hub
 from tests.resident import Kiosk, make_kiosk
@@ -223,7 +224,7 @@ def test_officer_page_csrf_and_login_rate_limit(assist_hub: HubServer, staff: St
         assert codes == [401] * 5 + [429]
         assert "Too many sign-in attempts" in c.post("/staff/login", data={
             "username": OFFICER[0], "password": OFFICER[1], "csrf": csrf}).text
-    assist_hub.app.state.login_limiter = None
+    limits_of(assist_hub.app.state).reset()
     officer = staff(OFFICER)
     httpx.post(f"{assist_hub.url}/api/v1/help", json={}, headers={"Authorization": f"Bearer {assist_hub.token}"})
     page = officer.get("/staff/help")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from hub import handoff
 from hub.db import Handoff, InsightCount
+from hub.ratelimit import limits_of
 from kiosk.views.qr import QrCode
 from tests.hubserver import HubServer
 from tests.phone import with_browser
@@ -151,7 +152,7 @@ def test_expired_links_and_the_sweeper(hub: HubServer) -> None:
 
 
 def test_guessing_short_codes_is_throttled(hub: HubServer) -> None:
-    hub.app.state.code_limiter = None  # a fresh window for this test (10 tries per client)
+    limits_of(hub.app.state).reset()  # a fresh window for this test (10 tries per client)
     with httpx.Client(base_url=hub.url) as c:
         codes = [c.post("/h", data={"code": f"ZZZZ{n:04d}"}).status_code for n in range(12)]
     assert codes[:10] == [422] * 10

@@ -1,4 +1,5 @@
-"""Render the main screens to PNG (for people to look at) and check nothing is unnamed."""
+"""Render the main screens to PNG (for people to look at), and check that every control on
+screen has a name a screen reader can say and a visible label."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from tests.resident import Kiosk
 
@@ -20,6 +21,18 @@ def shoot(kiosk: Kiosk, name: str, tmp_path: Path) -> None:
     for _ in range(3):  # as the running app would: pending layouts settle before anything paints
         QApplication.processEvents()
     assert kiosk.window.grab().save(str(out / f"{name}.png"))
+    unnamed = [f"{type(w).__name__} {w.objectName()!r}" for w in controls_on_screen(kiosk)
+               if not w.accessibleName().strip()]
+    assert unnamed == [], f"{name}: controls a screen reader cannot name"
+    unlabelled = [w.objectName() for w in controls_on_screen(kiosk)
+                  if isinstance(w, QAbstractButton) and not w.text().strip() and w.icon().isNull()
+                  and not any(lab.isVisible() and lab.text().strip() for lab in w.findChildren(QLabel))]
+    assert unlabelled == [], f"{name}: buttons with nothing to see on them"
+
+
+def controls_on_screen(kiosk: Kiosk) -> list[QWidget]:
+    return [w for w in kiosk.window.findChildren(QWidget)
+            if isinstance(w, (QAbstractButton, QLineEdit, QPlainTextEdit)) and w.isVisible()]
 
 
 @pytest.mark.parametrize("size", [(1920, 1080), (1080, 1920)], ids=["landscape", "portrait"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication
+from PySide6.QtWidgets import QAbstractButton
 
 from accessibility.speech import QtSpeaker, spell
 from tests.resident import Kiosk
@@ -108,15 +108,23 @@ def test_speech_stops_on_any_touch_and_the_wipe_turns_it_off(kiosk: Kiosk) -> No
     assert not kiosk.controller.narrator.enabled and not kiosk.window.repeat_button.isVisible()
 
 
-def test_the_mock_engine_really_speaks(kiosk: Kiosk) -> None:
+def test_the_speaker_really_speaks_through_qt_text_to_speech(kiosk: Kiosk) -> None:
+    """QtSpeaker drives a real QTextToSpeech engine (Qt's "mock" engine here, speech-dispatcher
+    on a kiosk): it starts speaking, says every word in order, and stops when told."""
     speaker = QtSpeaker("mock")
-    from PySide6.QtTextToSpeech import QTextToSpeech
-
+    states: list[str] = []
+    words: list[str] = []
+    speaker.tts.stateChanged.connect(lambda state: states.append(state.name))
+    speaker.tts.sayingWord.connect(lambda word, *_: words.append(word))
     speaker.say("Touch the screen to start")
-    kiosk.qtbot.waitUntil(lambda: speaker.tts.state() in (QTextToSpeech.State.Speaking,
-                                                          QTextToSpeech.State.Ready), timeout=3000)
+    kiosk.qtbot.waitUntil(lambda: states[-1:] == ["Ready"], timeout=5000)
+    assert states == ["Speaking", "Ready"]
+    assert words == ["Touch", "the", "screen", "to", "start"]
+    speaker.say("Your answers will be deleted in 20 seconds")
+    kiosk.qtbot.waitUntil(lambda: states[-1:] == ["Speaking"], timeout=5000)
     speaker.stop()
-    assert QApplication.instance() is not None
+    kiosk.qtbot.waitUntil(lambda: states[-1:] == ["Ready"], timeout=5000)
+    assert "seconds" not in words  # stopped before the end
 
 
 def test_explore_by_touch_speaks_first_and_acts_on_the_second_tap(kiosk: Kiosk) -> None:
