@@ -18,7 +18,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hub.crypto import Sealer
-from hub.db import Handoff, InsightCount, utcnow
+from hub.db import Handoff, utcnow
+from hub.insight import add_count
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.i18n import Catalog
@@ -72,12 +73,7 @@ def load_session(journey: Journey, state: dict[str, Any], catalog: Catalog | Non
 
 def bump(session: Session, site: str, metric: str, key: str) -> None:
     """Handoffs are counted for insight at the hub itself (no personal data, just a count)."""
-    day = utcnow().date()
-    row = session.get(InsightCount, (day, site, metric, key))
-    if row is None:
-        session.add(InsightCount(day=day, site=site, metric=metric, key=key, count=1))
-    else:
-        row.count += 1
+    add_count(session, utcnow().date(), site, metric, key)
 
 
 def create(session: Session, sealer: Sealer, journey: Journey, state: dict[str, Any], site: str, kiosk_id: str,

@@ -33,7 +33,14 @@ from kiosk.workflows.messages import (
     RunCommand,
     TasterState,
 )
-from kiosk.workflows.taster import GROUP_MAX, MAX_MINUTES, MIN_MINUTES, check_first_name
+from kiosk.workflows.taster import (
+    MAX_MINUTES,
+    MIN_MINUTES,
+    TasterFormError,
+    TasterPlan,
+    check_first_name,
+    plan_from_form,
+)
 from kiosk.workflows.validators import FieldError
 
 api = APIRouter(prefix="/api/v1/taster")
@@ -327,31 +334,29 @@ def book(hub: StateDep, who: LibraryDep, csrf: Annotated[str, Form()] = "",
             query = query.where(Device.site == site)
         known = {d.kiosk_id: d.site for d in session.scalars(query).all()}
     chosen = [k for k in (kiosks or []) if k in known]
-    lesson_ids = [i for i in lessons_of(hub) if i in (lessons or [])]
     try:
         local = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(time))
     except ValueError:
         local = None
+    plan: TasterPlan | None = None
     problem = ""
+    try:  # the same rules as the set-up form on a terminal
+        plan = plan_from_form(lessons or [], minutes, group, list(lessons_of(hub)))
+    except TasterFormError as exc:
+        problem = exc.errors[0].message
     if not chosen:
         problem = "Choose at least one terminal"
     elif local is None:
         problem = "Enter the date and start time, like 2026-12-01 and 10:00"
-    elif not minutes.strip().isdigit() or not MIN_MINUTES <= int(minutes) <= MAX_MINUTES:
-        problem = f"A session lasts between {MIN_MINUTES} and {MAX_MINUTES} minutes"
-    elif not lesson_ids:
-        problem = "Choose at least one lesson"
-    elif len(" ".join(group.split())) > GROUP_MAX:
-        problem = f"The group name must be {GROUP_MAX} characters or fewer"
-    if problem or local is None:
+    if problem or local is None or plan is None:
         return _back(problem)
     starts = local.replace(tzinfo=ZoneInfo(hub.settings.timezone)).astimezone(dt.UTC).replace(tzinfo=None)
-    if starts + dt.timedelta(minutes=int(minutes)) <= utcnow():
+    if starts + dt.timedelta(minutes=plan.minutes) <= utcnow():
         return _back("That time has already passed")
     with hub.sessions() as session:
         session.add(TasterBooking(site=known[chosen[0]], kiosks=" ".join(chosen), starts_at=starts,
-                                  minutes=int(minutes), lessons=" ".join(lesson_ids),
-                                  group_name=" ".join(group.split()), created_by=who.user.id))
+                                  minutes=plan.minutes, lessons=" ".join(plan.lessons),
+                                  group_name=plan.group, created_by=who.user.id))
         session.commit()
     return _back()
 

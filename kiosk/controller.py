@@ -60,6 +60,8 @@ class KioskController(QObject):
         self.maintenance = MaintenanceFlow(shell, app, self.session_flow.is_open, self._open_today)
         self.keypad = Keypad(app, window, self.menus.keypad_help)
         self._closed = False
+        # Nothing of a session outlives its window: no timer fires, no reply lands, on a deleted page.
+        window.destroyed.connect(self.close)
 
     # ---- what tests and the app use ------------------------------------------------------
     @property

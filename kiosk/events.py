@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from kiosk.outbox import Outbox
+from kiosk.workflows.messages import LEFT_REASONS
 from kiosk.workflows.why import WHY_REASONS
 
 __all__ = ["WHY_REASONS", "EventLog"]
@@ -18,10 +19,6 @@ __all__ = ["WHY_REASONS", "EventLog"]
 log = logging.getLogger("kiosk.events")
 
 
-
-#: Why a journey ended unfinished; the hub accepts these codes and no others.
-LEFT_REASONS = {"timeout", "timeout_confirmed", "start_again", "handoff", "end_page", "maintenance",
-                "out_of_service", "officer_end"}
 
 
 class EventLog:
