@@ -31,10 +31,13 @@ def _can_focus(w: QWidget, window: QWidget) -> bool:
 
 
 class Keypad(QObject):
-    def __init__(self, app: QApplication, window: QWidget, on_help: Callable[[], None]) -> None:
+    def __init__(self, app: QApplication, window: QWidget, on_help: Callable[[], None],
+                 on_move: Callable[[QWidget], None] | None = None) -> None:
         super().__init__()
         self.window = window
         self.on_help = on_help
+        #: Told of each control the keypad moves to (the kiosk's own speech says it).
+        self.on_move = on_move
         watch(app, self, (QEvent.Type.KeyPress,))
 
     def move(self, focus: QWidget, forward: bool) -> None:
@@ -47,6 +50,8 @@ class Keypad(QObject):
                 return
             if _can_focus(candidate, self.window):
                 candidate.setFocus(Qt.FocusReason.TabFocusReason if forward else Qt.FocusReason.BacktabFocusReason)
+                if self.on_move is not None:
+                    self.on_move(candidate)
                 return
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:

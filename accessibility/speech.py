@@ -12,7 +12,7 @@ import logging
 from collections.abc import Callable
 from typing import Protocol
 
-from PySide6.QtCore import QEvent, QLocale, QObject
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from kiosk.app_events import watch
@@ -74,13 +74,22 @@ def spell(reference: str) -> str:
     return " ".join(", ".join(group) + "." for group in groups)
 
 
-def page_text(page: QWidget) -> str:
-    """What is on the page, in reading order: labels as they are, controls as "<name>, button"."""
+def page_text(page: QWidget, *after: QWidget) -> str:
+    """What is on the page, in reading order: labels as they are, controls as "<name>, button";
+    then what is in ``after`` (the action bar under the page)."""
+    order = getattr(page, "reading_order", None)
+    parts = order() if callable(order) else [page]
+    return " ".join(t for t in (_reading(part) for part in (*parts, *after)) if t)
+
+
+def _reading(page: QWidget) -> str:
     items: list[tuple[int, int, str]] = []
     for w in page.findChildren(QWidget):
         if not w.isVisibleTo(page) or isinstance(w, (QLineEdit, QPlainTextEdit)):
             continue
         if isinstance(w, QLabel):
+            if w.property("spoken") is False:
+                continue
             parent = w.parent()
             if isinstance(parent, QAbstractButton):  # words inside a tile or option: read with it
                 continue
@@ -97,6 +106,28 @@ def page_text(page: QWidget) -> str:
             items.append((pos.y(), pos.x(), text.strip()))
     items.sort()
     return " ".join(t if t.endswith((".", "?", "!", ":")) else f"{t}." for _, _, t in items)
+
+
+def focus_words(w: QWidget) -> str:
+    """What the kiosk says when the keypad moves to a control, as EZ Access kiosks do: its name,
+    what it is and its state, and where it is in its set ("Report a missed bin, button, 2 of 9"),
+    then any hint or error it carries."""
+    name = w.accessibleName() or (w.text() if isinstance(w, QAbstractButton) else "")
+    if isinstance(w, (QLineEdit, QPlainTextEdit)):
+        said = tr("{name}, text box", name=name)
+    elif isinstance(w, QAbstractButton):
+        said = control_words(name, w.isCheckable(), w.isCheckable() and w.isChecked())
+    else:
+        said = name
+    parent = w.parentWidget()
+    siblings = [s for s in (parent.findChildren(type(w)) if parent is not None else [])
+                if s.parentWidget() is parent and s.isVisible() and s.focusPolicy() != Qt.FocusPolicy.NoFocus]
+    place = ""
+    if len(siblings) > 1 and w in siblings:
+        place = tr("{position} of {count}", position=siblings.index(w) + 1, count=len(siblings))
+        said = f"{said}, {place}"
+    hint = w.accessibleDescription().replace(place, "").strip(" .") if place else w.accessibleDescription().strip()
+    return f"{said}. {hint}." if hint else f"{said}."
 
 
 def control_words(name: str, option: bool, selected: bool) -> str:
@@ -156,9 +187,9 @@ class Narrator(QObject):
                 self._last = text
             self.speaker.say(text)
 
-    def read(self, page: QWidget | None) -> None:
+    def read(self, page: QWidget | None, *after: QWidget) -> None:
         if page is not None:
-            self.say(page_text(page))
+            self.say(page_text(page, *after))
 
     @property
     def last(self) -> str:

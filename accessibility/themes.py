@@ -32,6 +32,8 @@ class Palette:
     button_shadow: str = "#002d18"
     secondary_shadow: str = "#929191"
     input_focus: str = "#fffbe0"
+    #: A focused text box's border: dark on the light page, yellow on the dark one.
+    input_focus_border: str = "#0b0c0c"
     keyboard: str = "#dee0e2"
     banner: str = "#ffdd00"
     banner_text: str = "#0b0c0c"
@@ -63,7 +65,7 @@ HIGH_CONTRAST = Palette(
     secondary_button_text="#ffffff", focus="#ffffff", focus_text="#0b0c0c", error="#ff9c8f",
     panel="#ffdd00", panel_text="#0b0c0c", border="#ffffff", input_border="#ffffff", tile="#1f2020",
     header="#000000", header_text="#ffffff", button_shadow="#ffffff", secondary_shadow="#ffffff",
-    input_focus="#1f2020", keyboard="#1f2020", banner="#ffdd00", banner_text="#0b0c0c",
+    input_focus="#1f2020", input_focus_border="#ffdd00", keyboard="#1f2020", banner="#ffdd00", banner_text="#0b0c0c",
 )
 
 TEXT_SIZES = {"standard": 1.0, "large": 1.5, "largest": 2.0}
@@ -105,6 +107,7 @@ def ui_pairs(p: Palette) -> list[tuple[str, str, str]]:
     return [
         ("input border", p.input_border, p.background),
         ("focus highlight against page", p.focus_text, p.focus),
+        ("focused text box border", p.input_focus_border, p.input_focus),
         ("error border", p.error, p.background),
     ]
 

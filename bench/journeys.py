@@ -63,7 +63,8 @@ class Driver:
         found: list[QWidget | None] = [None]
 
         def look() -> bool:
-            for area in (self.window.overlay, self.window.page, self.window.topbar, self.window.keyboard):
+            for area in (self.window.overlay, self.window.page, self.window.action_slot, self.window.topbar,
+                         self.window.keyboard):
                 if area is not None and area.isVisible():
                     w = area.findChild(cls, name)
                     if w is not None and w.isVisible():

@@ -65,7 +65,9 @@ def show_full_screen(window: KioskWindow) -> None:
     if screen is not None:
         # Without a window manager showFullScreen() does not resize, so size from the screen first.
         window.setGeometry(screen.geometry())
+        screen.geometryChanged.connect(lambda _rect: window.fit_screen())
     window.showFullScreen()
+    window.fit_screen()
 
 
 def quit_on_signals(app: QApplication, window: KioskWindow) -> tuple[object, ...]:

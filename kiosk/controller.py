@@ -58,7 +58,7 @@ class KioskController(QObject):
         self.journey = JourneyFlow(shell)
         self.handoff = HandoffFlow(shell)
         self.maintenance = MaintenanceFlow(shell, app, self.session_flow.is_open, self._open_today)
-        self.keypad = Keypad(app, window, self.menus.keypad_help)
+        self.keypad = Keypad(app, window, self.menus.keypad_help, self.menus.speak_focus)
         self._closed = False
         # Nothing of a session outlives its window: no timer fires, no reply lands, on a deleted page.
         window.destroyed.connect(self.close)

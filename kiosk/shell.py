@@ -144,7 +144,8 @@ class Shell(QObject):
         self.window.show_page(page, top_bar=top_bar)
         announce_page(page)
         self.go().refresh_assist()
-        self.narrator.read(page)
+        bar = self.window.action_slot
+        self.narrator.read(page, *([bar] if bar.isVisibleTo(self.window) else []))
         if idle == "busy":
             if not self._busy:
                 self._busy = True
@@ -164,9 +165,10 @@ class Shell(QObject):
         base = self.confirmation_ms if kind == "confirmation" else self.question_ms
         self.idle.arm(round(base * self.time_factor()))
 
-    def ask(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]]) -> Overlay:
+    def ask(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]],
+            groups: list[tuple[str, list[tuple[str, str, str]]]] | None = None) -> Overlay:
         """An overlay, read aloud when speech is on, and announced to a screen reader."""
-        overlay = self.window.show_overlay(heading, paragraphs, actions)
+        overlay = self.window.show_overlay(heading, paragraphs, actions, groups)
         announce(overlay, " ".join([heading, *paragraphs]), assertive=True)
         self.narrator.read(overlay)
         return overlay

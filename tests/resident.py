@@ -87,7 +87,8 @@ class Kiosk:
     def widget(self, cls: type, name: str) -> Any:
         """The named widget on what the resident can see: overlay, page, top bar, keyboard."""
         w = None
-        for area in (self.window.overlay, self.window.page, self.window.topbar, self.window.taster_banner,
+        for area in (self.window.overlay, self.window.page, self.window.action_slot, self.window.topbar,
+                     self.window.taster_banner,
                      self.window.assist, self.window.keyboard):
             if area is not None and area.isVisible():
                 # Prefer what is on screen: a replaced widget may linger, hidden, until deleted.

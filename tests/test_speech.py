@@ -46,7 +46,7 @@ def test_a_whole_journey_is_spoken(kiosk: Kiosk) -> None:
     said = turn_on(kiosk).said
     kiosk.tap("attract_start")
     kiosk.wait_page("home_page")
-    assert said[-1].startswith("What do you want to do? Bins and waste. Check your bin days, button.")
+    assert said[-1].startswith("What do you want to do? Check your bin days, button. Report a missed bin, button.")
     kiosk.tap("tile_free-wifi")
     kiosk.wait_heading("What do you need?")
     assert said[-1] == (

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
+from accessibility.speech import page_text
 from kiosk.hub_client import HubRejected
 from kiosk.places import places_offering
 from kiosk.shell import Shell
@@ -45,6 +46,9 @@ class LookupFlow(QObject):
         def done(found: list[m.FoundAddress]) -> None:
             if self._current(session):
                 field_.show_addresses([a.model_dump() for a in found])
+                # Read out what was found (the kiosk's speech; a screen reader hears the first
+                # address take focus).
+                self.shell.narrator.say(page_text(field_))
 
         def failed(exc: Exception) -> None:
             if not self._current(session):

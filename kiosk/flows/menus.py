@@ -6,22 +6,14 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QWidget
 
 from accessibility.keypad import HELP_TEXT
-from accessibility.speech import page_text
+from accessibility.speech import focus_words, page_text
 from kiosk.shell import Shell
 from kiosk.views.text import CatalogTranslator, tr
-from kiosk.views.window import Overlay
 
 log = logging.getLogger("kiosk.menus")
-
-
-def mark_chosen(overlay: Overlay, chosen: set[str]) -> None:
-    """Show, and tell a screen reader, which of an overlay's choices are on."""
-    for key, b in overlay.buttons.items():
-        on = key in chosen
-        b.setProperty("chosen", "true" if on else "false")
-        b.setAccessibleDescription(tr("Chosen") if on else "")
 
 
 class MenusFlow(QObject):
@@ -48,25 +40,27 @@ class MenusFlow(QObject):
 
     # ---- text size, colours and speech -----------------------------------------------
     def show_accessibility(self) -> None:
+        """One menu, named as its button is, with a group for each kind of choice and the
+        current choice in each marked."""
         shell = self.shell
         d, n = shell.display, shell.narrator
-        overlay = shell.ask(tr("Text size and colours"), [
+        overlay = shell.ask(tr("Text size and language"), [
             tr("Choose what is easiest to read. It changes at once, and goes back to normal when you finish."),
-        ], [
-            ("size_standard", tr("Standard text"), "secondary"),
-            ("size_large", tr("Large text"), "secondary"),
-            ("size_largest", tr("Largest text"), "secondary"),
-            ("contrast_standard", tr("Standard colours"), "secondary"),
-            ("contrast_high", tr("High contrast: light text on dark"), "secondary"),
-            ("speech_on", tr("Read the screen aloud"), "secondary"),
-            ("speech_off", tr("Speech off"), "secondary"),
-            ("rate_slower", tr("Speak slower"), "secondary"),
-            ("rate_normal", tr("Speak at normal speed"), "secondary"),
-            ("language", tr("Language: {language}", language=shell.catalog.language.name), "secondary"),
-            ("close", tr("Done"), "primary"),
+        ], [("close", tr("Done"), "primary")], groups=[
+            (tr("Text size"), [("size_standard", tr("Standard text"), "secondary"),
+                               ("size_large", tr("Large text"), "secondary"),
+                               ("size_largest", tr("Largest text"), "secondary")]),
+            (tr("Colours"), [("contrast_standard", tr("Standard colours"), "secondary"),
+                             ("contrast_high", tr("High contrast: light text on dark"), "secondary")]),
+            (tr("Speech"), [("speech_on", tr("Read the screen aloud"), "secondary"),
+                            ("speech_off", tr("Speech off"), "secondary"),
+                            ("rate_slower", tr("Speak slower"), "secondary"),
+                            ("rate_normal", tr("Speak at normal speed"), "secondary")]),
+            (tr("Language"), [("language", tr("Language: {language}", language=shell.catalog.language.name),
+                               "secondary")]),
         ])
-        mark_chosen(overlay, {f"size_{d.text_size}", f"contrast_{d.contrast}", f"rate_{n.rate}",
-                              "speech_on" if n.enabled else "speech_off"})
+        overlay.mark_chosen({f"size_{d.text_size}", f"contrast_{d.contrast}", f"rate_{n.rate}",
+                             "speech_on" if n.enabled else "speech_off"}, tr("Chosen"), ("close", "language"))
         overlay.action.connect(self._on_accessibility_choice)
 
     def _on_accessibility_choice(self, key: str) -> None:
@@ -90,14 +84,20 @@ class MenusFlow(QObject):
             shell.idle.extend()  # new limit, with the factor for the new size
         self.show_accessibility()  # shows which choices are on now
 
+    def speak_focus(self, control: QWidget) -> None:
+        """The keypad moved: say where to (when the kiosk's speech is on)."""
+        self.shell.narrator.say(focus_words(control), remember=False)
+
     def keypad_help(self) -> None:
         """The Help key: speech comes on if it was off, then the page and how to move around."""
         shell = self.shell
         if not shell.narrator.enabled:
             shell.narrator.set_enabled(True)
             self._show_repeat(True)
-        target = shell.window.overlay or shell.window.page
-        shell.narrator.say(f"{page_text(target) if target is not None else ''} {tr(HELP_TEXT)}".strip())
+        window = shell.window
+        target = window.overlay or window.page
+        bar = [window.action_slot] if window.overlay is None and window.action_slot.isVisibleTo(window) else []
+        shell.narrator.say(f"{page_text(target, *bar) if target is not None else ''} {tr(HELP_TEXT)}".strip())
 
     # ---- languages ------------------------------------------------------------------
     def show_languages(self) -> None:
@@ -109,7 +109,7 @@ class MenusFlow(QObject):
         overlay = shell.ask(tr("Choose your language"), [
             tr("The screen changes at once. Staff can still help in English."),
         ], [*actions, ("close", tr("Close"), "primary")])
-        mark_chosen(overlay, {f"lang_{shell.catalog.code}"})
+        overlay.mark_chosen({f"lang_{shell.catalog.code}"}, tr("Chosen"))
         overlay.action.connect(self._on_language_choice)
 
     def _on_language_choice(self, key: str) -> None:

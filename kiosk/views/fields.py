@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QButtonGroup,
     QCheckBox,
     QHBoxLayout,
@@ -48,8 +49,30 @@ def no_select(widget: QWidget) -> None:
     widget.installEventFilter(guard)
 
 
+class FittedLineEdit(QLineEdit):
+    """A box as wide as the text it is for (a postcode, a year), in whatever text size is on:
+    the width follows the font the style sheet gives it, not the font it was made with."""
+
+    def __init__(self, width_chars: int) -> None:
+        super().__init__()
+        self.width_chars = width_chars
+        self.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
+
+    def _fitted(self, hint: QSize) -> QSize:
+        # The widest character, the padding and border of the style sheet, and room for the cursor.
+        wide = self.fontMetrics().horizontalAdvance("W") * self.width_chars
+        margins = self.contentsMargins()
+        return QSize(wide + margins.left() + margins.right() + 40, hint.height())
+
+    def sizeHint(self) -> QSize:
+        return self._fitted(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._fitted(super().minimumSizeHint())
+
+
 def text_input(name: str, accessible: str, keyboard: str, width_chars: int = 0) -> QLineEdit:
-    edit = QLineEdit()
+    edit = FittedLineEdit(width_chars) if width_chars else QLineEdit()
     edit.setObjectName(name)
     edit.setAccessibleName(accessible)
     edit.setProperty("keyboard", keyboard)
@@ -64,9 +87,7 @@ def text_input(name: str, accessible: str, keyboard: str, width_chars: int = 0) 
         "postcode": Qt.InputMethodHint.ImhPreferUppercase | Qt.InputMethodHint.ImhNoPredictiveText,
     }
     edit.setInputMethodHints(hints.get(keyboard, Qt.InputMethodHint.ImhNone) | Qt.InputMethodHint.ImhNoPredictiveText)
-    if width_chars:
-        edit.setFixedWidth(edit.fontMetrics().horizontalAdvance("W") * width_chars + 40)
-    else:
+    if not width_chars:
         edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
     return edit
 
@@ -96,9 +117,18 @@ class FieldWidget(QWidget):
         for w in [*self.findChildren(QLineEdit), *self.findChildren(QPlainTextEdit)]:
             set_invalid(w)
 
+    def describe_errors(self, messages: list[str]) -> None:
+        """Each control of the field says what is wrong first (a screen reader reads a control's
+        description after its name): the error is tied to the field, not only shown near it."""
+        said = " ".join(tr("Error: {message}", message=m) for m in messages)
+        for w in [*self.findChildren(QLineEdit), *self.findChildren(QPlainTextEdit),
+                  *self.findChildren(QAbstractButton)]:
+            rest = w.accessibleDescription()
+            w.setAccessibleDescription(f"{said} {rest}".strip())
 
-def set_invalid(widget: QWidget) -> None:
-    widget.setProperty("invalid", True)
+
+def set_invalid(widget: QWidget, invalid: bool = True) -> None:
+    widget.setProperty("invalid", invalid)
     widget.style().unpolish(widget)
     widget.style().polish(widget)
 
@@ -204,6 +234,10 @@ class ChoiceField(FieldWidget):
     def __init__(self, view: StepView, multiple: bool) -> None:
         super().__init__(view)
         self.multiple = multiple
+        # One named group: entering it, a screen reader says the question the options answer.
+        self.setAccessibleName(view.heading)
+        if view.hint:
+            self.setAccessibleDescription(view.hint)
         self.group = QButtonGroup(self)
         self.group.setExclusive(not multiple)
         self.buttons: dict[str, QRadioButton | QCheckBox] = {}
@@ -212,8 +246,9 @@ class ChoiceField(FieldWidget):
             b: QRadioButton | QCheckBox = WideCheckBox(opt.label) if multiple else WideRadio(opt.label)
             b.setObjectName(f"option_{view.step_id}_{opt.value}")
             b.setAccessibleName(opt.label)
-            if opt.hint:
-                b.setAccessibleDescription(opt.hint)
+            # Where it is in the set, as a screen reader or the kiosk's own speech says it.
+            place = tr("{position} of {count}", position=len(self.buttons) + 1, count=len(view.options))
+            b.setAccessibleDescription(f"{opt.hint}. {place}" if opt.hint else place)
             b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             b.setChecked(opt.value in chosen if multiple else opt.value == chosen)
             self.group.addButton(b)
@@ -244,6 +279,8 @@ class AddressField(FieldWidget):
     """
 
     lookup_requested = Signal(str)
+    #: Addresses were found: an earlier error about the postcode no longer applies.
+    lookup_succeeded = Signal()
 
     def __init__(self, view: StepView) -> None:
         super().__init__(view)
@@ -343,7 +380,13 @@ class AddressField(FieldWidget):
                        len(addresses))
         self.status.setText(text)
         self.status.setAccessibleName(text)
+        self.status.setProperty("role", "error" if not addresses else "hint")
+        self.status.style().unpolish(self.status)
+        self.status.style().polish(self.status)
         self.status.show()
+        if addresses:
+            set_invalid(self.postcode, False)
+            self.lookup_succeeded.emit()
         for i, a in enumerate(addresses):
             text_line = ", ".join(p for p in (a["line1"], a["line2"], a["town"], a["postcode"]) if p)
             b = WideRadio(text_line)

@@ -2,16 +2,17 @@
 
 It types into whichever box has focus, with the layout the box asks for (its ``keyboard``
 property). Keys never take focus. It works the same on xcb, wayland and offscreen, so tests
-can type through it. (The full keyboard, with languages and speech, comes with the
-accessibility work.)
+can type through it. Letters follow the resident's language (Polish letters; Arabic and Urdu
+script), and every key has a spoken name for explore-by-touch.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 
+from kiosk.app_events import watch
 from kiosk.views.text import tr
 from kiosk.workflows.i18n import N_
 
@@ -59,6 +60,12 @@ class OnScreenKeyboard(QWidget):
         self._rows.setContentsMargins(16, 12, 16, 12)
         self._rows.setSpacing(8)
         self.keys: dict[str, QPushButton] = {}
+        #: A finger is down on a control outside the keyboard: hide only once it lifts, so the
+        #: screen does not move under the finger and the tap presses what it touched.
+        self._hide_on_release = False
+        app = QApplication.instance()
+        if app is not None:
+            watch(app, self, (QEvent.Type.MouseButtonRelease,))
         self.hide()
 
     # ---- which box we type into -----------------------------------------------------
@@ -74,6 +81,21 @@ class OnScreenKeyboard(QWidget):
                 self.shown.emit(True)  # before showing: Qt lays the window out as the keyboard appears
             self.show()
         elif widget is not None and not self.isAncestorOf(widget):
+            if QApplication.mouseButtons() != Qt.MouseButton.NoButton and self.isVisible():
+                self._hide_on_release = True
+            else:
+                self.detach()
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+        if self._hide_on_release and event.type() == QEvent.Type.MouseButtonRelease:
+            self._hide_on_release = False
+            # After this release has reached the control it lifted from (its click runs first).
+            QTimer.singleShot(0, self, self._hide_unless_typing)
+        return False
+
+    def _hide_unless_typing(self) -> None:
+        focused = QApplication.focusWidget()
+        if not (isinstance(focused, (QLineEdit, QPlainTextEdit)) and focused is self.target):
             self.detach()
 
     def set_language(self, language: str) -> None:
@@ -90,6 +112,7 @@ class OnScreenKeyboard(QWidget):
             self._build(self.layout_name)
 
     def detach(self) -> None:
+        self._hide_on_release = False
         self.target = None
         self.shift = False
         self.hide()
@@ -98,6 +121,11 @@ class OnScreenKeyboard(QWidget):
     def _build(self, name: str) -> None:
         while self._rows.count():
             item = self._rows.takeAt(0)
+            holder = item.widget() if item is not None else None
+            if holder is not None:  # a row kept left to right (digits), keys and all
+                holder.hide()
+                holder.deleteLater()
+                continue
             row = item.layout() if item is not None else None
             while row is not None and row.count():
                 taken = row.takeAt(0)
@@ -123,7 +151,16 @@ class OnScreenKeyboard(QWidget):
             if r == len(rows) - 1:
                 line.addWidget(self._key(tr("⌫ Delete"), "backspace", tr("Delete the last character"), wide=True))
             line.addStretch(1)
-            self._rows.addLayout(line)
+            if name in ("numeric", "phone") or all(k.isdigit() for k in keys):
+                # Digits go 1 2 3 in every language, Arabic and Urdu included: never mirrored.
+                holder = QWidget()
+                holder.setObjectName("digit_row")
+                holder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
+                line.setContentsMargins(0, 0, 0, 0)
+                holder.setLayout(line)
+                self._rows.addWidget(holder)
+            else:
+                self._rows.addLayout(line)
         bottom = QHBoxLayout()
         bottom.setSpacing(8)
         bottom.addStretch(1)
@@ -141,7 +178,7 @@ class OnScreenKeyboard(QWidget):
         self._rows.addLayout(bottom)
 
     def _key(self, text: str, key: str, spoken: str, wide: bool = False) -> QPushButton:
-        b = QPushButton(text)
+        b = QPushButton(text.replace("&", "&&"))  # a lone "&" is a mnemonic marker, drawn as nothing
         b.setObjectName(f"key_{key}")
         b.setAccessibleName(spoken)
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)

@@ -3,6 +3,7 @@ none decides what comes next (that is the controller's and the engine's job)."""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +23,17 @@ from kiosk.views.fields import AddressField, FieldWidget, make_field, text_input
 from kiosk.views.icons import icon
 from kiosk.views.qr import QrCode
 from kiosk.views.text import tr
-from kiosk.views.widgets import ErrorSummary, ScrollPage, WrappingButton, button, label, link_label
+from kiosk.views.widgets import (
+    ErrorSummary,
+    ScrollPage,
+    TileButton,
+    WrappingButton,
+    button,
+    focusable_heading,
+    label,
+    link_label,
+    screen_reader_on,
+)
 from kiosk.workflows.describe import StepView, SummaryRow
 from kiosk.workflows.model import Journey, StepType
 
@@ -125,13 +136,15 @@ def attract_link(text: str, name: str, description: str) -> WrappingButton:
 
 
 class HomePage(ScrollPage):
-    """Top tasks as large tiles, grouped, two or three to a row by screen shape."""
+    """Top tasks as large tiles of equal size across the whole screen: three to a row on a
+    landscape screen, two on a portrait one, in the order of their groups."""
 
     journey_chosen = Signal(str)
 
     def __init__(self, journeys: list[Journey], offline_ids: set[str] | None = None) -> None:
-        super().__init__("home_page")
-        self.column.addWidget(label(tr("What do you want to do?"), "heading", "page_heading"))
+        super().__init__("home_page", wide=True)
+        self.heading = focusable_heading(tr("What do you want to do?"))
+        self.column.addWidget(self.heading)
         if offline_ids:
             box = QFrame()
             box.setProperty("role", "inset")
@@ -141,54 +154,57 @@ class HomePage(ScrollPage):
                                      "connection is back. Tasks marked \"not available right now\" need the "
                                      "connection."), "", "offline_text"))
             self.column.addWidget(box)
-        self.grids: list[tuple[QGridLayout, list[QPushButton]]] = []
         groups: dict[str, list[Journey]] = {}
         for j in journeys:
             groups.setdefault(j.group, []).append(j)
+        self.grid = QGridLayout()
+        self.grid.setHorizontalSpacing(24)
+        self.grid.setVerticalSpacing(24)
+        self.tiles: list[QPushButton] = []
         for group, items in groups.items():
-            self.column.addWidget(label(group, "subheading"))
-            grid = QGridLayout()
-            grid.setHorizontalSpacing(24)
-            grid.setVerticalSpacing(24)
-            tiles = []
             for j in items:
                 unavailable = offline_ids is not None and j.id in offline_ids
                 tile = task_tile(j, unavailable)
+                tile.setAccessibleDescription(f"{group}. {tile.accessibleDescription()}")
                 tile.clicked.connect(lambda _=False, jid=j.id: self.journey_chosen.emit(jid))
-                tiles.append(tile)
-            self.grids.append((grid, tiles))
-            self.column.addLayout(grid)
+                self.tiles.append(tile)
+        self.column.addLayout(self.grid)
         self._columns = 0
         self._layout_tiles(2)
 
     def focus_start(self) -> None:
-        first = next((t for _, tiles in self.grids for t in tiles if t.isEnabled()), None)
-        if first is not None:
+        first = next((t for t in self.tiles if t.isEnabled()), None)
+        if screen_reader_on() or first is None:
+            self.heading.setFocus(Qt.FocusReason.OtherFocusReason)
+        else:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _layout_tiles(self, columns: int) -> None:
         if columns == self._columns:
             return
         self._columns = columns
-        for grid, tiles in self.grids:
-            for t in tiles:
-                grid.removeWidget(t)
-            for i, t in enumerate(tiles):
-                grid.addWidget(t, i // columns, i % columns)
-            for c in range(3):
-                grid.setColumnStretch(c, 1 if c < columns else 0)
+        for t in self.tiles:
+            self.grid.removeWidget(t)
+        for i, t in enumerate(self.tiles):
+            self.grid.addWidget(t, i // columns, i % columns)
+        for c in range(3):
+            self.grid.setColumnStretch(c, 1 if c < columns else 0)
+        # Keys and Tab go along the rows, as the tiles are read.
+        for a, b in itertools.pairwise(self.tiles):
+            QWidget.setTabOrder(a, b)
 
     def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        super().resizeEvent(event)
         self._layout_tiles(3 if self.width() >= 1500 else 2)
+        super().resizeEvent(event)
 
 
 def task_tile(journey: Journey, unavailable: bool) -> QPushButton:
     """A home-screen tile: icon and two to five plain words that wrap, never clip."""
     tile = button("", "tile", f"tile_{journey.id}", journey.title + (
-        ". Not available right now: the connection to the council is down." if unavailable else ""))
+        ". Not available right now: the connection to the council is down." if unavailable else ""), TileButton)
     tile.setAccessibleName(journey.tile)
-    tile.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+    # Ignored: every column the same width, whatever the length of the words in it.
+    tile.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Minimum)
     row = QHBoxLayout(tile)
     row.setContentsMargins(24, 20, 24, 20)
     row.setSpacing(20)
@@ -216,6 +232,29 @@ def handoff_button(signal: Any) -> QPushButton:
     return b
 
 
+def help_box(handoff: QPushButton | None = None) -> QFrame:
+    """The second column of a question page: where to get help, and the phone handoff."""
+    box = QFrame()
+    box.setObjectName("help_box")
+    box.setProperty("role", "inset")
+    lay = QVBoxLayout(box)
+    lay.setSpacing(16)
+    texts = [label(tr("Need help?"), "subheading", "help_title"),
+             label(tr("Press Get help at the top of the screen and a member of staff will come to you. "
+                      "Your answers stay on the screen."), "", "help_text")]
+    if handoff is not None:
+        texts.append(label(tr("Rather finish at home? Your answers can go with you to your own phone."), "",
+                           "handoff_text"))
+    for text in texts:
+        # The same on every page: the kiosk's speech reads the question, not this, each time
+        # (a screen reader reaches it, and "Get help" is in the top bar of every page).
+        text.setProperty("spoken", False)
+        lay.addWidget(text)
+    if handoff is not None:
+        lay.addWidget(handoff)
+    return box
+
+
 class StepPage(ScrollPage):
     """One question (or an information page), GOV.UK style."""
 
@@ -235,7 +274,9 @@ class StepPage(ScrollPage):
             self.summary.error_chosen.connect(self._on_error_chosen)
             self.column.addWidget(self.summary)
         self.column.addWidget(label(view.journey_title, "caption", "caption"))
-        heading = label(view.heading, "heading", "page_heading")
+        heading = focusable_heading(view.heading)
+        heading.setAccessibleDescription(" ".join([view.journey_title, view.hint or "", *view.body]).strip())
+        self.heading = heading
         self.column.addWidget(heading)
         if view.hint:
             self.column.addWidget(label(view.hint, "hint", "hint"))
@@ -246,32 +287,55 @@ class StepPage(ScrollPage):
             holder: QWidget = self.field
             if view.errors:
                 frame = QFrame()
-                frame.setProperty("role", "field-error")
-                inner = QVBoxLayout(frame)
+                frame.setObjectName("field_error_frame")
+                # The red bar is a widget of its own beside the field, not a border: a layout puts
+                # it on the leading side in every direction, and nothing draws over it.
+                row = QHBoxLayout(frame)
+                row.setContentsMargins(0, 0, 0, 0)
+                row.setSpacing(16)
+                bar = QFrame()
+                bar.setObjectName("error_bar")
+                bar.setProperty("role", "error-bar")
+                bar.setFixedWidth(5)
+                row.addWidget(bar)
+                inner = QVBoxLayout()
                 inner.setContentsMargins(0, 0, 0, 0)
+                row.addLayout(inner, 1)
                 for e in view.errors:
                     inner.addWidget(label(tr("Error: {message}", message=e.message), "error", "field_error"))
                 inner.addWidget(self.field)
                 holder = frame
                 self.field.mark_invalid(view.errors[0].part)
+                self.field.describe_errors([e.message for e in view.errors])
             self.column.addWidget(holder)
             self.field.submitted.connect(self._on_continue)
-        self.column.addSpacing(16)
+            if isinstance(self.field, AddressField):
+                self.field.lookup_succeeded.connect(self._clear_errors)
         end_page = bool(view.extra.get("end"))
         self.primary = button(
             tr("Back to the start") if end_page else view.continue_label, "primary", "continue",
         )
         self.primary.clicked.connect(self.finished if end_page else self._on_continue)
-        self.column.addWidget(self.primary)
+        self.add_action(self.primary, 1)
+        self.add_action(QWidget(), 1)  # the button sits under the reading column
         self.handoff_button: QPushButton | None = None
         if view.extra.get("handoff") and not end_page:
             self.handoff_button = handoff_button(self.handoff)
-            self.column.addWidget(self.handoff_button)
+        self.add_side(help_box(self.handoff_button))
 
     def practice_only(self) -> None:
         """A taster practice run: nothing leaves the kiosk, so no phone handoff."""
         if self.handoff_button is not None:
             self.handoff_button.hide()
+
+    def _clear_errors(self) -> None:
+        """The resident fixed what the errors were about (addresses were found at the postcode)."""
+        if self.summary is not None:
+            self.summary.hide()
+        for lab in self.findChildren(QLabel, "field_error"):
+            lab.hide()
+        for bar in self.findChildren(QFrame, "error_bar"):
+            bar.hide()
 
     @property
     def address_field(self) -> AddressField | None:
@@ -286,9 +350,12 @@ class StepPage(ScrollPage):
             self.ensureWidgetVisible(self.field)
 
     def focus_start(self) -> None:
-        """After a page change focus the error summary, or else the heading's first control."""
+        """After a page change focus the error summary; with a screen reader listening, the
+        question (so it is heard at once); else the first control, ready for a finger or a key."""
         if self.summary is not None:
             self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif screen_reader_on():
+            self.heading.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self.field is not None and self.view.type not in (StepType.CHOICE, StepType.YES_NO,
                                                               StepType.MULTI_CHOICE):
             self.field.focus_part("")
@@ -308,7 +375,9 @@ class CheckAnswersPage(ScrollPage):
         b.clicked.connect(self.back)
         self.column.addWidget(b)
         self.column.addWidget(label(view.journey_title, "caption", "caption"))
-        self.column.addWidget(label(view.heading, "heading", "page_heading"))
+        self.heading = focusable_heading(view.heading)
+        self.heading.setAccessibleDescription(view.journey_title)
+        self.column.addWidget(self.heading)
         for row in rows:
             rule = QFrame()
             rule.setProperty("role", "rule")
@@ -338,9 +407,10 @@ class CheckAnswersPage(ScrollPage):
         self.column.addWidget(self.declaration)
         self.primary = button(view.continue_label, "primary", "continue")
         self.primary.clicked.connect(self.submit)
-        self.column.addWidget(self.primary)
+        self.add_action(self.primary, 1)
+        self.add_action(QWidget(), 1)
         self.handoff_button = handoff_button(self.handoff)
-        self.column.addWidget(self.handoff_button)
+        self.add_side(help_box(self.handoff_button))
 
     def practice_only(self) -> None:
         """A taster practice run: this is where a real form would send; here it only ends."""
@@ -353,7 +423,7 @@ class CheckAnswersPage(ScrollPage):
         self.handoff_button.hide()
 
     def focus_start(self) -> None:
-        self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+        (self.heading if screen_reader_on() else self.primary).setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class ConfirmationPage(ScrollPage):
@@ -370,11 +440,17 @@ class ConfirmationPage(ScrollPage):
         inner.setContentsMargins(40, 40, 40, 40)
         inner.setSpacing(12)
         inner.addWidget(label(title, "panel-title", "page_heading"))
-        inner.addWidget(label(tr("Your reference:"), "", "reference_caption"))
+        caption = label(tr("Your reference:"), "", "reference_caption")
+        caption.setProperty("spoken", False)  # the reference itself says "Your reference: ..."
+        inner.addWidget(caption)
         # A break opportunity after each hyphen: at 200% text on a portrait screen the reference
         # is wider than the panel (the accessible name stays one character at a time).
         ref = label(reference.replace("-", "-\u200b"), "reference", "reference")
-        ref.setAccessibleName(" ".join(reference))  # one character at a time, for screen readers
+        # One character at a time, and reachable by Tab: the one thing a resident must take away.
+        ref.setAccessibleName(tr("Your reference: {reference}", reference=" ".join(reference)))
+        ref.setAccessibleDescription(title)
+        ref.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.reference = ref
         inner.addWidget(ref)
         self.column.addWidget(panel)
         self.status = label(status, "subheading", "send_status")
@@ -383,32 +459,34 @@ class ConfirmationPage(ScrollPage):
         self.column.addWidget(label(tr("What happens next"), "subheading"))
         for para in next_steps:
             self.column.addWidget(label(para))
-        qr_row = QHBoxLayout()
-        qr_row.setSpacing(32)
+        track = QFrame()
+        track.setObjectName("track_box")
+        track.setProperty("role", "inset")
+        qr_text = QVBoxLayout(track)
+        qr_text.setSpacing(16)
+        qr_text.addWidget(label(tr("Track it on your phone"), "subheading"))
         qr = QrCode(track_url)
         qr.setAccessibleName(tr("QR code to track your request"))
-        qr_row.addWidget(qr)
-        qr_text = QVBoxLayout()
-        qr_text.addWidget(label(tr("Track it on your phone"), "subheading"))
+        qr_text.addWidget(qr)
         qr_text.addWidget(label(tr("Point your phone's camera at the code. Or go to:")))
         qr_text.addWidget(link_label(track_url, "track_url"))
-        qr_text.addStretch(1)
-        qr_row.addLayout(qr_text, 1)
-        self.column.addLayout(qr_row)
+        self.add_side(track)
         self.spell = button(tr("Spell my reference"), "secondary", "spell_reference",
                             tr("Read the reference aloud one letter or number at a time"))
         self.column.addWidget(self.spell)
         self.spell.setVisible(False)  # shown when speech is on
         self.primary = button(tr("Finish"), "primary", "finish", tr("End your session. Your answers are cleared."))
         self.primary.clicked.connect(self.finished)
-        self.column.addWidget(self.primary)
+        self.add_action(self.primary, 1)
+        self.add_action(QWidget(), 1)
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
         self.status.setAccessibleName(text)
 
     def focus_start(self) -> None:
-        self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+        """The reference first: a screen reader reads it as the page appears."""
+        (self.reference if screen_reader_on() else self.primary).setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 @dataclass(frozen=True)
@@ -429,7 +507,9 @@ class ResultPage(ScrollPage):
         b.clicked.connect(self.back)
         self.column.addWidget(b)
         self.column.addWidget(label(caption, "caption", "caption"))
-        self.column.addWidget(label(heading, "heading", "page_heading"))
+        self.heading = focusable_heading(heading)
+        self.heading.setAccessibleDescription(" ".join([caption, *intro]))
+        self.column.addWidget(self.heading)
         for para in intro:
             self.column.addWidget(label(para, "", "result_intro"))
         for i, s in enumerate(sections):
@@ -442,10 +522,12 @@ class ResultPage(ScrollPage):
             self.column.addWidget(box)
         self.primary = button(tr("Finish"), "primary", "finish", tr("End your session"))
         self.primary.clicked.connect(self.finished)
-        self.column.addWidget(self.primary)
+        self.add_action(self.primary, 1)
+        self.add_action(QWidget(), 1)
+        self.add_side(help_box())
 
     def focus_start(self) -> None:
-        self.primary.setFocus(Qt.FocusReason.OtherFocusReason)
+        (self.heading if screen_reader_on() else self.primary).setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class MessagePage(ScrollPage):
@@ -536,22 +618,29 @@ class HandoffPage(ScrollPage):
         self.column.addWidget(label(tr("Your answers have left this kiosk: when you press Done, nothing you typed "
                                        "stays on this screen.")))
         if can_send:
-            self.column.addWidget(label(tr("Or we can send you the link"), "subheading"))
-            self.column.addWidget(label(tr("Your email address or mobile number"), "", "send_label"))
+            box = QFrame()
+            box.setObjectName("send_box")
+            box.setProperty("role", "inset")
+            side = QVBoxLayout(box)
+            side.setSpacing(16)
+            side.addWidget(label(tr("Or we can send you the link"), "subheading"))
+            side.addWidget(label(tr("Your email address or mobile number"), "", "send_label"))
             self.send_to = text_input("input_send_to", tr("Your email address or mobile number"), "email")
             self.send_to.setAccessibleDescription(tr("Used to send this link once. It is not kept."))
             self.send_to.returnPressed.connect(self._on_send)
-            self.column.addWidget(self.send_to)
+            side.addWidget(self.send_to)
             send = button(tr("Send me the link"), "secondary", "send_link",
                           tr("Send the link by email or text message"))
             send.clicked.connect(self._on_send)
-            self.column.addWidget(send)
+            side.addWidget(send)
             self.send_status = label("", "subheading", "send_link_status")
-            self.column.addWidget(self.send_status)
+            side.addWidget(self.send_status)
             self.send_status.hide()
+            self.add_side(box)
         self.primary = button(tr("Done"), "primary", "done", tr("Finish here. Carry on on your phone."))
         self.primary.clicked.connect(self.done)
-        self.column.addWidget(self.primary)
+        self.add_action(self.primary, 1)
+        self.add_action(QWidget(), 1)
 
     def focus_start(self) -> None:
         self.primary.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -36,7 +36,7 @@ QLabel[role="attract-title"] {{ font-size: {min(px(64), 96)}px; font-weight: 700
 QLabel[role="attract-text"] {{ font-size: {min(px(40), 64)}px; }}
 QFrame[role="error-summary"] {{ border: 5px solid {p.error}; padding: 16px; }}
 QFrame[role="error-summary"] QLabel {{ border: none; }}
-QFrame[role="field-error"] {{ border-left: 5px solid {p.error}; padding-left: 16px; }}
+QFrame[role="error-bar"] {{ background: {p.error}; border: none; }}
 QFrame[role="panel"], QFrame[role="panel"] QLabel {{ background: {p.panel}; color: {p.panel_text}; }}
 QLabel[role="panel-title"] {{ font-size: {px(44)}px; font-weight: 700; }}
 QLabel[role="reference"] {{ font-size: {px(theme.reference_px)}px; font-weight: 700; }}
@@ -50,6 +50,8 @@ QPushButton[role="primary"] {{ background: {p.button}; color: {p.button_text}; b
 QPushButton[role="primary"]:pressed {{ background: {p.button_pressed}; }}
 QPushButton[role="secondary"] {{ background: {p.secondary_button}; color: {p.secondary_button_text};
     border-bottom: 4px solid {p.secondary_shadow}; }}
+QPushButton[role="secondary"] QLabel {{ color: {p.secondary_button_text}; background: transparent; font-weight: 700; }}
+QPushButton[role="secondary"] QLabel[focused="true"] {{ color: {p.focus_text}; }}
 QPushButton[role="bar"] {{ background: {p.header}; color: {p.header_text}; border: 3px solid {p.header_text};
     min-height: 64px; padding: 4px 20px; }}
 QPushButton[role="link"] {{ background: transparent; color: {p.link}; text-decoration: underline;
@@ -58,11 +60,12 @@ QPushButton[role="error-link"] {{ background: transparent; color: {p.error}; tex
     text-align: left; font-weight: 700; min-height: 48px; padding: 4px 0; }}
 QPushButton[role="error-link"] QLabel {{ color: {p.error}; text-decoration: underline; font-weight: 700;
     background: transparent; }}
-QPushButton[role="error-link"]:focus QLabel {{ color: {p.focus_text}; }}
+QPushButton[role="error-link"] QLabel[focused="true"] {{ color: {p.focus_text}; }}
 QPushButton[role="tile"] {{ background: {p.tile}; color: {p.text}; border-bottom: 4px solid {p.border};
     padding: 0; min-height: 120px; }}
-QPushButton[role="tile"] QLabel {{ background: transparent; font-size: {px(28)}px; font-weight: 700; }}
-QPushButton[role="tile"]:focus QLabel {{ color: {p.focus_text}; }}
+QPushButton[role="tile"] QLabel {{ background: transparent; color: {p.text}; font-size: {px(28)}px;
+    font-weight: 700; }}
+QPushButton[role="tile"] QLabel[focused="true"] {{ color: {p.focus_text}; }}
 QPushButton[role="start"] {{ background: transparent; border: none; }}
 QPushButton:focus, QPushButton[role="link"]:focus, QPushButton[role="error-link"]:focus, QPushButton[role="tile"]:focus, QPushButton[role="bar"]:focus {{
     background: {p.focus}; color: {p.focus_text}; border-bottom: 4px solid {p.focus_text}; outline: none;
@@ -70,27 +73,35 @@ QPushButton:focus, QPushButton[role="link"]:focus, QPushButton[role="error-link"
 QPushButton[role="start"]:focus {{ background: transparent; border: 8px solid {p.focus}; }}
 QPushButton[role="start"] QLabel {{ background: transparent; }}
 QPushButton[role="link"] QLabel {{ color: {p.link}; text-decoration: underline; background: transparent; }}
-QPushButton[role="link"]:focus QLabel {{ color: {p.focus_text}; }}
+QPushButton[role="link"] QLabel[focused="true"] {{ color: {p.focus_text}; }}
 QLineEdit, QPlainTextEdit {{
     border: 3px solid {p.input_border}; padding: 8px; min-height: 48px; background: {p.background};
     font-size: {px(theme.body_px)}px; selection-background-color: {p.link};
 }}
-QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {p.focus_text}; outline: 3px solid {p.focus}; background: {p.input_focus}; }}
+QLineEdit:focus, QPlainTextEdit:focus {{ border: 4px solid {p.input_focus_border}; background: {p.input_focus}; }}
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"] {{ border: 4px solid {p.error}; }}
-QRadioButton, QCheckBox {{ min-height: 64px; spacing: 20px; padding: 4px 8px; }}
+QRadioButton, QCheckBox {{ min-height: 64px; spacing: 20px; padding: 4px 8px; border: 3px solid transparent; }}
 QRadioButton::indicator, QCheckBox::indicator {{ width: {px(40)}px; height: {px(40)}px;
     border: 3px solid {p.text}; background: {p.background}; }}
 QRadioButton::indicator {{ border-radius: {px(40) // 2 + 3}px; }}
 QRadioButton::indicator:checked {{ background: qradialgradient(cx:0.5, cy:0.5, radius:0.5, fx:0.5, fy:0.5,
     stop:0 {p.text}, stop:0.55 {p.text}, stop:0.6 {p.background}, stop:1 {p.background}); }}
 QCheckBox::indicator:checked {{ image: url({TICK}); }}
-QRadioButton:focus, QCheckBox:focus {{ background: {p.focus}; color: {p.focus_text}; }}
+QRadioButton QLabel, QCheckBox QLabel {{ color: {p.text}; background: transparent; }}
+QRadioButton:focus, QCheckBox:focus {{ background: {p.focus}; color: {p.focus_text};
+    border: 3px solid {p.focus_text}; }}
+QRadioButton QLabel[focused="true"], QCheckBox QLabel[focused="true"] {{ color: {p.focus_text}; }}
 QScrollArea {{ border: none; }}
+QWidget#action_slot {{ background: {p.background}; border-top: 3px solid {p.border}; }}
+QWidget#action_bar {{ background: transparent; }}
+QWidget#action_bar QPushButton[role="primary"] {{ min-width: 400px; }}
+QPushButton[role="more"] {{ background: {p.text}; color: {p.background}; border: 3px solid {p.background};
+    min-height: 56px; padding: 8px 28px; font-size: {px(24)}px; font-weight: 700; }}
 QScrollBar:vertical {{ width: 24px; background: {p.tile}; }}
 QScrollBar::handle:vertical {{ background: {p.secondary_text}; min-height: 64px; }}
 QWidget#keyboard {{ background: {p.keyboard}; }}
 QWidget#keyboard QPushButton {{ background: {p.background}; color: {p.text}; border: 2px solid {p.border};
-    min-height: {max(64, px(56))}px; min-width: 64px; padding: 0 8px; font-size: {px(26)}px; }}
+    min-height: {min(max(64, px(56)), 80)}px; min-width: 64px; padding: 0 8px; font-size: {min(px(26), 38)}px; }}
 QWidget#keyboard QPushButton:pressed {{ background: {p.focus}; }}
 QWidget#keyboard QPushButton[role="key-wide"] {{ background: {p.secondary_button}; }}
 QWidget#overlay {{ background: rgba(11, 12, 12, 180); }}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QBoxLayout,
     QCheckBox,
     QFrame,
     QHBoxLayout,
@@ -29,8 +30,59 @@ from kiosk.views.text import tr
 COLUMN_MAX_WIDTH = 1200
 
 
-def button(text: str, role: str, name: str, description: str = "") -> QPushButton:
-    b = QPushButton(text)
+def screen_reader_on() -> bool:
+    """A screen reader (or other assistive technology) is listening over the accessibility bus."""
+    from PySide6.QtGui import QAccessible
+
+    return bool(QAccessible.isActive())
+
+
+def focusable_heading(text: str) -> QLabel:
+    """A page's question: a screen reader is taken to it when the page appears (focus moves
+    there), so the question is heard first. Not in the Tab order itself: Tab goes on from it."""
+    heading = label(text, "heading", "page_heading")
+    heading.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+    return heading
+
+
+def follow_focus(control: QWidget, focused: bool) -> None:
+    """Tell the labels inside a control whether it has focus, so the style sheet can colour them
+    for the focus highlight. (A style rule like ``QPushButton:focus QLabel`` is applied when the
+    label is first styled and never undone: labels stayed dark on a dark tile in high contrast.)"""
+    for lab in control.findChildren(QLabel):
+        if bool(lab.property("focused")) != focused:
+            lab.setProperty("focused", focused)
+            lab.style().unpolish(lab)
+            lab.style().polish(lab)
+
+
+class FocusLabels:
+    """For controls whose words are child labels: the labels follow the control's focus."""
+
+    def focusInEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().focusInEvent(event)  # type: ignore[misc]
+        follow_focus(cast(QWidget, self), True)
+
+    def focusOutEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        super().focusOutEvent(event)  # type: ignore[misc]
+        follow_focus(cast(QWidget, self), False)
+
+
+class TileButton(FocusLabels, QPushButton):
+    """A home-screen or lesson tile: an icon and words as child labels."""
+
+
+#: Button kinds whose words wrap rather than clip: links and secondary buttons can be long, and
+#: at the largest text on a portrait screen they are wider than the column.
+WRAPPING_ROLES = ("link", "secondary")
+
+
+def button(text: str, role: str, name: str, description: str = "", cls: type[QPushButton] | None = None
+           ) -> QPushButton:
+    wraps = cls is None and role in WRAPPING_ROLES
+    b = (WrappingButton(text) if wraps else (cls or QPushButton)(text))
+    if wraps and role == "secondary":
+        cast(WrappingButton, b).centre()
     b.setObjectName(name)
     b.setProperty("role", role)
     b.setAccessibleName(text.replace("&&", "&"))
@@ -38,8 +90,11 @@ def button(text: str, role: str, name: str, description: str = "") -> QPushButto
         b.setAccessibleDescription(description)
     b.setCursor(Qt.CursorShape.PointingHandCursor)
     b.setAutoDefault(False)
-    b.setSizePolicy(QSizePolicy.Policy.Expanding if role in ("primary", "tile") else QSizePolicy.Policy.Preferred,
-                    QSizePolicy.Policy.Fixed if role != "tile" else QSizePolicy.Policy.Preferred)
+    policy = QSizePolicy(QSizePolicy.Policy.Expanding if role in ("primary", "tile") else QSizePolicy.Policy.Preferred,
+                         QSizePolicy.Policy.Minimum if wraps else
+                         QSizePolicy.Policy.Fixed if role != "tile" else QSizePolicy.Policy.Preferred)
+    policy.setHeightForWidth(wraps)
+    b.setSizePolicy(policy)
     return b
 
 
@@ -86,20 +141,56 @@ class PageScroll(QScrollArea):
 
     One for the life of the window, because kinetic scrolling is grabbed once: each
     ``QScroller.grabGesture`` registers a gesture recogniser that Qt never frees, so a scroll
-    area per page grew the kiosk by about 30 MB per 1,000 sessions."""
+    area per page grew the kiosk by about 30 MB per 1,000 sessions.
+
+    No desktop scroll bar: the page is dragged with a finger, and while there is more below,
+    the window shows a touch-sized "More below" button (``more`` says when) that scrolls on."""
+
+    more = Signal(bool)
 
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("page_scroll")
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFrameShape(QFrame.Shape.NoFrame)
         enable_kinetic_scrolling(self)
+        self._more = False
+        bar = self.verticalScrollBar()
+        bar.rangeChanged.connect(self._check_more)
+        bar.valueChanged.connect(self._check_more)
 
     def show_page(self, page: QWidget) -> None:
         """Put a page in, scrolled to its top (the caller has taken the old one out)."""
+        fit = getattr(page, "fit_width", None)
+        if callable(fit):
+            fit(self.viewport().width())
         self.setWidget(page)
         self.verticalScrollBar().setValue(0)
+        self._check_more()
+
+    def scroll_on(self) -> None:
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + round(self.viewport().height() * 0.7))
+
+    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        # Before the page is resized to the new width: its columns first, then its height.
+        fit = getattr(self.widget(), "fit_width", None)
+        if callable(fit):
+            fit(event.size().width())
+        super().resizeEvent(event)
+
+    @property
+    def has_more(self) -> bool:
+        return self._more
+
+    def _check_more(self) -> None:
+        bar = self.verticalScrollBar()
+        more = self.widget() is not None and bar.value() < bar.maximum() - 8
+        if more != self._more:
+            self._more = more
+            self.more.emit(more)
 
 
 def scroll_area_of(widget: QWidget) -> QScrollArea | None:
@@ -109,31 +200,70 @@ def scroll_area_of(widget: QWidget) -> QScrollArea | None:
     return parent
 
 
-class ScrollPage(QWidget):
-    """A page whose content is one left-aligned column; the window scrolls it when it is too tall."""
+#: The page is wide enough for a second column beside the question (a landscape screen).
+TWO_COLUMNS_FROM = 1500
 
-    def __init__(self, name: str) -> None:
+
+class ScrollPage(QWidget):
+    """A page laid out for a kiosk screen: the question's column, a second column beside it on a
+    landscape screen (help, the phone handoff, the QR code) that goes under it on a portrait one,
+    and an action bar (the primary button) that the window keeps in view above the keyboard, so
+    the main button never needs scrolling to."""
+
+    def __init__(self, name: str, wide: bool = False) -> None:
         super().__init__()
         self.setObjectName(name)
+        #: Use the whole width (the home screen's tiles), not a reading column.
+        self.wide = wide
         self.column = QVBoxLayout()
         self.column.setSpacing(24)
         self.column.setContentsMargins(0, 0, 0, 0)
         holder = QWidget()
         holder.setObjectName(f"{name}_content")
         holder.setLayout(self.column)
-        holder.setMaximumWidth(COLUMN_MAX_WIDTH)
+        if not wide:  # from the start: wrapped text is first measured at no more than this
+            holder.setMaximumWidth(COLUMN_MAX_WIDTH)
+        holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self.side = QVBoxLayout()
+        self.side.setSpacing(24)
+        self.side.setContentsMargins(0, 0, 0, 0)
+        self.side.addStretch(1)
+        self.side_box = QWidget()
+        self.side_box.setObjectName(f"{name}_side")
+        self.side_box.setLayout(self.side)
+        self.side_box.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         # No alignment flags here: they make Qt lay out by size hint and ignore height-for-width,
-        # which clips wrapped headings. A stretch beside and below keeps the column top left.
+        # which clips wrapped headings. A stretch below keeps the columns at the top.
         wrap = QVBoxLayout(self)
         wrap.setContentsMargins(56, 32, 56, 48)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(holder)
-        row.addStretch(1)
-        wrap.addLayout(row)
+        self.row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.row.setContentsMargins(0, 0, 0, 0)
+        self.row.setSpacing(64)
+        self.row.addWidget(holder, 3)
+        self.row.addWidget(self.side_box, 2)
+        self.row.addStretch(1)
+        wrap.addLayout(self.row)
         wrap.addStretch(1)
-        holder.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.holder = holder
+        self.side_box.hide()
+        #: The page's main actions, kept in view by the window under the scrolling part.
+        self.action_bar = QWidget()
+        self.action_bar.setObjectName("action_bar")
+        self.actions_row = QHBoxLayout(self.action_bar)
+        self.actions_row.setContentsMargins(56, 12, 56, 16)
+        self.actions_row.setSpacing(24)
+
+    def reading_order(self) -> list[QWidget]:
+        """The parts of the page in the order they are read: the question's column, then the
+        second column (which a landscape screen shows beside it)."""
+        return [self.holder, *([self.side_box] if self.side_box.isVisibleTo(self) else [])]
+
+    def add_action(self, widget: QWidget, stretch: int = 0) -> None:
+        self.actions_row.addWidget(widget, stretch)
+
+    def add_side(self, widget: QWidget) -> None:
+        self.side.insertWidget(self.side.count() - 1, widget)
+        self.side_box.show()
 
     def ensureWidgetVisible(self, widget: QWidget, xmargin: int = 50, ymargin: int = 50) -> None:
         """Scroll the window's scroll area so ``widget`` is in view (nothing to do off screen)."""
@@ -141,12 +271,25 @@ class ScrollPage(QWidget):
         if area is not None:
             area.ensureWidgetVisible(widget, xmargin, ymargin)
 
-    def resizeEvent(self, event) -> None:  # type: ignore[no-untyped-def]
-        super().resizeEvent(event)
-        self.holder.setFixedWidth(min(COLUMN_MAX_WIDTH, max(200, self.width() - 112)))
+    def fit_width(self, width: int) -> None:
+        """Set the columns for a page area this wide (the scroll area does it before it resizes
+        the page, so wrapped text is measured at the width it is drawn at)."""
+        room = max(200, width - 112)
+        side = self.side_box.isVisibleTo(self)
+        two = width >= TWO_COLUMNS_FROM and side
+        # Side by side unless the second column must go under the first. (Stacked, each column is
+        # measured at the row's whole width, so a column narrower than that would be measured
+        # too short: with no second column the row stays horizontal.)
+        wanted = QBoxLayout.Direction.LeftToRight if two or not side else QBoxLayout.Direction.TopToBottom
+        if self.row.direction() != wanted:
+            self.row.setDirection(wanted)
+        main = min(COLUMN_MAX_WIDTH, round((room - 64) * 0.6)) if two else (
+            room if self.wide else min(COLUMN_MAX_WIDTH, room))
+        self.holder.setFixedWidth(main)
+        self.side_box.setFixedWidth(room - 64 - main if two else main)
 
 
-class _Wrapping:
+class _Wrapping(FocusLabels):
     """Radios and check boxes whose words wrap (Qt's own never do, and clip at large text
     sizes) and whose whole row is the touch target."""
 
@@ -179,6 +322,9 @@ class _Wrapping:
 
     def _fit(self) -> None:
         indent = self._indent()
+        if cast(QWidget, self).property("role") == "secondary":  # the padding a push button has
+            self._row.setContentsMargins(24, 8, 24, 8)
+            return
         trailing = 8 if indent else 0
         if cast(QAbstractButton, self).isRightToLeft():  # layout margins are not mirrored: swap them
             self._row.setContentsMargins(trailing, 8, indent, 8)
@@ -188,11 +334,22 @@ class _Wrapping:
     def text(self) -> str:
         return str(self._words.text())
 
+    def setText(self, text: str) -> None:
+        self._words.setText(text)
+        cast(QAbstractButton, self).setAccessibleName(text)
+
     def centre(self) -> None:
         self._words.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
     def hasHeightForWidth(self) -> bool:
         return True
+
+    def event(self, event: QEvent) -> bool:
+        # The words changed size (a new text size or font): the button's height for its width
+        # changes with them, so the layout it sits in must ask again (it caches the answer).
+        if event.type() == QEvent.Type.LayoutRequest:
+            cast(QWidget, self).updateGeometry()
+        return bool(super().event(event))  # type: ignore[misc]
 
     def heightForWidth(self, width: int) -> int:
         self._fit()
@@ -232,6 +389,8 @@ class ErrorSummary(QFrame):
         lay = QVBoxLayout(self)
         lay.setSpacing(8)
         lay.addWidget(label(tr("There is a problem"), "subheading"))
+        # Focused after a failed Continue: the whole summary is read with its name.
+        self.setAccessibleDescription(" ".join(message for _, message in errors))
         for i, (part, message) in enumerate(errors):
             link = WrappingButton(message)
             link.setObjectName(f"error_link_{i}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+import itertools
+
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -36,7 +39,8 @@ class Overlay(QWidget):
     action = Signal(str)
 
     def __init__(self, parent: QWidget, heading: str, paragraphs: list[str],
-                 actions: list[tuple[str, str, str]]) -> None:
+                 actions: list[tuple[str, str, str]],
+                 groups: list[tuple[str, list[tuple[str, str, str]]]] | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -50,26 +54,65 @@ class Overlay(QWidget):
         lay.setContentsMargins(40, 40, 40, 40)
         lay.setSpacing(24)
         self.heading = label(heading, "heading", "overlay_heading")
+        self.heading.setAccessibleDescription(" ".join(paragraphs))
         lay.addWidget(self.heading)
         self.texts = [label(p, "", f"overlay_text_{i}") for i, p in enumerate(paragraphs)]
         for paragraph in self.texts:
             lay.addWidget(paragraph)
-        self.buttons = {}
-        grid = QGridLayout()
-        grid.setSpacing(16)
-        columns = 2 if len(actions) > 4 else 1  # a long menu still fits the screen at 200% text
-        for i, (key, text, role) in enumerate(actions):
-            b = button(text, role, f"overlay_{key}")
-            b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
-            grid.addWidget(b, i // columns, i % columns)
-            self.buttons[key] = b
-        lay.addLayout(grid)
+        self.buttons: dict[str, QPushButton] = {}
+        #: Each group's box, by title: a screen reader hears the title with each choice in it.
+        self.groups: dict[str, QFrame] = {}
+        for title, members in groups or []:
+            box = QFrame()
+            box.setObjectName("overlay_group")
+            box.setAccessibleName(title)
+            inner = QVBoxLayout(box)
+            inner.setContentsMargins(0, 0, 0, 0)
+            inner.setSpacing(12)
+            inner.addWidget(label(title, "subheading", f"group_{len(self.groups)}"))
+            inner.addLayout(self._grid(members, 3 if len(members) > 2 else 2, title))
+            lay.addWidget(box)
+            self.groups[title] = box
+        lay.addLayout(self._grid(actions, 2 if len(actions) > 4 else 1))
         outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         outer.addStretch(1)
         self.setGeometry(parent.rect())
         self.show()
         self.raise_()
         next(iter(self.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _grid(self, actions: list[tuple[str, str, str]], columns: int, group: str = "") -> QGridLayout:
+        """Buttons in rows of ``columns`` (a long menu still fits the screen at 200% text)."""
+        grid = QGridLayout()
+        grid.setSpacing(16)
+        for i, (key, text, role) in enumerate(actions):
+            b = button(text, role, f"overlay_{key}")
+            if group:
+                b.setAccessibleDescription(group)
+            b.clicked.connect(lambda _=False, k=key: self.action.emit(k))
+            grid.addWidget(b, i // columns, i % columns)
+            self.buttons[key] = b
+        for c in range(columns):
+            grid.setColumnStretch(c, 1)
+        return grid
+
+    def mark_chosen(self, chosen: set[str], said: str, not_choices: tuple[str, ...] = ("close",)) -> None:
+        """Show, and tell a screen reader, which choices are on: a tick, a heavy border, and the
+        button's checked state ("selected"). ``not_choices`` are buttons that only go somewhere."""
+        for key, b in self.buttons.items():
+            if key in not_choices:
+                continue
+            on = key in chosen
+            b.setCheckable(True)
+            b.setChecked(on)
+            b.setProperty("chosen", "true" if on else "false")
+            words = b.accessibleName().removeprefix("✓ ")
+            b.setText(f"✓ {words}" if on else words)
+            b.setAccessibleName(words)
+            group = b.accessibleDescription().split(". ")[0]
+            b.setAccessibleDescription(f"{group}. {said}" if on and group else said if on else group)
+            b.style().unpolish(b)
+            b.style().polish(b)
 
     def set_heading(self, text: str) -> None:
         self.heading.setText(text)
@@ -96,6 +139,8 @@ class KioskWindow(QWidget):
         self.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
         self.allow_close = False
         lay = QVBoxLayout(self)
+        # The content never sets the window's size: the window is the screen (fit_screen).
+        lay.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
 
@@ -146,10 +191,30 @@ class KioskWindow(QWidget):
         self.page_scroll = PageScroll()
         self.stack.addWidget(self.page_scroll)
         self._page: QWidget | None = None
+        # The current page's action bar: under the scrolling part, above the keyboard, always in view.
+        self.action_slot = QWidget()
+        self.action_slot.setObjectName("action_slot")
+        self.action_slot.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._slot = QHBoxLayout(self.action_slot)
+        self._slot.setContentsMargins(0, 0, 24, 0)
+        self._slot.setSpacing(0)
+        self.more_button = button("", "more", "more_below")
+        self.more_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys move through the page itself
+        self.more_button.clicked.connect(self.page_scroll.scroll_on)
+        self._slot.addStretch(1)
+        self._slot.addWidget(self.more_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.more_button.hide()
+        self.page_scroll.more.connect(self._show_more)
+        self.action_slot.hide()
+        page_area = QVBoxLayout()
+        page_area.setContentsMargins(0, 0, 0, 0)
+        page_area.setSpacing(0)
+        page_area.addWidget(self.stack, 1)
+        page_area.addWidget(self.action_slot)
         middle = QHBoxLayout()
         middle.setContentsMargins(0, 0, 0, 0)
         middle.setSpacing(0)
-        middle.addWidget(self.stack, 1)
+        middle.addLayout(page_area, 1)
         self.assist = AssistPanel()
         middle.addWidget(self.assist)
         lay.addLayout(middle, 1)
@@ -160,6 +225,7 @@ class KioskWindow(QWidget):
         app = QApplication.instance()
         assert isinstance(app, QApplication)
         app.focusChanged.connect(self._on_focus_changed)
+        self.retranslate()  # again, now that every part of the window exists
 
     def retranslate(self) -> None:
         """Top bar texts in the current language (the pages are rebuilt by the controller)."""
@@ -176,6 +242,11 @@ class KioskWindow(QWidget):
         keyboard = getattr(self, "keyboard", None)
         if keyboard is not None:
             keyboard.retranslate()
+        more = getattr(self, "more_button", None)
+        if more is not None:
+            more.setText(tr("More below ▾"))
+            more.setAccessibleName(tr("More below"))
+            more.setAccessibleDescription(tr("Show the rest of this page"))
         self.fit_top_bar()
 
     # ---- pages ----------------------------------------------------------------------
@@ -194,26 +265,37 @@ class KioskWindow(QWidget):
                 self.stack.removeWidget(old)
             elif self.page_scroll.widget() is old:
                 self.page_scroll.takeWidget()
+            if isinstance(old, ScrollPage):
+                self._slot.removeWidget(old.action_bar)
+                old.action_bar.setParent(old)  # deleted with its page
+        # Styled before the first layout, so wrapped words are measured in the font they are drawn in.
+        page.ensurePolished()
         if isinstance(page, ScrollPage):
+            if page.actions_row.count():
+                self._slot.insertWidget(0, page.action_bar, 1)
+                page.action_bar.show()
             self.page_scroll.show_page(page)
             self.stack.setCurrentWidget(self.page_scroll)
         else:
             self.stack.addWidget(page)
             self.stack.setCurrentWidget(page)
         self._page = page
+        self._show_more(isinstance(page, ScrollPage) and self.page_scroll.has_more)
         if old is not None:
             old.hide()
             old.deleteLater()
         self.topbar.setVisible(top_bar)
+        self._order_tabs(page)
         focus = getattr(page, "focus_start", None)
         if callable(focus):
             focus()
 
     # ---- overlay --------------------------------------------------------------------
-    def show_overlay(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]]) -> Overlay:
+    def show_overlay(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]],
+                     groups: list[tuple[str, list[tuple[str, str, str]]]] | None = None) -> Overlay:
         self.close_overlay()
         self.keyboard.detach()
-        self.overlay = Overlay(self, heading, paragraphs, actions)
+        self.overlay = Overlay(self, heading, paragraphs, actions, groups)
         return self.overlay
 
     def show_pinpad(self, heading: str) -> PinPad:
@@ -223,6 +305,35 @@ class KioskWindow(QWidget):
         self.overlay = pad
         pad.keys["1"].setFocus(Qt.FocusReason.OtherFocusReason)
         return pad
+
+    def _order_tabs(self, page: QWidget) -> None:
+        """Tab (and the keypad) go through the page first, then its action bar, then the top
+        bar: the question before "Start again", the address list straight on to Continue."""
+        def chain(root: QWidget) -> list[QWidget]:
+            return [w for w in root.findChildren(QWidget) if w.focusPolicy() & Qt.FocusPolicy.TabFocus
+                    and not isinstance(w, QScrollArea)]
+        parts = chain(page)
+        if isinstance(page, ScrollPage):
+            parts += chain(page.action_bar)
+        parts += list(self.bar_buttons)
+        for a, b in itertools.pairwise(parts):
+            QWidget.setTabOrder(a, b)
+
+    def fit_screen(self) -> None:
+        """Exactly the screen, whatever the text size, language or page: content wraps, stacks
+        and scrolls inside it, and no minimum size can push the window past the screen's edges."""
+        screen = self.screen()
+        if screen is None:
+            return
+        self.setMaximumSize(screen.size())
+        self.setGeometry(screen.geometry())
+
+    def _show_more(self, more: bool) -> None:
+        """The action bar shows while the page has actions, or there is more of it below."""
+        page = self._page
+        has_actions = isinstance(page, ScrollPage) and page.actions_row.count() > 0
+        self.more_button.setVisible(more and isinstance(page, ScrollPage))
+        self.action_slot.setVisible(isinstance(page, ScrollPage) and (has_actions or more))
 
     def close_overlay(self) -> None:
         if self.overlay is not None:
@@ -272,14 +383,22 @@ class KioskWindow(QWidget):
         columns = 1
         for columns in (len(shown), 2, 1):
             rows = [shown[i:i + columns] for i in range(0, len(shown), columns)]
-            if max(sum(b.sizeHint().width() + 16 for b in row) for row in rows) <= room:
+            if max(sum(self._bar_width(b) + 16 for b in row) for row in rows) <= room:
                 break
         self._layout_bar(columns)
+
+    @staticmethod
+    def _bar_width(b: QPushButton) -> int:
+        """A bar button's width from its font now (its size hint can lag a text size change)."""
+        b.ensurePolished()
+        return max(b.sizeHint().width(), b.fontMetrics().horizontalAdvance(b.text()) + 52)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.StyleChange:
             self.fit_top_bar()
+            # Again once the buttons themselves have their new fonts (they are styled after us).
+            QTimer.singleShot(0, self, self.fit_top_bar)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)

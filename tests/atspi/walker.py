@@ -130,8 +130,8 @@ def main():
 def find_reference(app):
     for node in walk(app):
         try:
-            if node.getRoleName() == "label" and len(node.name) == 27 and node.name.count(" ") == 13:
-                return node.name.replace(" ", "")
+            if node.getRoleName() == "label" and node.name.startswith("Your reference: "):
+                return node.name.removeprefix("Your reference: ").replace(" ", "")
         except Exception:
             continue
     sys.exit("no reference on the confirmation")
