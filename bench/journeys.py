@@ -129,6 +129,7 @@ def missed_bin(d: Driver) -> None:
     d.cont()
     d.tap("option_bin_type_general")
     d.cont()
+    d.tap("date_when_other")
     for part, value in (("day", "2"), ("month", "11"), ("year", "2026")):
         d.type(f"input_when_{part}", value)
     d.cont()

@@ -108,8 +108,7 @@ def missed_bin(d: Driver) -> None:
     d.cont()
     d.tap("option_bin_type_general")
     d.cont()
-    for part, value in (("day", "2"), ("month", "11"), ("year", "2026")):
-        d.type(f"input_when_{part}", value)
+    d.tap("date_when_yesterday")
     d.cont()
     d.tap("option_where_left_kerbside")
     d.cont()

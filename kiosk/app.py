@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import signal
@@ -89,6 +90,17 @@ def quit_on_signals(app: QApplication, window: KioskWindow) -> tuple[object, ...
     return (read_end, write_end, notifier)  # the caller keeps these alive
 
 
+def collect_on_qt_thread(app: QApplication) -> QTimer:
+    """Python's cycle collector runs only here, on the Qt thread, every minute and after each
+    wipe (SessionFlow), never whenever some other thread happens to allocate: a collection on a
+    worker thread would destroy Qt objects off the Qt thread, which can deadlock or crash Qt."""
+    gc.disable()
+    timer = QTimer(app)
+    timer.timeout.connect(gc.collect)
+    timer.start(60_000)
+    return timer
+
+
 def run(settings: KioskSettings) -> int:
     import qasync
 
@@ -96,6 +108,7 @@ def run(settings: KioskSettings) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("council-kiosk")
+    collect_on_qt_thread(app)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     services = build_services(settings)

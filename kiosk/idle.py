@@ -6,7 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from kiosk.app_events import watch
+from kiosk.app_events import stop_timers, watch
 
 #: Events that mean a person is there.
 ACTIVITY = {
@@ -66,8 +66,7 @@ class IdleTimer(QObject):
             self._idle.start(limit_ms)
 
     def stop(self) -> None:
-        self._idle.stop()
-        self._countdown.stop()
+        stop_timers(self._idle, self._countdown)  # at exit they may have gone already
         self._limit_ms = 0
         self._paused = 0
 

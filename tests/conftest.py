@@ -7,6 +7,7 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import asyncio
+import gc
 import io
 import logging
 from collections.abc import Iterator
@@ -31,6 +32,10 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     """
     loop = qasync.QEventLoop(qapp, already_running=True)
     asyncio.set_event_loop(loop)
+    # As in the kiosk (kiosk.app.collect_on_qt_thread): cycles are collected on the Qt thread
+    # only. Here the hub runs in a thread of this process; a collection started there would
+    # destroy a kiosk's Qt objects off the Qt thread (seen: a deadlock in QWidget.setLayout).
+    gc.disable()
     return loop
 
 
@@ -46,6 +51,7 @@ def kiosk(qtbot, qasync_loop, hub: HubServer, tmp_path: Path) -> Iterator[Kiosk]
     k = make_kiosk(qtbot, hub, tmp_path)
     yield k
     k.close()
+    gc.collect()
 
 
 @pytest.fixture

@@ -159,6 +159,10 @@ class Kiosk:
         self.tap(f"address_{step}_{index}")
 
     def date(self, step: str, day: str, month: str, year: str) -> None:
+        """Type a date; where the page offers "Today" and "Yesterday", first choose Another date."""
+        other = self.page.findChildren(QAbstractButton, f"date_{step}_other")
+        if other and not self.page.findChildren(QLineEdit, f"input_{step}_day")[0].isVisible():
+            self.tap(f"date_{step}_other")
         self.type(f"input_{step}_day", day)
         self.type(f"input_{step}_month", month)
         self.type(f"input_{step}_year", year)

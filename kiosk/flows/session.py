@@ -4,6 +4,7 @@ optional "why did you come in" question, and the one wipe every way out goes thr
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import logging
 import shutil
 from collections.abc import Callable
@@ -170,6 +171,7 @@ class SessionFlow(QObject):
         shell.run_wipers(reason)
         log.info("session ended", extra={"reason": reason, "journey": journey})
         self.show_attract()
+        gc.collect()  # here, on the Qt thread, and never on another one (see kiosk.app)
 
     def _on_start_again(self) -> None:
         if self.shell.resident.journey is None:

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
     QCheckBox,
+    QGroupBox,
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -214,12 +215,69 @@ class DateField(FieldWidget):
             self.edits[part] = edit
         self.edits["year"].returnPressed.connect(self.submitted)
         row.addStretch(1)
-        self.lay.addLayout(row)
+        self.boxes = QWidget()
+        self.boxes.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.quick: dict[str, tuple[WideRadio, dict[str, str]]] = {}
+        quick = view.extra.get("quick_dates") or []
+        if quick:
+            self._add_quick(quick, value)
+        self.lay.addWidget(self.boxes)
+
+    def _add_quick(self, quick: list[tuple[str, str, dict[str, str]]], value: dict[str, str]) -> None:
+        """One tap for today or yesterday; "Another date" opens the boxes."""
+        group = QButtonGroup(self)
+        box = QGroupBox()
+        box.setObjectName(f"dates_{self.view.step_id}")
+        box.setFlat(True)
+        box.setAccessibleName(self.view.heading)
+        lay = QVBoxLayout(box)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(16)
+        chosen = ""
+        for key, words, parts in quick:
+            b = WideRadio(words)
+            b.setObjectName(f"date_{self.view.step_id}_{key}")
+            group.addButton(b)
+            lay.addWidget(b)
+            self.quick[key] = (b, parts)
+            if value and all(str(value.get(p, "")).lstrip("0") == v for p, v in parts.items()):
+                chosen = key
+        other = WideRadio(tr("Another date"))
+        other.setObjectName(f"date_{self.view.step_id}_other")
+        group.addButton(other)
+        lay.addWidget(other)
+        for i, button_ in enumerate(group.buttons()):
+            button_.setAccessibleDescription(tr("{position} of {count}", position=i + 1, count=len(group.buttons())))
+        self.lay.addWidget(box)
+        typed = any(str(v) for v in value.values()) if value else False
+        if chosen:
+            self.quick[chosen][0].setChecked(True)
+        elif typed or self.view.errors:
+            other.setChecked(True)
+        self.boxes.setVisible(other.isChecked())
+        other.toggled.connect(self._show_boxes)
+        for b, parts in self.quick.values():
+            b.toggled.connect(lambda on, p=parts: self._fill(p) if on else None)
+
+    def _show_boxes(self, on: bool) -> None:
+        self.boxes.setVisible(on)
+        if on:
+            for edit in self.edits.values():
+                edit.clear()
+            self.edits["day"].setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill(self, parts: dict[str, str]) -> None:
+        for part, edit in self.edits.items():
+            edit.setText(parts[part])
 
     def value(self) -> dict[str, str]:
         return {part: edit.text() for part, edit in self.edits.items()}
 
     def focus_part(self, part: str) -> None:
+        if not self.boxes.isVisibleTo(self) and self.quick:
+            next(iter(self.quick.values()))[0].setFocus(Qt.FocusReason.OtherFocusReason)
+            return
         self.edits.get(part, self.edits["day"]).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def mark_invalid(self, part: str) -> None:
@@ -234,10 +292,17 @@ class ChoiceField(FieldWidget):
     def __init__(self, view: StepView, multiple: bool) -> None:
         super().__init__(view)
         self.multiple = multiple
-        # One named group: entering it, a screen reader says the question the options answer.
-        self.setAccessibleName(view.heading)
+        # One named group (a grouping, to a screen reader): entering it, the question is said.
+        self.box = QGroupBox()
+        self.box.setObjectName(f"options_{view.step_id}")
+        self.box.setFlat(True)
+        self.box.setAccessibleName(view.heading)
         if view.hint:
-            self.setAccessibleDescription(view.hint)
+            self.box.setAccessibleDescription(view.hint)
+        options = QVBoxLayout(self.box)
+        options.setContentsMargins(0, 0, 0, 0)
+        options.setSpacing(16)
+        self.lay.addWidget(self.box)
         self.group = QButtonGroup(self)
         self.group.setExclusive(not multiple)
         self.buttons: dict[str, QRadioButton | QCheckBox] = {}
@@ -253,11 +318,11 @@ class ChoiceField(FieldWidget):
             b.setChecked(opt.value in chosen if multiple else opt.value == chosen)
             self.group.addButton(b)
             self.buttons[opt.value] = b
-            self.lay.addWidget(b)
+            options.addWidget(b)
             if opt.hint:
                 h = label(opt.hint, "hint")
                 h.setContentsMargins(72, 0, 0, 0)
-                self.lay.addWidget(h)
+                options.addWidget(h)
 
     def value(self) -> Any:
         picked = [v for v, b in self.buttons.items() if b.isChecked()]

@@ -92,6 +92,7 @@ QRadioButton:focus, QCheckBox:focus {{ background: {p.focus}; color: {p.focus_te
     border: 3px solid {p.focus_text}; }}
 QRadioButton QLabel[focused="true"], QCheckBox QLabel[focused="true"] {{ color: {p.focus_text}; }}
 QScrollArea {{ border: none; }}
+QGroupBox {{ border: none; margin: 0; padding: 0; }}
 QWidget#action_slot {{ background: {p.background}; border-top: 3px solid {p.border}; }}
 QWidget#action_bar {{ background: transparent; }}
 QWidget#action_bar QPushButton[role="primary"] {{ min-width: 400px; }}
@@ -105,6 +106,7 @@ QWidget#keyboard QPushButton {{ background: {p.background}; color: {p.text}; bor
 QWidget#keyboard QPushButton:pressed {{ background: {p.focus}; }}
 QWidget#keyboard QPushButton[role="key-wide"] {{ background: {p.secondary_button}; }}
 QWidget#overlay {{ background: rgba(11, 12, 12, 180); }}
+QScrollArea#overlay_scroll, QWidget#overlay_holder {{ background: transparent; }}
 QFrame#overlay_card {{ background: {p.background}; border: 6px solid {p.text}; }}
 QLabel#officer_banner {{ background: {p.banner}; color: {p.banner_text}; font-weight: 700; padding: 12px 32px; }}
 QFrame#taster_banner, QFrame#taster_banner QLabel {{ background: {p.banner}; color: {p.banner_text}; font-weight: 700; }}

@@ -44,8 +44,22 @@ class Overlay(QWidget):
         super().__init__(parent)
         self.setObjectName("overlay")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(48, 48, 48, 48)
+        # The card sits in a scroll area of its own (no kinetic gesture: one is grabbed per
+        # scroll area and never freed), so at the largest text a long card scrolls instead of
+        # squeezing its words; "More below" shows when it does not all fit.
+        frame = QVBoxLayout(self)
+        frame.setContentsMargins(24, 24, 24, 24)
+        self.card_scroll = QScrollArea()
+        self.card_scroll.setObjectName("overlay_scroll")
+        self.card_scroll.setWidgetResizable(True)
+        self.card_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.card_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.card_scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        frame.addWidget(self.card_scroll)
+        holder = QWidget()
+        holder.setObjectName("overlay_holder")
+        outer = QVBoxLayout(holder)
+        outer.setContentsMargins(24, 24, 24, 24)
         outer.addStretch(1)
         card = QFrame()
         card.setObjectName("overlay_card")
@@ -74,12 +88,46 @@ class Overlay(QWidget):
             lay.addWidget(box)
             self.groups[title] = box
         lay.addLayout(self._grid(actions, 2 if len(actions) > 4 else 1))
-        outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        # Centred by stretches, not an alignment flag: with a flag Qt sizes the card by its size
+        # hint and ignores height-for-width, so a heading that wraps later ("We could not call a
+        # member of staff") was cut off.
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(card, 100)
+        row.addStretch(1)
+        outer.addLayout(row)
         outer.addStretch(1)
+        self.card_scroll.setWidget(holder)
+        self.more = button(tr("More below ▾"), "more", "overlay_more", tr("Show the rest of this page"))
+        self.more.setAccessibleName(tr("More below"))
+        self.more.setParent(self)
+        self.more.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.more.clicked.connect(self._scroll_on)
+        bar = self.card_scroll.verticalScrollBar()
+        bar.rangeChanged.connect(self._place_more)
+        bar.valueChanged.connect(self._place_more)
         self.setGeometry(parent.rect())
         self.show()
         self.raise_()
         next(iter(self.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _scroll_on(self) -> None:
+        bar = self.card_scroll.verticalScrollBar()
+        bar.setValue(bar.value() + round(self.card_scroll.viewport().height() * 0.7))
+
+    def _place_more(self) -> None:
+        bar = self.card_scroll.verticalScrollBar()
+        more = bar.value() < bar.maximum() - 8
+        self.more.setVisible(more)
+        if more:
+            hint = self.more.sizeHint()
+            self.more.setGeometry(self.width() - hint.width() - 48, self.height() - hint.height() - 40,
+                                  hint.width(), hint.height())
+            self.more.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_more()
 
     def _grid(self, actions: list[tuple[str, str, str]], columns: int, group: str = "") -> QGridLayout:
         """Buttons in rows of ``columns`` (a long menu still fits the screen at 200% text)."""

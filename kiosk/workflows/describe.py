@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from kiosk.workflows.i18n import Catalog, english
+from kiosk.workflows.i18n import N_, Catalog, english
 from kiosk.workflows.model import Journey, Step, StepType
 
 #: Which on-screen keyboard layout suits each field.
@@ -64,6 +65,20 @@ class SummaryRow:
     sensitive: bool
 
 
+QUICK_DATE_WORDS = {"today": N_("Today"), "yesterday": N_("Yesterday")}
+
+
+def quick_dates(step: Step, catalog: Catalog, today: dt.date | None = None) -> list[tuple[str, str, dict[str, str]]]:
+    day = today or dt.date.today()
+    out: list[tuple[str, str, dict[str, str]]] = []
+    for key in step.quick_dates:
+        when = day if key == "today" else day - dt.timedelta(days=1)
+        words = catalog.text("{when}, {date}", when=catalog.text(QUICK_DATE_WORDS[key]),
+                             date=catalog.weekday_date(when))
+        out.append((key, words, {"day": str(when.day), "month": str(when.month), "year": str(when.year)}))
+    return out
+
+
 def heading_for(step: Step, catalog: Catalog | None = None) -> str:
     text = step.question or step.summary_label
     if step.optional and step.collects_answer:
@@ -80,6 +95,7 @@ def describe_step(
     can_go_back: bool,
     submit_label: str,
     catalog: Catalog | None = None,
+    today: dt.date | None = None,
 ) -> StepView:
     catalog = catalog or english()
     if options is None:
@@ -107,6 +123,8 @@ def describe_step(
         errors=errors,
         can_go_back=can_go_back,
         extra={"end": step.type == StepType.INFO and step.end,
+               # One-tap dates: (key, label, the date's day, month and year as the boxes take them).
+               "quick_dates": quick_dates(step, catalog, today),
                # A journey that sends something can be finished on the resident's phone.
                "handoff": journey.submit is not None},
     )

@@ -87,6 +87,10 @@ def check_journey(journey: Journey, path: Path | str) -> None:
 
 def _check_step(journey: Journey, step: Step, ids: set[str], path: Path | str) -> None:
     routes = step.routes()
+    if step.quick_dates and step.type != StepType.DATE:
+        raise JourneyError(path, "quick_dates only applies to date steps", step.id)
+    if step.quick_dates and step.date_rule == "future":
+        raise JourneyError(path, "quick_dates are today or yesterday, which a future date_rule refuses", step.id)
     if step.terminal and routes:
         raise JourneyError(path, f"a {step.type.value} step ends the journey and cannot have next", step.id)
     if not step.terminal and not routes:

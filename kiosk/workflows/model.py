@@ -126,6 +126,9 @@ class Step(Strict):
     whole_number: bool = True
     max_length: int | None = None
     date_rule: DateRule | None = None
+    #: Date steps: one-tap answers offered above the day, month and year boxes ("Today",
+    #: "Yesterday"); "Another date" opens the boxes. For questions about the last few days.
+    quick_dates: list[Literal["today", "yesterday"]] = []
     #: For result steps: which look-up to run, and which answer feeds it.
     lookup: Literal["bin_days", "request_status", "places", ""] = ""
     lookup_from: str = ""

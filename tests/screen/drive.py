@@ -25,11 +25,13 @@ os.environ["QT_QPA_PLATFORM"] = "xcb"
 import qasync
 from PySide6.QtCore import QEvent
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit, QPlainTextEdit
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit
 
 from kiosk.app import build_kiosk, build_services, show_full_screen
 from kiosk.views.fields import AddressField
 from kiosk.views.pages import CheckAnswersPage, ConfirmationPage, HomePage, ResultPage, Section
+from kiosk.views.widgets import scroll_area_of
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.model import StepType
 from tests.resident import kiosk_settings
@@ -69,6 +71,8 @@ class Run:
         self.language = "en"
 
     def settle(self) -> None:
+        """As a resident would see it a moment later: replies in, layouts and paints done."""
+        QTest.qWait(120)
         for _ in range(8):
             self.app.processEvents()
             self.app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -90,16 +94,21 @@ class Run:
             name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
             image.save(str(self.shots / f"{name}.png"))
         pixels = as_array(image.toImage())
-        scroll = self.window.page_scroll.viewport()
         for w in controls(self.window):
             rect = global_rect(w)
-            inside = global_rect(scroll) if scroll.isAncestorOf(w) else screen
+            area = scroll_area_of(w)  # the page's or an overlay's: scrolled to, not off screen
+            inside = global_rect(area.viewport()) if area is not None else screen
             if rect.left() < inside.left() - 1 or rect.right() > inside.right() + 1:
                 self.problems.append(f"{label}: {type(w).__name__} {w.objectName()!r} runs off the side "
                                      f"(x {rect.left()}..{rect.right()}, screen 0..{screen.right()})")
-            elif not scroll.isAncestorOf(w) and (rect.top() < screen.top() or rect.bottom() > screen.bottom()):
+            elif area is None and (rect.top() < screen.top() or rect.bottom() > screen.bottom()):
                 self.problems.append(f"{label}: {type(w).__name__} {w.objectName()!r} is off screen "
                                      f"(y {rect.top()}..{rect.bottom()})")
+        for lab in self.window.findChildren(QLabel):
+            if (lab.isVisible() and lab.wordWrap() and lab.text().strip()
+                    and lab.height() < lab.heightForWidth(lab.width()) - 1):
+                self.problems.append(f"{label}: text {lab.text()[:40]!r} is cut off ({lab.height()} px high, "
+                                     f"needs {lab.heightForWidth(lab.width())})")
         goal = GOALS[contrast_name]
         focused = QApplication.focusWidget()
         if isinstance(focused, (QAbstractButton, QLineEdit, QPlainTextEdit)) and focused.isVisible():
@@ -151,6 +160,7 @@ def views(run: Run) -> Iterator[tuple[str, Callable[[], None]]]:
     yield "result", lambda: window.show_page(ResultPage(
         "Check your bin days", "Your bin collection days", ["1 High Street"],
         [Section("General waste (grey bin)", ("Collected every Tuesday",))]))
+    yield "help overlay", window.get_help.emit
     yield "text size menu", controller.show_accessibility
     yield "language menu", controller.show_languages
 
