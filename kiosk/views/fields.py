@@ -218,11 +218,12 @@ class DateField(FieldWidget):
         self.boxes = QWidget()
         self.boxes.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
+        # In the layout first: shown before it has a parent, a widget is a window of its own.
+        self.lay.addWidget(self.boxes)
         self.quick: dict[str, tuple[WideRadio, dict[str, str]]] = {}
         quick = view.extra.get("quick_dates") or []
         if quick:
             self._add_quick(quick, value)
-        self.lay.addWidget(self.boxes)
 
     def _add_quick(self, quick: list[tuple[str, str, dict[str, str]]], value: dict[str, str]) -> None:
         """One tap for today or yesterday; "Another date" opens the boxes."""
@@ -249,7 +250,7 @@ class DateField(FieldWidget):
         lay.addWidget(other)
         for i, button_ in enumerate(group.buttons()):
             button_.setAccessibleDescription(tr("{position} of {count}", position=i + 1, count=len(group.buttons())))
-        self.lay.addWidget(box)
+        self.lay.insertWidget(self.lay.indexOf(self.boxes), box)
         typed = any(str(v) for v in value.values()) if value else False
         if chosen:
             self.quick[chosen][0].setChecked(True)

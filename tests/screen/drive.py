@@ -89,6 +89,10 @@ class Run:
         if frame != screen:
             self.problems.append(f"{label}: the window is {frame.width()}x{frame.height()} at "
                                  f"({frame.x()},{frame.y()}), the screen {screen.width()}x{screen.height()}")
+        strays = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w is not self.window]
+        if strays:
+            self.problems.append(f"{label}: windows of their own on screen: "
+                                 f"{[type(w).__name__ + ' ' + w.objectName() for w in strays]}")
         image = self.screen.grabWindow(0)
         if self.shots is not None:
             name = re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-")
