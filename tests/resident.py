@@ -28,6 +28,19 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTBOX_KEY = "q3Jm7vT1cXk9Wb2Yp5Nd8Rf0Hs4Lg6Az-Ue1Io3Ky7M="
 
 
+def offline_kiosk_config(tmp: Path, kiosk_id: str) -> Path:
+    """A kiosk settings file with no hub to reach: what a resident sends waits in the outbox."""
+    (tmp / "token").write_text("kt_none")
+    config = tmp / "kiosk.toml"
+    config.write_text(
+        f'kiosk_id = "{kiosk_id}"\nsite = "test"\n'
+        f'state_dir = "{tmp / "state"}"\njourneys_dir = "{ROOT / "config" / "journeys"}"\n'
+        f'[hub]\nurl = "http://127.0.0.1:9"\ndevice_token_file = "{tmp / "token"}"\n'
+        f'[outbox]\nkey = "{OUTBOX_KEY}"\n'
+    )
+    return config
+
+
 def kiosk_settings(tmp: Path, hub_url: str, token: str, journeys_dir: Path | None = None) -> KioskSettings:
     tmp.mkdir(parents=True, exist_ok=True)
     token_file = tmp / "device-token"

@@ -14,7 +14,7 @@ import pytest
 
 from kiosk.outbox import Outbox
 from kiosk.workflows.validators import validate_reference
-from tests.resident import OUTBOX_KEY
+from tests.resident import OUTBOX_KEY, offline_kiosk_config
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = [
@@ -34,15 +34,7 @@ def test_orca_hears_every_question_the_options_an_error_and_the_reference(tmp_pa
     for tool in ("xvfb-run", "dbus-run-session", "gdbus", "xdotool", "/usr/bin/orca"):
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is missing: scripts/setup-env dev installs it")
-    (tmp_path / "token").write_text("kt_none")
-    config = tmp_path / "kiosk.toml"
-    config.write_text(
-        'kiosk_id = "orca-kiosk"\nsite = "test"\n'
-        f'state_dir = "{tmp_path / "state"}"\njourneys_dir = "{ROOT / "config" / "journeys"}"\n'
-        # No hub: the report waits in the outbox, and the resident is told so.
-        f'[hub]\nurl = "http://127.0.0.1:9"\ndevice_token_file = "{tmp_path / "token"}"\n'
-        f'[outbox]\nkey = "{OUTBOX_KEY}"\n'
-    )
+    config = offline_kiosk_config(tmp_path, "orca-kiosk")
     result = subprocess.run(
         ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", "dbus-run-session", "--",
          str(ROOT / "tests" / "orca" / "session.sh"), str(config), str(tmp_path)],

@@ -11,7 +11,7 @@ import pytest
 
 from kiosk.outbox import Outbox
 from kiosk.workflows.validators import validate_reference
-from tests.resident import OUTBOX_KEY
+from tests.resident import OUTBOX_KEY, offline_kiosk_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -21,15 +21,7 @@ def test_a_whole_journey_through_at_spi_alone(tmp_path: Path) -> None:
     for tool in ("xvfb-run", "dbus-run-session", "gdbus"):
         if shutil.which(tool) is None:
             pytest.fail(f"{tool} is missing: scripts/setup-env dev installs it")
-    (tmp_path / "token").write_text("kt_none")
-    config = tmp_path / "kiosk.toml"
-    config.write_text(
-        'kiosk_id = "a11y-kiosk"\nsite = "test"\n'
-        f'state_dir = "{tmp_path / "state"}"\njourneys_dir = "{ROOT / "config" / "journeys"}"\n'
-        # No hub: the application is queued in the outbox, and the resident is told so.
-        f'[hub]\nurl = "http://127.0.0.1:9"\ndevice_token_file = "{tmp_path / "token"}"\n'
-        f'[outbox]\nkey = "{OUTBOX_KEY}"\n'
-    )
+    config = offline_kiosk_config(tmp_path, "a11y-kiosk")
     result = subprocess.run(
         ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", "dbus-run-session", "--",
          str(ROOT / "tests" / "atspi" / "session.sh"), str(config)],

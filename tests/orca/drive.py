@@ -141,7 +141,7 @@ def journey(ear: Listener) -> dict[str, object]:
     ear.tab_to(r"^Continue")
     ear.key("Return")
     page("When was your bin due to be collected?")
-    ear.tab_to(r"^Yesterday, ")  # a one-tap date: no day, month and year to type
+    ear.tab_to(r"^Today, ")  # a one-tap date: no day, month and year to type
     ear.key("space")
     ear.tab_to(r"^Continue")
     ear.key("Return")
