@@ -11,6 +11,14 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 Offer = Literal["wifi", "computer", "printing"]
 
 
+class PlaceWords(BaseModel):
+    """A place's opening hours and note in another language (names and addresses stay as they are)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    hours: list[str] | None = None
+    note: str | None = None
+
+
 class Place(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     name: str
@@ -18,6 +26,15 @@ class Place(BaseModel):
     offers: list[Offer]
     hours: list[str]
     note: str = ""
+    #: By language code ("ar", "pl", "ur"): what a resident reading that language sees instead.
+    translations: dict[str, PlaceWords] = {}
+
+    def in_language(self, code: str) -> Place:
+        words = self.translations.get(code)
+        if words is None:
+            return self
+        return self.model_copy(update={"hours": words.hours if words.hours is not None else self.hours,
+                                       "note": words.note if words.note is not None else self.note})
 
 
 class PlacesFile(BaseModel):

@@ -289,3 +289,20 @@ def test_track_a_request_by_reference(kiosk: Kiosk) -> None:
     kiosk.type("input_reference", "ZZZZ-ZZZZ-ZZZZ")
     kiosk.cont()
     kiosk.wait_heading("We cannot find that")
+
+
+def test_places_are_listed_in_the_residents_language(kiosk: Kiosk) -> None:
+    """In Arabic the hours and notes are Arabic (from the site's places file), names stay as they are."""
+    kiosk.controller.end_session()
+    kiosk.controller.set_language("ar")
+    kiosk.tap("attract_start")
+    kiosk.wait_page("home_page")
+    kiosk.tap("tile_free-wifi")
+    kiosk.choose("need", "computer")
+    kiosk.cont()
+    kiosk.wait_page("result")
+    texts = kiosk.texts()
+    assert "Central Library" in texts
+    assert "من الاثنين إلى الجمعة: 9 صباحًا إلى 7 مساءً" in texts
+    assert "Monday to Friday: 9am to 7pm" not in texts
+    assert kiosk.window.layoutDirection() == Qt.LayoutDirection.RightToLeft

@@ -145,7 +145,8 @@ class LookupFlow(QObject):
                           tr(found.status_text)], [Section(tr("Updates"), tuple(found.updates))])
 
     def _show_places(self, session: JourneySession, need: str) -> None:
-        found = places_offering(self.shell.services.places, need)
+        code = self.shell.catalog.code
+        found = [p.in_language(code) for p in places_offering(self.shell.services.places, need)]
         intro = [tr("All of these are free to use.")] if found else [
             tr("We do not have a list of places here yet. Ask at the counter.")]
         sections = [Section(p.name, (p.address, *p.hours, *([p.note] if p.note else []))) for p in found]
