@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from kiosk.app import build_kiosk, build_services
 from kiosk.config import HubLink, KioskSettings, OutboxSettings
 from kiosk.controller import KioskController, Services
+from kiosk.outbox import Outbox
 from kiosk.views.window import KioskWindow
 from tests.hubserver import HubServer
 
@@ -39,6 +40,15 @@ def offline_kiosk_config(tmp: Path, kiosk_id: str) -> Path:
         f'[outbox]\nkey = "{OUTBOX_KEY}"\n'
     )
     return config
+
+
+def queued_submissions(state_dir: Path) -> list[dict[str, Any]]:
+    """Every submission in a kiosk's outbox, including what waits for a retry."""
+    outbox = Outbox(state_dir / "outbox.sqlite3", OUTBOX_KEY)
+    try:
+        return [item.payload for item in outbox.due(now=1e12) if item.kind == "submission"]
+    finally:
+        outbox.close()
 
 
 def kiosk_settings(tmp: Path, hub_url: str, token: str, journeys_dir: Path | None = None) -> KioskSettings:

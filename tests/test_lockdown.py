@@ -152,3 +152,15 @@ def test_bad_pin_hash_in_config_is_refused() -> None:
 
     with pytest.raises(ValueError, match="must be an argon2id hash"):
         Maintenance(pin_hash=PasswordHasher(type=Type.I).hash(PIN))
+
+
+def test_a_pin_that_cannot_be_checked_says_so_and_frees_the_pad(locked_kiosk: Kiosk, tmp_path: Path) -> None:
+    """The lock file cannot be written (here a folder stands where it goes): the pad says the PIN
+    could not be checked and takes digits again, rather than staying on "Checking…"."""
+    k = locked_kiosk
+    (tmp_path / "state" / "maintenance.json").mkdir(parents=True)
+    hold_corner(k)
+    enter_pin(k, "1111")
+    assert k.label_text("pin_message") == "The PIN could not be checked. Try again."
+    assert k.widget(type(k.window.overlay.keys["1"]), "pin_1").isEnabled()  # type: ignore[union-attr]
+    assert k.page_name() != "maintenance"

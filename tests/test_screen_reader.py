@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.outbox import Outbox
 from kiosk.workflows.validators import validate_reference
-from tests.resident import OUTBOX_KEY, offline_kiosk_config
+from tests.resident import offline_kiosk_config, queued_submissions
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,12 +29,7 @@ def test_a_whole_journey_through_at_spi_alone(tmp_path: Path) -> None:
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:] + (tmp_path / "kiosk.log").read_text()[-2000:]
     line = next(x for x in result.stdout.splitlines() if x.startswith("reference: "))
     reference = validate_reference(line.removeprefix("reference: "))
-    outbox = Outbox(tmp_path / "state" / "outbox.sqlite3", OUTBOX_KEY)
-    try:
-        # Everything queued, including what waits for a retry (the hub was never there).
-        queued = [item.payload for item in outbox.due(now=1e12) if item.kind == "submission"]
-    finally:
-        outbox.close()
+    queued = queued_submissions(tmp_path / "state")  # waiting for a retry: the hub was never there
     assert [p["reference"] for p in queued] == [reference]
     assert queued[0]["answers"]["name"] == "Sam Screenreader"
     assert queued[0]["answers"]["since"] == "2026-09-03"

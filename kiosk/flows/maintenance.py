@@ -75,7 +75,12 @@ class MaintenanceFlow(QObject):
             else:
                 pad.say(f"Wrong PIN. {result.tries_left} tr{'ies' if result.tries_left != 1 else 'y'} left.")
 
-        self.shell.off_thread(lambda: lock.check(pin), checked)
+        def failed(_exc: Exception) -> None:  # the lock file could not be read or written
+            if self.shell.window.overlay is pad:
+                pad.set_locked(False)
+                pad.say("The PIN could not be checked. Try again.")
+
+        self.shell.off_thread(lambda: lock.check(pin), checked, failed)
 
     def show(self) -> None:
         shell = self.shell

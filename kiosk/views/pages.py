@@ -316,8 +316,7 @@ class StepPage(ScrollPage):
             tr("Back to the start") if end_page else view.continue_label, "primary", "continue",
         )
         self.primary.clicked.connect(self.finished if end_page else self._on_continue)
-        self.add_action(self.primary, 1)
-        self.add_action(QWidget(), 1)  # the button sits under the reading column
+        self.set_primary(self.primary)
         self.handoff_button: QPushButton | None = None
         if view.extra.get("handoff") and not end_page:
             self.handoff_button = handoff_button(self.handoff)
@@ -407,8 +406,7 @@ class CheckAnswersPage(ScrollPage):
         self.column.addWidget(self.declaration)
         self.primary = button(view.continue_label, "primary", "continue")
         self.primary.clicked.connect(self.submit)
-        self.add_action(self.primary, 1)
-        self.add_action(QWidget(), 1)
+        self.set_primary(self.primary)
         self.handoff_button = handoff_button(self.handoff)
         self.add_side(help_box(self.handoff_button))
 
@@ -477,8 +475,7 @@ class ConfirmationPage(ScrollPage):
         self.spell.setVisible(False)  # shown when speech is on
         self.primary = button(tr("Finish"), "primary", "finish", tr("End your session. Your answers are cleared."))
         self.primary.clicked.connect(self.finished)
-        self.add_action(self.primary, 1)
-        self.add_action(QWidget(), 1)
+        self.set_primary(self.primary)
 
     def set_status(self, text: str) -> None:
         self.status.setText(text)
@@ -522,8 +519,7 @@ class ResultPage(ScrollPage):
             self.column.addWidget(box)
         self.primary = button(tr("Finish"), "primary", "finish", tr("End your session"))
         self.primary.clicked.connect(self.finished)
-        self.add_action(self.primary, 1)
-        self.add_action(QWidget(), 1)
+        self.set_primary(self.primary)
         self.add_side(help_box())
 
     def focus_start(self) -> None:
@@ -639,8 +635,7 @@ class HandoffPage(ScrollPage):
             self.add_side(box)
         self.primary = button(tr("Done"), "primary", "done", tr("Finish here. Carry on on your phone."))
         self.primary.clicked.connect(self.done)
-        self.add_action(self.primary, 1)
-        self.add_action(QWidget(), 1)
+        self.set_primary(self.primary)
 
     def focus_start(self) -> None:
         self.primary.setFocus(Qt.FocusReason.OtherFocusReason)

@@ -261,6 +261,11 @@ class ScrollPage(QWidget):
     def add_action(self, widget: QWidget, stretch: int = 0) -> None:
         self.actions_row.addWidget(widget, stretch)
 
+    def set_primary(self, primary: QWidget) -> None:
+        """The page's main button in the action bar, under the reading column (half the bar)."""
+        self.add_action(primary, 1)
+        self.add_action(QWidget(), 1)
+
     def add_side(self, widget: QWidget) -> None:
         self.side.insertWidget(self.side.count() - 1, widget)
         self.side_box.show()

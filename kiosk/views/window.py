@@ -316,8 +316,6 @@ class KioskWindow(QWidget):
             if isinstance(old, ScrollPage):
                 self._slot.removeWidget(old.action_bar)
                 old.action_bar.setParent(old)  # deleted with its page
-        # Styled before the first layout, so wrapped words are measured in the font they are drawn in.
-        page.ensurePolished()
         if isinstance(page, ScrollPage):
             if page.actions_row.count():
                 self._slot.insertWidget(0, page.action_bar, 1)
