@@ -126,15 +126,12 @@ class Driver:
 def missed_bin(d: Driver) -> None:
     d.start("missed-bin")
     d.address("address", "TS18 1AU")
-    d.cont()
     d.tap("option_bin_type_general")
-    d.cont()
     d.tap("date_when_other")
     for part, value in (("day", "2"), ("month", "11"), ("year", "2026")):
         d.type(f"input_when_{part}", value)
     d.cont()
     d.tap("option_where_left_kerbside")
-    d.cont()
     d.cont()
     d.cont()
     d.finish()
@@ -143,22 +140,18 @@ def missed_bin(d: Driver) -> None:
 def fly_tipping(d: Driver) -> None:
     d.start("fly-tipping")
     d.address("where", "TS18 1TX")
-    d.cont()
     d.type("input_location_detail", "Behind the garages")
     d.cont()
     d.tap("option_what_bags")
     d.cont()
     d.tap("option_size_car_boot")
-    d.cont()
     d.tap("option_anonymous_no")
-    d.cont()
     d.finish()
 
 
 def bulky_waste(d: Driver) -> None:
     d.start("bulky-waste")
     d.address("address", "TS20 1AA")
-    d.cont()
     d.tap("option_items_sofa")
     d.cont()
     d.type("input_item_count", "1")
@@ -166,9 +159,7 @@ def bulky_waste(d: Driver) -> None:
     d.heading("Which day should we collect?")
     slot = d.window.page.findChildren(QAbstractButton)
     d.tap(next(b.objectName() for b in slot if b.objectName().startswith("option_slot_")))
-    d.cont()
     d.tap("option_payment_counter")
-    d.cont()
     d.type("input_phone", "07700900982")
     d.cont()
     d.finish()

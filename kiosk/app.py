@@ -16,6 +16,7 @@ from PySide6.QtGui import QCursor, QFont, QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from accessibility.display import DisplaySettings
+from accessibility.headings import install_heading_role
 from kiosk import systemd
 from kiosk.config import KioskSettings, read_token
 from kiosk.controller import KioskController, Services
@@ -54,6 +55,7 @@ def prepare_app(app: QApplication, settings: KioskSettings) -> None:
 
 def build_kiosk(app: QApplication, services: Services) -> tuple[KioskWindow, KioskController]:
     prepare_app(app, services.settings)
+    install_heading_role(app)
     window = KioskWindow(services.settings.branding)
     display = DisplaySettings(app, services.settings.branding)
     controller = KioskController(window, services, display)

@@ -78,6 +78,8 @@ class Kiosk:
     services: Services
     hub: HubServer | None
     worker_task: asyncio.Task[None]
+    #: Buttons tapped so far (each ``tap``), to count what a journey asks of a resident.
+    taps: int = 0
 
     @property
     def settings(self) -> KioskSettings:
@@ -136,6 +138,7 @@ class Kiosk:
         assert w.isVisible(), f"{name} is not visible"
         assert w.isEnabled(), f"{name} is disabled"
         self._bring_into_view(w)
+        self.taps += 1
         centre = QPoint(w.width() // 2, w.height() // 2)
         if self.controller.narrator.enabled:  # explore-by-touch: the first tap only speaks
             self.qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=centre)
@@ -205,7 +208,6 @@ class Kiosk:
         self.wait_heading("What is the address of the missed bin?")
         self.typed_address("address")
         self.choose("bin_type", "general")
-        self.cont()
         return self.send_missed_bin_from_date()
 
     def send_missed_bin_from_date(self) -> str:
@@ -213,7 +215,6 @@ class Kiosk:
         self.date("when", "1", "11", "2026")
         self.cont()
         self.choose("where_left", "kerbside")
-        self.cont()
         self.cont()
         self.cont()
         self.wait_page("check_answers")

@@ -88,9 +88,7 @@ def claim_first(client: httpx.Client) -> str:
 def ask_for_help(k: Kiosk) -> None:
     k.start("missed-bin")
     k.find_address("address", "TS18 1AU")
-    k.cont()
     k.choose("bin_type", "general")
-    k.cont()
     k.wait_heading("When was your bin due to be collected?")
     k.tap("get_help")
     k.qtbot.waitUntil(lambda: k.label_text("overlay_heading") ==
@@ -125,7 +123,6 @@ def test_whole_assisted_journey(k: Kiosk, assist_hub: HubServer, staff: StaffFac
     k.tap("assist_go_bin_type")
     k.wait_heading("Which bin was missed?")
     k.choose("bin_type", "recycling")
-    k.cont()
     k.wait_heading("When was your bin due to be collected?")
     k.tap("assist_hand_back")
     assert not k.window.assist.isVisible() and not k.window.banner.isVisible()

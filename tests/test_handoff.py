@@ -24,9 +24,7 @@ def begin_on_kiosk(kiosk: Kiosk) -> tuple[str, str]:
     """Two questions at the kiosk, then "Finish on my phone"; returns the QR's link and the code."""
     kiosk.start("missed-bin")
     kiosk.find_address("address", "TS18 1AU", index=1)
-    kiosk.cont()
     kiosk.choose("bin_type", "garden")
-    kiosk.cont()
     kiosk.wait_heading("Have you paid for garden waste collections this year?")
     kiosk.tap("handoff")
     kiosk.wait_page("handoff_page")

@@ -49,10 +49,10 @@ def test_orca_hears_every_question_the_options_an_error_and_the_reference(tmp_pa
         assert p["heard"].startswith(p["question"]), p
     # The error summary is read whole as it takes focus after an empty Continue.
     summary = heard.index("There is a problem panel.")
-    assert heard[summary + 1] == "Select which bin was missed."
-    # Every option of the choice page was reached and named.
+    assert heard[summary + 1] == "Enter the date your bin was due."
+    # Every answer of the choice page was reached and named as a button (it acts).
     for option in ("General waste (grey bin)", "Recycling (blue bin or boxes)", "Garden waste (brown bin)"):
-        assert option in report["options"]
+        assert f"{option} push button." in report["options"], report["options"]
     # The reference, character by character, and it is the one queued for the council.
     reference = validate_reference(report["reference"])
     queued = queued_submissions(tmp_path / "state")  # waiting for a retry: the hub was never there

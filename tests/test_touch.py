@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QLineEdit, QRadioButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QWidget
 
 from accessibility.display import branded_palette
 from accessibility.themes import STANDARD
@@ -26,14 +26,29 @@ def test_dragging_across_a_text_box_selects_nothing(kiosk: Kiosk) -> None:
     assert edit.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
 
 
-def test_tapping_anywhere_on_an_option_row_chooses_it(kiosk: Kiosk) -> None:
-    kiosk.start("missed-bin")
-    kiosk.typed_address("address")
-    kiosk.wait_heading("Which bin was missed?")
-    radio = kiosk.widget(QRadioButton, "option_bin_type_garden")
-    # Far right of the row, well away from the circle and the words.
-    kiosk.qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(radio.width() - 10, radio.height() // 2))
-    assert radio.isChecked()
+def test_tapping_anywhere_on_an_answer_row_chooses_it(kiosk: Kiosk) -> None:
+    kiosk.start("fly-tipping")
+    kiosk.typed_address("where")
+    kiosk.type("input_location_detail", "Behind the garages")
+    kiosk.cont()
+    kiosk.wait_heading("What has been dumped?")
+    box = kiosk.widget(QCheckBox, "option_what_bags")
+    # Far right of the row, well away from the box and the words.
+    kiosk.qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(box.width() - 10, box.height() // 2))
+    assert box.isChecked()
+    kiosk.cont()
+    kiosk.wait_heading("How much is there?")
+    # One answer: the row is a button that chooses and goes on, wherever it is tapped.
+    answer = kiosk.widget(QPushButton, "option_size_van")
+    kiosk.qtbot.mouseClick(answer, Qt.MouseButton.LeftButton, pos=QPoint(answer.width() - 10, answer.height() // 2))
+    kiosk.wait_heading("Do you want to give your contact details?")
+    kiosk.tap("back")
+    kiosk.wait_heading("How much is there?")
+    # Coming back, the answer given is marked, and said to be the answer so far.
+    chosen = kiosk.widget(QPushButton, "option_size_van")
+    assert chosen.property("chosen") and chosen.accessibleDescription().startswith("Your answer so far.")
+    assert not kiosk.widget(QPushButton, "option_size_car_boot").property("chosen")
+    assert not kiosk.window.action_slot.findChildren(QPushButton, "continue")
 
 
 def test_council_colour_is_used_only_when_readable() -> None:

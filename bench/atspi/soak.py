@@ -46,9 +46,8 @@ def press(app, role, name):
 def wifi(app):
     press(app, "push button", "Touch the screen to start")
     press(app, "push button", "Find free WiFi and computers")
-    press(app, "radio button", "A computer I can use")
-    press(app, "push button", "Continue")
-    find(app, "label", "Places near you")
+    press(app, "push button", "A computer I can use")
+    find(app, "heading", "Places near you")
     press(app, "push button", "Finish")
     press(app, "push button", "I didn't know I could do this online")
 
@@ -56,13 +55,13 @@ def wifi(app):
 def start_again(app):
     press(app, "push button", "Touch the screen to start")
     press(app, "push button", "Get an online account")
-    find(app, "label", "Your online account")
+    find(app, "heading", "Your online account")
     press(app, "push button", "Continue")
     find(app, "text", "What is your full name?").queryEditableText().setTextContents("Zqxv Canary")
     press(app, "push button", "Continue")
-    find(app, "label", "What is your date of birth?")
+    find(app, "heading", "What is your date of birth?")
     press(app, "push button", "‹ Back")
-    find(app, "label", "What is your full name?")
+    find(app, "heading", "What is your full name?")
     press(app, "push button", "Start again")
     press(app, "push button", "Yes, delete my answers")
 

@@ -46,8 +46,8 @@ class LookupFlow(QObject):
         def done(found: list[m.FoundAddress]) -> None:
             if self._current(session):
                 field_.show_addresses([a.model_dump() for a in found])
-                # Read out what was found (the kiosk's speech; a screen reader hears the first
-                # address take focus).
+                # Read out what was found (the kiosk's speech; a screen reader hears "2 addresses
+                # found" take focus, and the addresses as it moves on).
                 self.shell.narrator.say(page_text(field_))
 
         def failed(exc: Exception) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QRadioButton,
     QSizePolicy,
     QVBoxLayout,
@@ -43,6 +44,20 @@ class WideCheckBox(_Wrapping, QCheckBox):
 
     def hitButton(self, pos: QPoint) -> bool:
         return self.rect().contains(pos)
+
+
+def answer_button(text: str, name: str, place: str, chosen: bool) -> QPushButton:
+    """An answer that acts: one tap chooses it and goes on. A button, not a radio, because the
+    resident and a screen reader both expect a button to act (a radio that moved the page on by
+    itself would surprise them: WCAG 3.2.2). The answer given before, coming back, is marked."""
+    b = button(f"\u2713 {text}" if chosen else text, "answer", name)
+    b.setAccessibleName(text)
+    b.setAccessibleDescription(tr("Your answer so far. {place}", place=place) if chosen else place)
+    b.setProperty("chosen", chosen)
+    policy = b.sizePolicy()
+    policy.setHorizontalPolicy(QSizePolicy.Policy.Expanding)
+    b.setSizePolicy(policy)
+    return b
 
 
 def no_select(widget: QWidget) -> None:
@@ -96,8 +111,10 @@ def text_input(name: str, accessible: str, keyboard: str, width_chars: int = 0) 
 class FieldWidget(QWidget):
     """Base: a field renders a StepView's input and hands back the raw answer."""
 
-    #: The resident pressed Enter in the last box: treat as Continue.
+    #: The resident pressed Enter in the last box, or chose an answer that acts: go on.
     submitted = Signal()
+    #: Every answer is a button that goes on by itself: the page has no Continue.
+    acts = False
 
     def __init__(self, view: StepView) -> None:
         super().__init__()
@@ -112,6 +129,10 @@ class FieldWidget(QWidget):
 
     def focus_part(self, part: str) -> None:
         raise NotImplementedError
+
+    def offers_answers(self) -> bool:
+        """The page opens on answer buttons: nothing is focused that could look chosen."""
+        return self.acts
 
     def mark_invalid(self, part: str) -> None:
         """Give the box(es) holding the error a red border. Default: every text box."""
@@ -220,14 +241,13 @@ class DateField(FieldWidget):
         row.setContentsMargins(0, 0, 0, 0)
         # In the layout first: shown before it has a parent, a widget is a window of its own.
         self.lay.addWidget(self.boxes)
-        self.quick: dict[str, tuple[WideRadio, dict[str, str]]] = {}
+        self.quick: dict[str, tuple[QPushButton, dict[str, str]]] = {}
         quick = view.extra.get("quick_dates") or []
         if quick:
             self._add_quick(quick, value)
 
     def _add_quick(self, quick: list[tuple[str, str, dict[str, str]]], value: dict[str, str]) -> None:
-        """One tap for today or yesterday; "Another date" opens the boxes."""
-        group = QButtonGroup(self)
+        """One tap for today or yesterday answers and goes on; "Another date" opens the boxes."""
         box = QGroupBox()
         box.setObjectName(f"dates_{self.view.step_id}")
         box.setFlat(True)
@@ -236,41 +256,39 @@ class DateField(FieldWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(16)
         chosen = ""
-        for key, words, parts in quick:
-            b = WideRadio(words)
-            b.setObjectName(f"date_{self.view.step_id}_{key}")
-            group.addButton(b)
-            lay.addWidget(b)
-            self.quick[key] = (b, parts)
+        for key, _words, parts in quick:
             if value and all(str(value.get(p, "")).lstrip("0") == v for p, v in parts.items()):
                 chosen = key
-        other = WideRadio(tr("Another date"))
-        other.setObjectName(f"date_{self.view.step_id}_other")
-        group.addButton(other)
-        lay.addWidget(other)
-        for i, button_ in enumerate(group.buttons()):
-            button_.setAccessibleDescription(tr("{position} of {count}", position=i + 1, count=len(group.buttons())))
-        self.lay.insertWidget(self.lay.indexOf(self.boxes), box)
+        count = len(quick) + 1
+        for i, (key, words, parts) in enumerate(quick):
+            b = answer_button(words, f"date_{self.view.step_id}_{key}",
+                              tr("{position} of {count}", position=i + 1, count=count), key == chosen)
+            b.clicked.connect(lambda _=False, p=parts: self._answer(p))
+            lay.addWidget(b)
+            self.quick[key] = (b, parts)
         typed = any(str(v) for v in value.values()) if value else False
-        if chosen:
-            self.quick[chosen][0].setChecked(True)
-        elif typed or self.view.errors:
-            other.setChecked(True)
-        self.boxes.setVisible(other.isChecked())
-        other.toggled.connect(self._show_boxes)
-        for b, parts in self.quick.values():
-            b.toggled.connect(lambda on, p=parts: self._fill(p) if on else None)
+        self.other = answer_button(tr("Another date"), f"date_{self.view.step_id}_other",
+                                   tr("{position} of {count}", position=count, count=count),
+                                   bool(typed and not chosen))
+        self.other.clicked.connect(self._show_boxes)
+        lay.addWidget(self.other)
+        self.lay.insertWidget(self.lay.indexOf(self.boxes), box)
+        self.boxes.setVisible(bool((typed and not chosen) or self.view.errors))
 
-    def _show_boxes(self, on: bool) -> None:
-        self.boxes.setVisible(on)
-        if on:
+    def offers_answers(self) -> bool:
+        return bool(self.quick) and not self.boxes.isVisibleTo(self)
+
+    def _show_boxes(self) -> None:
+        if not self.boxes.isVisibleTo(self):
             for edit in self.edits.values():
                 edit.clear()
-            self.edits["day"].setFocus(Qt.FocusReason.OtherFocusReason)
+            self.boxes.setVisible(True)
+        self.edits["day"].setFocus(Qt.FocusReason.OtherFocusReason)
 
-    def _fill(self, parts: dict[str, str]) -> None:
+    def _answer(self, parts: dict[str, str]) -> None:
         for part, edit in self.edits.items():
             edit.setText(parts[part])
+        self.submitted.emit()
 
     def value(self) -> dict[str, str]:
         return {part: edit.text() for part, edit in self.edits.items()}
@@ -288,11 +306,15 @@ class DateField(FieldWidget):
 
 
 class ChoiceField(FieldWidget):
-    """Radios (one answer) or check boxes (several), each a full-width 64 px target."""
+    """One answer: a button per answer that acts on one tap (an optional question keeps radios
+    and Continue, so it can be left). Several answers: check boxes, then Continue. Each a
+    full-width target of at least 64 px."""
 
     def __init__(self, view: StepView, multiple: bool) -> None:
         super().__init__(view)
         self.multiple = multiple
+        #: One tap on an answer goes on: the page needs no Continue.
+        self.acts = not multiple and not view.optional
         # One named group (a grouping, to a screen reader): entering it, the question is said.
         self.box = QGroupBox()
         self.box.setObjectName(f"options_{view.step_id}")
@@ -306,33 +328,46 @@ class ChoiceField(FieldWidget):
         self.lay.addWidget(self.box)
         self.group = QButtonGroup(self)
         self.group.setExclusive(not multiple)
-        self.buttons: dict[str, QRadioButton | QCheckBox] = {}
+        self.buttons: dict[str, QAbstractButton] = {}
         chosen = view.value if view.value is not None else ([] if multiple else "")
+        self.answer = "" if multiple else str(chosen)
         for opt in view.options:
-            b: QRadioButton | QCheckBox = WideCheckBox(opt.label) if multiple else WideRadio(opt.label)
-            b.setObjectName(f"option_{view.step_id}_{opt.value}")
-            b.setAccessibleName(opt.label)
             # Where it is in the set, as a screen reader or the kiosk's own speech says it.
             place = tr("{position} of {count}", position=len(self.buttons) + 1, count=len(view.options))
-            b.setAccessibleDescription(f"{opt.hint}. {place}" if opt.hint else place)
-            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            b.setChecked(opt.value in chosen if multiple else opt.value == chosen)
-            self.group.addButton(b)
+            described = f"{opt.hint}. {place}" if opt.hint else place
+            b: QAbstractButton
+            if self.acts:
+                b = answer_button(opt.label, f"option_{view.step_id}_{opt.value}", described, opt.value == chosen)
+                b.clicked.connect(lambda _=False, v=opt.value: self._answer(v))
+            else:
+                b = WideCheckBox(opt.label) if multiple else WideRadio(opt.label)
+                b.setObjectName(f"option_{view.step_id}_{opt.value}")
+                b.setAccessibleName(opt.label)
+                b.setAccessibleDescription(described)
+                b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+                b.setChecked(opt.value in chosen if multiple else opt.value == chosen)
+                self.group.addButton(b)
             self.buttons[opt.value] = b
             options.addWidget(b)
             if opt.hint:
                 h = label(opt.hint, "hint")
-                h.setContentsMargins(72, 0, 0, 0)
+                h.setContentsMargins(0 if self.acts else 72, 0, 0, 0)
                 options.addWidget(h)
 
+    def _answer(self, value: str) -> None:
+        self.answer = value
+        self.submitted.emit()
+
     def value(self) -> Any:
+        if self.acts:
+            return self.answer
         picked = [v for v, b in self.buttons.items() if b.isChecked()]
         if self.multiple:
             return picked
         return picked[0] if picked else ""
 
     def focus_part(self, part: str) -> None:
-        first = next(iter(self.buttons.values()), None)
+        first = self.buttons.get(self.answer) or next(iter(self.buttons.values()), None)
         if first is not None:
             first.setFocus(Qt.FocusReason.OtherFocusReason)
 
@@ -353,7 +388,9 @@ class AddressField(FieldWidget):
         value = view.value or {"mode": "select"}
         self.mode = value.get("mode", "select")
         self.candidates: list[dict[str, str]] = []
+        #: The address chosen (one tap on it goes on), or the one chosen before, coming back.
         self.chosen: dict[str, Any] | None = value.get("address")
+        self.address_buttons: list[QPushButton] = []
 
         # --- find by postcode
         self.find_box = QWidget()
@@ -374,14 +411,17 @@ class AddressField(FieldWidget):
         row.addStretch(1)
         find.addLayout(row)
         self.status = label("", "hint", f"lookup_status_{view.step_id}")
+        self.status.setFocusPolicy(Qt.FocusPolicy.ClickFocus)  # focused when results come
         self.status.hide()
         find.addWidget(self.status)
-        self.list_box = QWidget()
+        self.list_box = QGroupBox()  # a group, to a screen reader, named by the question
+        self.list_box.setFlat(True)
+        self.list_box.setObjectName(f"addresses_{view.step_id}")
+        self.list_box.setAccessibleName(view.heading)
         self.list_lay = QVBoxLayout(self.list_box)
         self.list_lay.setContentsMargins(0, 0, 0, 0)
         self.list_lay.setSpacing(8)
         find.addWidget(self.list_box)
-        self.group = QButtonGroup(self)
         self.manual_link = button(tr("My address is not listed"), "link", f"manual_{view.step_id}",
                                   tr("Type the address yourself"))
         self.manual_link.clicked.connect(lambda: self.set_mode("manual"))
@@ -426,6 +466,7 @@ class AddressField(FieldWidget):
             self.manual["line1"].setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_find(self) -> None:
+        self.chosen = None  # a new look-up: the answer is one of what it finds
         self.status.setText(tr("Looking up addresses…"))
         self.status.setAccessibleName(tr("Looking up addresses"))
         self.status.show()
@@ -434,10 +475,10 @@ class AddressField(FieldWidget):
 
     def show_addresses(self, addresses: list[dict[str, str]]) -> None:
         self.find_button.setEnabled(True)
-        for b in self.group.buttons():
-            self.group.removeButton(b)
+        for b in self.address_buttons:
             b.hide()
             b.deleteLater()
+        self.address_buttons = []
         self.candidates = addresses
         if not addresses:
             text = tr("We cannot find any addresses at that postcode. Check it, or choose My address is not listed.")
@@ -455,17 +496,19 @@ class AddressField(FieldWidget):
             self.lookup_succeeded.emit()
         for i, a in enumerate(addresses):
             text_line = ", ".join(p for p in (a["line1"], a["line2"], a["town"], a["postcode"]) if p)
-            b = WideRadio(text_line)
-            b.setObjectName(f"address_{self.view.step_id}_{i}")
-            b.setAccessibleName(text_line)
-            b.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-            if self.chosen and self.chosen.get("uprn") == a["uprn"]:
-                b.setChecked(True)
-            self.group.addButton(b, i)
+            chosen = bool(self.chosen and self.chosen.get("uprn") == a["uprn"])
+            b = answer_button(text_line, f"address_{self.view.step_id}_{i}",
+                              tr("{position} of {count}", position=i + 1, count=len(addresses)), chosen)
+            b.clicked.connect(lambda _=False, found=a: self._answer(found))
+            self.address_buttons.append(b)
             self.list_lay.addWidget(b)
-        first = self.group.button(0)
-        if first is not None and not self.chosen:
-            first.setFocus(Qt.FocusReason.OtherFocusReason)
+        if addresses and not self.chosen:
+            # "2 addresses found": heard first, and nothing highlighted that could look chosen.
+            self.status.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _answer(self, address: dict[str, str]) -> None:
+        self.chosen = dict(address)
+        self.submitted.emit()
 
     def show_lookup_failed(self, message: str) -> None:
         """The look-up could not run: say so, and offer typing the address instead."""
@@ -480,15 +523,13 @@ class AddressField(FieldWidget):
     def value(self) -> dict[str, Any]:
         if self.mode == "manual":
             return {"mode": "manual", **{k: e.text() for k, e in self.manual.items()}}
-        checked = self.group.checkedId()
-        address = self.candidates[checked] if 0 <= checked < len(self.candidates) else None
-        return {"mode": "select", "postcode": self.postcode.text(), "address": address}
+        return {"mode": "select", "postcode": self.postcode.text(), "address": self.chosen}
 
     def focus_part(self, part: str) -> None:
         if self.mode == "manual":
             self.manual.get(part, self.manual["line1"]).setFocus(Qt.FocusReason.OtherFocusReason)
-        elif part == "address" and self.group.buttons():
-            self.group.buttons()[0].setFocus(Qt.FocusReason.OtherFocusReason)
+        elif part == "address" and self.address_buttons:
+            self.address_buttons[0].setFocus(Qt.FocusReason.OtherFocusReason)
         else:
             self.postcode.setFocus(Qt.FocusReason.OtherFocusReason)
 

@@ -316,7 +316,13 @@ class StepPage(ScrollPage):
             tr("Back to the start") if end_page else view.continue_label, "primary", "continue",
         )
         self.primary.clicked.connect(self.finished if end_page else self._on_continue)
-        self.set_primary(self.primary)
+        #: Each answer is a button that goes on by itself: no Continue to find and press.
+        self.answers_act = self.field is not None and self.field.acts
+        if self.answers_act:
+            self.primary.setParent(self)
+            self.primary.hide()
+        else:
+            self.set_primary(self.primary)
         self.handoff_button: QPushButton | None = None
         if view.extra.get("handoff") and not end_page:
             self.handoff_button = handoff_button(self.handoff)
@@ -354,6 +360,9 @@ class StepPage(ScrollPage):
         if self.summary is not None:
             self.summary.setFocus(Qt.FocusReason.OtherFocusReason)
         elif screen_reader_on():
+            self.heading.setFocus(Qt.FocusReason.OtherFocusReason)
+        elif self.field is not None and self.field.offers_answers():
+            # Nothing highlighted that could look chosen: the question, the keys go on from it.
             self.heading.setFocus(Qt.FocusReason.OtherFocusReason)
         elif self.field is not None and self.view.type not in (StepType.CHOICE, StepType.YES_NO,
                                                               StepType.MULTI_CHOICE):

@@ -66,8 +66,13 @@ QPushButton[role="tile"] {{ background: {p.tile}; color: {p.text}; border-bottom
 QPushButton[role="tile"] QLabel {{ background: transparent; color: {p.text}; font-size: {px(28)}px;
     font-weight: 700; }}
 QPushButton[role="tile"] QLabel[focused="true"] {{ color: {p.focus_text}; }}
+QPushButton[role="answer"] {{ background: {p.background}; border: 3px solid {p.text}; min-height: 80px;
+    padding: 12px 24px; }}
+QPushButton[role="answer"][chosen="true"] {{ border: 6px solid {p.text}; }}
+QPushButton[role="answer"] QLabel {{ color: {p.text}; background: transparent; font-weight: 700; }}
+QPushButton[role="answer"] QLabel[focused="true"] {{ color: {p.focus_text}; }}
 QPushButton[role="start"] {{ background: transparent; border: none; }}
-QPushButton:focus, QPushButton[role="link"]:focus, QPushButton[role="error-link"]:focus, QPushButton[role="tile"]:focus, QPushButton[role="bar"]:focus {{
+QPushButton:focus, QPushButton[role="link"]:focus, QPushButton[role="error-link"]:focus, QPushButton[role="tile"]:focus, QPushButton[role="bar"]:focus, QPushButton[role="answer"]:focus {{
     background: {p.focus}; color: {p.focus_text}; border-bottom: 4px solid {p.focus_text}; outline: none;
 }}
 QPushButton[role="start"]:focus {{ background: transparent; border: 8px solid {p.focus}; }}

@@ -74,7 +74,7 @@ class TileButton(FocusLabels, QPushButton):
 
 #: Button kinds whose words wrap rather than clip: links and secondary buttons can be long, and
 #: at the largest text on a portrait screen they are wider than the column.
-WRAPPING_ROLES = ("link", "secondary")
+WRAPPING_ROLES = ("link", "secondary", "answer")
 
 
 def button(text: str, role: str, name: str, description: str = "", cls: type[QPushButton] | None = None
@@ -99,11 +99,12 @@ def button(text: str, role: str, name: str, description: str = "", cls: type[QPu
 
 
 def label(text: str, role: str = "", name: str = "") -> QLabel:
-    lab = QLabel(text)
+    lab = QLabel()
+    if role:  # before the text: with a screen reader on, setting the text makes its accessible
+        lab.setProperty("role", role)  # interface, and the role decides what that is (a heading)
     lab.setWordWrap(True)
     lab.setTextFormat(Qt.TextFormat.PlainText)
-    if role:
-        lab.setProperty("role", role)
+    lab.setText(text)
     if name:
         lab.setObjectName(name)
     lab.setAccessibleName(text)
@@ -327,8 +328,12 @@ class _Wrapping(FocusLabels):
 
     def _fit(self) -> None:
         indent = self._indent()
-        if cast(QWidget, self).property("role") == "secondary":  # the padding a push button has
+        role = cast(QWidget, self).property("role")
+        if role == "secondary":  # the padding a push button has
             self._row.setContentsMargins(24, 8, 24, 8)
+            return
+        if role == "answer":  # inside its border, the same on both sides in either direction
+            self._row.setContentsMargins(28, 16, 28, 16)
             return
         trailing = 8 if indent else 0
         if cast(QAbstractButton, self).isRightToLeft():  # layout margins are not mirrored: swap them

@@ -68,7 +68,14 @@ def find(app, role, name, timeout=15):
             except Exception:
                 continue
         time.sleep(0.2)  # AT-SPI offers no "wait for this control" call: poll, with a deadline
-    sys.exit(f"not found: {role} {name!r}")
+    seen = []
+    for node in walk(app):
+        try:
+            if node.name == name:
+                seen.append(f"{node.getRoleName()} showing={showing(node)}")
+        except Exception:
+            continue
+    sys.exit(f"not found: {role} {name!r}; by that name: {seen}")
 
 
 def press(app, role, name):
@@ -92,36 +99,35 @@ def main():
     if app is None:
         sys.exit("the kiosk is not on the accessibility bus")
     press(app, "push button", "Touch the screen to start")
-    find(app, "label", "What do you want to do?")
+    find(app, "heading", "What do you want to do?")
     press(app, "push button", "Live alone? Pay less Council Tax")
-    find(app, "label", "Are you the only adult living at your home?")
+    find(app, "heading", "Are you the only adult living at your home?")
     heard("Are you the only adult living at your home?")  # each new page is announced
-    press(app, "push button", "Continue")  # no answer yet: the error is announced, assertively
-    heard("There is a problem: Select yes or no")
-    press(app, "radio button", "Yes")
-    press(app, "push button", "Continue")
-    find(app, "label", "What is your full name?")
+    press(app, "push button", "Yes")  # an answer is a button that goes on
+    find(app, "heading", "What is your full name?")
+    press(app, "push button", "Continue")  # no name yet: the error is announced, assertively
+    heard("There is a problem: Enter your full name")
     type_into(app, "What is your full name?", "Sam Screenreader")
     press(app, "push button", "Continue")
-    find(app, "label", "What is your Council Tax account number? (optional)")
+    find(app, "heading", "What is your Council Tax account number? (optional)")
     press(app, "push button", "Continue")  # the account number is optional
-    find(app, "label", "What is your address?")
+    find(app, "heading", "What is your address?")
     press(app, "push button", "My address is not listed")
     type_into(app, "Address line 1", "1 High Street")
     type_into(app, "Town or city", "Stockton-on-Tees")
     type_into(app, "Postcode", "TS18 1AU")
     press(app, "push button", "Continue")
-    find(app, "label", "Since when have you lived alone?")
+    find(app, "heading", "Since when have you lived alone?")
     type_into(app, "Day, Since when have you lived alone?", "3")
     type_into(app, "Month, Since when have you lived alone?", "9")
     type_into(app, "Year, Since when have you lived alone?", "2026")
     press(app, "push button", "Continue")
-    find(app, "label", "What is your email address? (optional)")
+    find(app, "heading", "What is your email address? (optional)")
     press(app, "push button", "Continue")  # the email address is optional
-    find(app, "label", "Check your answers before sending your application")
+    find(app, "heading", "Check your answers before sending your application")
     find(app, "label", "Name: Sam Screenreader")  # check answers reads back what was set
     press(app, "push button", "Send application")
-    heading = find(app, "label", "Application sent")
+    heading = find(app, "heading", "Application sent")
     reference = find_reference(app)
     print(f"reference: {reference}", flush=True)
     return heading

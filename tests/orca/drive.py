@@ -128,27 +128,22 @@ def journey(ear: Listener) -> dict[str, object]:
     ear.tab_to(r"^Continue")
     ear.key("Return")
     page("Which bin was missed?")
-    # Continue with nothing chosen: the error is read, whole, as the summary takes focus.
-    ear.tab_to(r"^Continue")
-    ear.key("Return")
-    error = ear.wait_for(r"Select which bin was missed")
+    # Each answer is a button that goes on: heard one by one, then the first one pressed.
     options = [ear.tab_to(r"General waste")]
     for _ in range(2):  # the other options, one by one
-        options += ear.key("Down")
-    ear.key("Up")
-    ear.key("Up")
-    ear.key("space")
-    ear.tab_to(r"^Continue")
+        options += ear.key("Tab")
+    ear.key("shift+Tab")
+    ear.key("shift+Tab")
     ear.key("Return")
     page("When was your bin due to be collected?")
-    ear.tab_to(r"^Today, ")  # a one-tap date: no day, month and year to type
-    ear.key("space")
+    # Continue with no date: the error is read, whole, as the summary takes focus.
     ear.tab_to(r"^Continue")
+    ear.key("Return")
+    error = ear.wait_for(r"Enter the date your bin was due")
+    ear.tab_to(r"^Today, ")  # a one-tap date: no day, month and year to type
     ear.key("Return")
     page("Where did you leave the bin?")
     ear.tab_to(r"^At the edge of my property", limit=10)
-    ear.key("space")
-    ear.tab_to(r"^Continue")
     ear.key("Return")
     page("Is there anything else the crew should know?")
     ear.tab_to(r"^Continue")
