@@ -18,6 +18,7 @@ from hub.devices import device_for_token
 from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, ingest
 from hub.notify import NotifyError
+from hub.relay import relay_alerts
 from hub.state import HubState
 from kiosk.workflows.i18n import N_
 from kiosk.workflows.messages import (
@@ -85,8 +86,13 @@ DeviceDep = Annotated[Device, Depends(device)]
 
 
 @router.get("/health")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+def health(hub: StateDep) -> dict[str, object]:
+    """Up, and any relay alert (counts only: failed cases, cases waiting past the alert time),
+    for a council's monitoring."""
+    alerts = relay_alerts(hub.sessions, hub.settings.relay.alert_after_minutes)
+    return {"status": "ok", "relay": {"failed": alerts.failed, "overdue": alerts.overdue,
+                                      "oldest_pending_minutes": alerts.oldest_pending_minutes},
+            "alerts": alerts.lines()}
 
 
 @router.post("/addresses/search", response_model=AddressList)

@@ -10,7 +10,7 @@ import httpx
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
-from hub import api, assist, handoff, pages, phone, taster
+from hub import api, assist, handoff, pages, phone, relay_staff, taster
 from hub.config import HubSettings
 from hub.connectors.base import Connector
 from hub.connectors.inbox import InboxConnector
@@ -73,6 +73,7 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     app.state.hub = hub_state
     app.include_router(api.router)
     app.include_router(pages.router)
+    app.include_router(relay_staff.router)
     app.include_router(phone.router)
     app.include_router(assist.api)
     app.include_router(assist.pages)

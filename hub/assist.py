@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.api import DeviceDep, StateDep
-from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, utcnow
+from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, audit, utcnow
 from hub.handoff import digest
 from hub.pages import NO_STORE, templates
 from hub.ratelimit import SlidingWindow, limits_of
@@ -37,11 +37,6 @@ pages = APIRouter()
 CODE_MINUTES = 2
 USUAL_WAIT_MINUTES = 5
 
-
-def audit(session: object, staff_id: int, staff_name: str, kiosk_id: str, site: str, action: str,
-          detail: str = "", entry_id: str | None = None, at: dt.datetime | None = None) -> None:
-    session.add(AuditEntry(id=entry_id or secrets.token_hex(16), at=at or utcnow(), staff_id=staff_id,  # type: ignore[attr-defined]
-                           staff_name=staff_name, kiosk_id=kiosk_id, site=site, action=action, detail=detail[:200]))
 
 
 # ---- kiosk API ---------------------------------------------------------------------------------

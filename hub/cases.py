@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.crypto import Sealer
-from hub.db import Case, CaseUpdate
-from kiosk.workflows.model import Journey
+from hub.db import Address, Case, CaseUpdate
+from kiosk.workflows.model import Journey, StepType
 
 
 class ReferenceTaken(Exception):
@@ -33,7 +33,8 @@ def create_case(session: Session, sealer: Sealer, journey: Journey, *, reference
     case = Case(
         reference=reference, idempotency_key=idempotency_key, journey_id=journey.id, journey_title=journey.title,
         channel=channel, kiosk_id=kiosk_id, site=site,
-        sealed=sealer.seal({"answers": answers, "summary": summary}),
+        sealed=sealer.seal({"answers": answers, "summary": summary,
+                            "location": locate(session, journey, answers)}),
         submitted_at=submitted_at.astimezone(dt.UTC).replace(tzinfo=None) if submitted_at.tzinfo else submitted_at,
         connector=journey.submit.connector,
         # In the same commit: the relay (or anyone reading) never sees an assisted case without its officer.
@@ -52,3 +53,18 @@ def create_case(session: Session, sealer: Sealer, journey: Journey, *, reference
             return existing, False
         raise ReferenceTaken(reference) from None
     return case, True
+
+
+def locate(session: Session, journey: Journey, answers: dict[str, Any]) -> dict[str, Any] | None:
+    """Where the case is: the first address answered with a UPRN, with the gazetteer's
+    coordinates when it has them. Kept with the case (the gazetteer may change later)."""
+    for step in journey.steps:
+        value = answers.get(step.id)
+        if step.type != StepType.ADDRESS or not isinstance(value, dict) or not value.get("uprn"):
+            continue
+        uprn = str(value["uprn"])
+        found = session.get(Address, uprn)
+        if found is None or found.latitude is None or found.longitude is None:
+            return {"uprn": uprn}
+        return {"uprn": uprn, "lat": found.latitude, "long": found.longitude}
+    return None

@@ -24,6 +24,8 @@ class RelaySettings(Strict):
     poll_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
     first_retry_seconds: Annotated[float, Field(gt=0)] = 10.0
     max_retry_seconds: Annotated[float, Field(gt=0)] = 1800.0
+    #: Staff pages and /health raise an alert for cases still not passed on after this long.
+    alert_after_minutes: Annotated[float, Field(gt=0)] = 60.0
 
 
 Weekday = Literal["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]

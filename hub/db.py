@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import (
+    Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -57,6 +60,9 @@ class Address(Base):
     recycling_day: Mapped[str] = mapped_column(String(10), default="")
     garden_waste_day: Mapped[str] = mapped_column(String(10), default="")
     council_tax_band: Mapped[str] = mapped_column(String(1), default="")
+    #: WGS84, from the gazetteer (converted from easting and northing where it gave those).
+    latitude: Mapped[float | None] = mapped_column(Float, nullable=True)
+    longitude: Mapped[float | None] = mapped_column(Float, nullable=True)
 
 
 class Case(Base):
@@ -82,10 +88,28 @@ class Case(Base):
     next_relay_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     relay_error: Mapped[str] = mapped_column(Text, default="")
     external_id: Mapped[str] = mapped_column(String(64), default="")
+    #: An earlier try may have reached the back office (a timeout after sending): the next one
+    #: looks for the case there before posting it again.
+    relay_uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: When the back office's status was last asked for (tracking asks at most every few minutes).
+    status_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     #: Assisted cases: the officer's staff id, and which steps the officer answered.
     officer_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     officer_entered: Mapped[str] = mapped_column(String(500), default="", server_default="")
     updates: Mapped[list[CaseUpdate]] = relationship(back_populates="case", order_by="CaseUpdate.at")
+
+
+class RelayAttempt(Base):
+    """One try at handing a case to its back office, for the staff case page: what happened
+    and why (the back office's reason, never the answers)."""
+
+    __tablename__ = "relay_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    #: sent, retry, failed, or resend (a member of staff asked for another try).
+    outcome: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str] = mapped_column(String(500), default="")
 
 
 class CaseUpdate(Base):
@@ -161,6 +185,12 @@ class AuditEntry(Base):
     site: Mapped[str] = mapped_column(String(64))
     action: Mapped[str] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(String(200), default="")
+
+
+def audit(session: Session, staff_id: int, staff_name: str, kiosk_id: str, site: str, action: str,
+          detail: str = "", entry_id: str | None = None, at: dt.datetime | None = None) -> None:
+    session.add(AuditEntry(id=entry_id or secrets.token_hex(16), at=at or utcnow(), staff_id=staff_id,
+                           staff_name=staff_name, kiosk_id=kiosk_id, site=site, action=action, detail=detail[:200]))
 
 
 class Handoff(Base):

@@ -1,4 +1,8 @@
-"""Load the address gazetteer from CSV. Bad rows are reported by line and column."""
+"""Load the address gazetteer from CSV. Bad rows are reported by line and column.
+
+Coordinates are optional: ``latitude`` and ``longitude`` (WGS84 degrees), or ``easting`` and
+``northing`` (British National Grid metres, as an LLPG or AddressBase export gives them),
+converted to latitude and longitude with pyproj. Back offices place cases by them."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
+from pyproj import Transformer
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
@@ -18,6 +23,9 @@ COLUMNS = [
     "general_waste_day", "recycling_day", "garden_waste_day", "council_tax_band",
 ]
 DAYS = list(WEEKDAY_NAMES)
+#: Great Britain and Northern Ireland, with a margin: a coordinate outside is a mistake.
+LATITUDES, LONGITUDES = (49.0, 61.5), (-9.0, 2.5)
+EASTINGS, NORTHINGS = (0.0, 700000.0), (0.0, 1300000.0)
 
 
 class GazetteerError(Exception):
@@ -37,6 +45,12 @@ def read_gazetteer(path: Path) -> list[Address]:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise GazetteerError(f"{path}: line 1: missing column(s) {', '.join(missing)}")
+    grid = "easting" in header or "northing" in header
+    if grid and not {"easting", "northing"} <= set(header):
+        raise GazetteerError(f"{path}: line 1: easting and northing come together")
+    if ("latitude" in header) != ("longitude" in header):
+        raise GazetteerError(f"{path}: line 1: latitude and longitude come together")
+    to_wgs84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True) if grid else None
     out: list[Address] = []
     seen: set[str] = set()
     for number, row in enumerate(rows[1:], start=2):
@@ -57,15 +71,41 @@ def read_gazetteer(path: Path) -> list[Address]:
         for col in ("general_waste_day", "recycling_day", "garden_waste_day"):
             if rec.get(col) and rec[col] not in DAYS:
                 raise GazetteerError(f"{where}: {col}: {rec[col]!r} is not a day of the week")
+        latitude, longitude = _coordinates(rec, where, to_wgs84)
         out.append(
             Address(
                 uprn=uprn, line1=rec["line1"], line2=rec.get("line2", ""), town=rec["town"],
                 postcode=postcode, ward=rec.get("ward", ""), bin_round=rec.get("round", ""),
                 general_waste_day=rec.get("general_waste_day", ""), recycling_day=rec.get("recycling_day", ""),
                 garden_waste_day=rec.get("garden_waste_day", ""), council_tax_band=rec.get("council_tax_band", ""),
+                latitude=latitude, longitude=longitude,
             )
         )
     return out
+
+
+def _number(rec: dict[str, str], column: str, where: str, bounds: tuple[float, float]) -> float:
+    try:
+        value = float(rec[column])
+    except ValueError:
+        raise GazetteerError(f"{where}: {column}: {rec[column]!r} is not a number") from None
+    if not bounds[0] <= value <= bounds[1]:
+        raise GazetteerError(f"{where}: {column}: {value} is outside Great Britain and Northern Ireland "
+                             f"({bounds[0]} to {bounds[1]})")
+    return value
+
+
+def _coordinates(rec: dict[str, str], where: str, to_wgs84: Transformer | None
+                 ) -> tuple[float | None, float | None]:
+    """(latitude, longitude) of a row, or (None, None) where the row leaves them empty."""
+    if rec.get("latitude") or rec.get("longitude"):
+        return (_number(rec, "latitude", where, LATITUDES), _number(rec, "longitude", where, LONGITUDES))
+    if to_wgs84 is not None and (rec.get("easting") or rec.get("northing")):
+        easting = _number(rec, "easting", where, EASTINGS)
+        northing = _number(rec, "northing", where, NORTHINGS)
+        longitude, latitude = to_wgs84.transform(easting, northing)
+        return round(latitude, 6), round(longitude, 6)
+    return None, None
 
 
 def load_gazetteer(session: Session, path: Path) -> int:

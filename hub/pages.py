@@ -19,7 +19,8 @@ from hub.api import StateDep, refresh_from_back_office, request_status
 from hub.db import Case, StaffUser
 from hub.insight import counts, sites
 from hub.insight_report import Report, bar_chart
-from hub.staff import staff_user
+from hub.relay_staff import alerts_for, failed_by_journey, may_resend, relay_history
+from hub.staff import SignedIn, signed_in, staff_user
 from hub.state import HubState
 from kiosk.workflows.i18n import english
 from kiosk.workflows.validators import normalise_reference
@@ -29,6 +30,7 @@ templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 
 StaffDep = Annotated[StaffUser, Depends(staff_user)]
+WhoDep = Annotated[SignedIn, Depends(signed_in)]
 
 
 @router.get("/track/{reference}", response_class=HTMLResponse)
@@ -56,24 +58,29 @@ def case_journey(hub: HubState, reference: str) -> str:
 
 
 @router.get("/staff/cases", response_class=HTMLResponse)
-def inbox(request: Request, hub: StateDep, user: StaffDep) -> HTMLResponse:
+def inbox(request: Request, hub: StateDep, who: WhoDep) -> HTMLResponse:
+    user = who.user
     with hub.sessions() as session:
         cases = session.scalars(select(Case).order_by(Case.received_at.desc()).limit(200)).all()
     return templates.TemplateResponse(
-        request, "inbox.html", {"council": hub.settings.council_name, "cases": cases, "user": user}, headers=NO_STORE
+        request, "inbox.html", {"council": hub.settings.council_name, "cases": cases, "user": user,
+                                "alerts": alerts_for(hub).lines(), "failed": failed_by_journey(hub),
+                                "csrf": who.csrf}, headers=NO_STORE
     )
 
 
 @router.get("/staff/cases/{reference}", response_class=HTMLResponse)
-def case_page(request: Request, hub: StateDep, user: StaffDep, reference: str) -> HTMLResponse:
+def case_page(request: Request, hub: StateDep, who: WhoDep, reference: str) -> HTMLResponse:
     with hub.sessions() as session:
         case = session.scalar(select(Case).where(Case.reference == reference))
-    if case is None:
-        raise HTTPException(404, "No case with that reference")
+        if case is None:
+            raise HTTPException(404, "No case with that reference")
+        history = relay_history(session, case)
     payload = hub.sealer.open(case.sealed)
     return templates.TemplateResponse(
         request, "case.html",
-        {"council": hub.settings.council_name, "case": case, "summary": payload["summary"], "user": user},
+        {"council": hub.settings.council_name, "case": case, "summary": payload["summary"], "user": who.user,
+         "history": history, "csrf": who.csrf, "may_resend": case.relay_state == "failed" and may_resend(who, case)},
         headers=NO_STORE,
     )
 

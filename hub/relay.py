@@ -10,17 +10,20 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.config import RelaySettings
 from hub.connectors.base import Connector, Outgoing, PermanentRelayError, TransientRelayError
 from hub.crypto import Sealer
-from hub.db import Case, CaseUpdate, utcnow
+from hub.db import Case, CaseUpdate, RelayAttempt, utcnow
 from kiosk.workflows.model import Journey
 
 log = logging.getLogger("hub.relay")
+#: A Retry-After longer than a day is a misconfigured server: try again after a day anyway.
+MAX_RETRY_AFTER = 86400.0
 
 
 class RelayWorker:
@@ -75,46 +78,99 @@ class RelayWorker:
                 self._fail(session, case, f"no journey or connector '{case.connector}' configured")
                 return 0
             payload = self._sealer.open(case.sealed)
-            outgoing = Outgoing(case.reference, journey, payload["answers"], payload["summary"], case.channel)
+            maybe_sent = case.relay_uncertain
+            outgoing = Outgoing(case.reference, journey, payload["answers"], payload["summary"], case.channel,
+                                received_at=case.received_at, location=payload.get("location"),
+                                maybe_sent=maybe_sent)
+            # Should the hub stop while the post is on its way, the next try must look for the
+            # case at the back office first: recorded before sending, cleared by the outcome.
+            case.relay_uncertain = True
+            session.commit()
         try:
             external_id = await connector.send(outgoing)
         except PermanentRelayError as exc:
             with self._sessions() as session:
                 case = session.get(Case, case_id)
                 assert case is not None
+                case.relay_uncertain = False  # refused: it is not there
                 self._fail(session, case, str(exc))
             return 0
-        except (TransientRelayError, Exception) as exc:
+        except Exception as exc:  # TransientRelayError, or anything unforeseen: try again later
             with self._sessions() as session:
                 case = session.get(Case, case_id)
                 assert case is not None
-                case.relay_attempts += 1
-                delay = min(
-                    self._settings.first_retry_seconds * 2 ** (case.relay_attempts - 1),
-                    self._settings.max_retry_seconds,
-                )
-                case.next_relay_at = utcnow() + dt.timedelta(seconds=delay)
-                case.relay_error = str(exc)[:500]
-                session.commit()
-                log.warning("relay of %s failed (attempt %d), retry in %ss", case.reference, case.relay_attempts, delay)
+                case.relay_uncertain = maybe_sent
+                self._retry_later(session, case, exc)
             return 0
         with self._sessions() as session:
             case = session.get(Case, case_id)
             assert case is not None
             case.relay_state = "sent"
             case.relay_attempts += 1
+            case.relay_uncertain = False
             case.external_id = external_id[:64]
             case.relay_error = ""
+            session.add(RelayAttempt(case_id=case.id, outcome="sent", reason=f"accepted as {external_id[:64]}"
+                                     if case.connector != "inbox" else "kept in the hub's inbox"))
             if case.connector != "inbox":
                 session.add(CaseUpdate(case_id=case.id, text="Passed to the team that deals with it"))
             session.commit()
         log.info("relayed %s via %s", outgoing.reference, connector.name)
         return 1
 
+    def _retry_later(self, session: Session, case: Case, exc: Exception) -> None:
+        case.relay_attempts += 1
+        delay = min(self._settings.first_retry_seconds * 2 ** (case.relay_attempts - 1),
+                    self._settings.max_retry_seconds)
+        if isinstance(exc, TransientRelayError):
+            if exc.retry_after is not None:  # the back office said how long: never sooner
+                delay = max(delay, min(exc.retry_after, MAX_RETRY_AFTER))
+            case.relay_uncertain = case.relay_uncertain or exc.uncertain
+            reason = str(exc)
+        else:
+            reason = f"{type(exc).__name__}: {exc}"
+            log.exception("relay of %s failed unexpectedly", case.reference)
+        case.next_relay_at = utcnow() + dt.timedelta(seconds=delay)
+        case.relay_error = reason[:500]
+        session.add(RelayAttempt(case_id=case.id, outcome="retry",
+                                 reason=f"{reason} (next try in {delay:.0f} s)"[:500]))
+        session.commit()
+        log.warning("relay of %s failed (attempt %d), retry in %ss", case.reference, case.relay_attempts, delay)
+
     @staticmethod
     def _fail(session: Session, case: Case, error: str) -> None:
         case.relay_state = "failed"
         case.relay_attempts += 1
         case.relay_error = error[:500]
+        session.add(RelayAttempt(case_id=case.id, outcome="failed", reason=error[:500]))
         session.commit()
         log.error("relay of %s failed for good: %s", case.reference, error)
+
+
+@dataclass(frozen=True)
+class RelayAlerts:
+    failed: int
+    overdue: int
+    oldest_pending_minutes: int
+
+    def lines(self) -> list[str]:
+        out = []
+        if self.failed:
+            out.append(f"{self.failed} case{'s' if self.failed != 1 else ''} could not be passed to the back "
+                       "office and need someone to look")
+        if self.overdue:
+            out.append(f"{self.overdue} case{'s' if self.overdue != 1 else ''} waiting to be passed on for more "
+                       f"than the alert time (the oldest for {self.oldest_pending_minutes} minutes)")
+        return out
+
+
+def relay_alerts(sessions: sessionmaker[Session], alert_after_minutes: float) -> RelayAlerts:
+    """Failed cases, and cases still not passed on after the alert time."""
+    limit = utcnow() - dt.timedelta(minutes=alert_after_minutes)
+    with sessions() as session:
+        failed = session.scalar(select(func.count()).where(Case.relay_state == "failed")) or 0
+        overdue = session.scalar(select(func.count()).where(Case.relay_state == "pending",
+                                                            Case.received_at < limit)) or 0
+        oldest = session.scalar(select(func.min(Case.received_at)).where(Case.relay_state == "pending"))
+    minutes = int((utcnow() - oldest).total_seconds() // 60) if oldest is not None else 0
+    return RelayAlerts(failed, overdue, minutes)

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import socket
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import uvicorn
 from sqlalchemy import select
 
 from hub.app import create_app
 from hub.config import HubSettings, InsightSettings, NotifySettings, Open311Settings, RelaySettings
 from hub.crypto import Sealer, new_key
-from hub.db import Case
+from hub.db import Case, StaffUser
 from hub.devices import create_device
 from hub.gazetteer import load_gazetteer
+from hub.staff import create_staff
 from hub.state import HubState
 
 ROOT = Path(__file__).resolve().parent.parent
+TEST_ADMIN = ("tess", "test-admin-password-1")
 
 
 class _Server(uvicorn.Server):
@@ -48,8 +52,12 @@ class HubServer:
     app: Any
     server: uvicorn.Server
     thread: threading.Thread
+    #: The admin's browser for ``staff_get``, signed in once (sign-ins are throttled).
+    admin: httpx.Client | None = None
 
     def stop(self) -> None:
+        if self.admin is not None:
+            self.admin.close()
         self.server.should_exit = True
         self.thread.join(timeout=10)
 
@@ -68,6 +76,17 @@ class HubServer:
         payload: dict[str, Any] = Sealer(self.state.settings.data_key).open(case.sealed)
         return payload["answers"]
 
+    def staff_get(self, path: str) -> str:
+        """A staff page as an admin sees it (the admin is made on first use)."""
+        with self.state.sessions() as session:
+            if session.scalar(select(StaffUser).where(StaffUser.username == TEST_ADMIN[0])) is None:
+                create_staff(session, TEST_ADMIN[0], "Tess Admin", "admin", TEST_ADMIN[1])
+        if self.admin is None:
+            self.admin = sign_in(self, TEST_ADMIN)
+        page = self.admin.get(path)
+        assert page.status_code == 200, page.text
+        return page.text
+
     def new_device(self, kiosk_id: str, site: str = "test-site") -> str:
         with self.state.sessions() as session:
             return create_device(session, kiosk_id, site)
@@ -76,7 +95,7 @@ class HubServer:
 def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None,
               port: int | None = None, token: str | None = None, data_key: str | None = None,
               journeys_dir: Path | None = None, insight: InsightSettings | None = None,
-              notify: NotifySettings | None = None) -> HubServer:
+              notify: NotifySettings | None = None, open311_timeout: float = 2) -> HubServer:
     port = port or free_port()
     settings = HubSettings(
         public_url=f"http://127.0.0.1:{port}",
@@ -86,7 +105,7 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
         journeys_dir=journeys_dir or ROOT / "config" / "journeys",
         lessons_dir=ROOT / "config" / "lessons" if journeys_dir is None else tmp / "no-lessons",
         languages_dir=ROOT / "config" / "i18n",
-        open311=Open311Settings(endpoint=open311_url, api_key="test-api-key", timeout_seconds=2)
+        open311=Open311Settings(endpoint=open311_url, api_key="test-api-key", timeout_seconds=open311_timeout)
         if open311_url else None,
         relay=relay or RelaySettings(poll_seconds=0.2, first_retry_seconds=0.2, max_retry_seconds=1.0),
         insight=insight or InsightSettings(),
@@ -103,3 +122,18 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
     if not server.ready.wait(timeout=20) or not server.started:
         raise RuntimeError("hub did not start")
     return HubServer(f"http://127.0.0.1:{port}", token, state, app, server, thread)
+
+
+def sign_in(hub: HubServer, who: tuple[str, str]) -> httpx.Client:
+    """A browser signed in to the staff pages (a cookie session), through the sign-in form."""
+    client = httpx.Client(base_url=hub.url, follow_redirects=False)
+    form = client.get("/staff/login")
+    if form.status_code != 200:
+        client.close()
+        raise AssertionError(form.text)
+    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
+    assert csrf is not None
+    r = client.post("/staff/login", data={"username": who[0], "password": who[1], "csrf": csrf.group(1),
+                                          "next": "/staff/help"})
+    assert r.status_code == 303, r.text
+    return client

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from hub.db import AssistCode, HelpRequest
 from hub.ratelimit import limits_of
 from hub.staff import create_staff
-from tests.hubserver import HubServer, start_hub
+from tests.hubserver import HubServer, sign_in, start_hub
 from tests.resident import Kiosk, make_kiosk
 from tests.test_screens_render import shoot
 
@@ -57,20 +57,6 @@ def k(qtbot, qasync_loop, assist_hub: HubServer, tmp_path: Path) -> Iterator[Kio
     kiosk = make_kiosk(qtbot, assist_hub, tmp_path / "kiosk")
     yield kiosk
     kiosk.close()
-
-
-def sign_in(hub: HubServer, who: tuple[str, str]) -> httpx.Client:
-    client = httpx.Client(base_url=hub.url, follow_redirects=False)
-    form = client.get("/staff/login")
-    if form.status_code != 200:
-        client.close()
-        raise AssertionError(form.text)
-    csrf = re.search(r'name="csrf" value="([^"]+)"', form.text)
-    assert csrf is not None
-    r = client.post("/staff/login", data={"username": who[0], "password": who[1], "csrf": csrf.group(1),
-                                          "next": "/staff/help"})
-    assert r.status_code == 303, r.text
-    return client
 
 
 def claim_first(client: httpx.Client) -> str:

@@ -46,7 +46,7 @@ def test_unknown_missing_and_revoked_tokens_get_401(hub: HubServer) -> None:
         r = c.post("/api/v1/addresses/search", json=search, headers=auth(token))
         assert r.status_code == 401
         assert r.json()["detail"] == "Unknown or revoked device token"
-        assert c.get("/api/v1/health").json() == {"status": "ok"}
+        assert c.get("/api/v1/health").json()["status"] == "ok"  # no token needed
 
 
 def test_tokens_are_stored_only_as_hashes(hub: HubServer) -> None:
@@ -201,3 +201,35 @@ def test_gazetteer_rows_are_checked(tmp_path: Path, line: str, message: str) -> 
     (tmp_path / "h.csv").write_text("uprn,line1\n1,x\n")
     with pytest.raises(GazetteerError, match="line 1: missing column"):
         read_gazetteer(tmp_path / "h.csv")
+
+
+HEAD = "uprn,line1,line2,town,postcode,ward,round,general_waste_day,recycling_day,garden_waste_day,council_tax_band"
+
+
+def test_gazetteer_coordinates_in_degrees_or_the_national_grid(tmp_path: Path) -> None:
+    degrees = tmp_path / "deg.csv"
+    degrees.write_text(f"{HEAD},latitude,longitude\n1,1 A St,,Town,TS18 1AU,W,R,Monday,,,A,54.5635,-1.3116\n"
+                       "2,2 A St,,Town,TS18 1AU,W,R,Monday,,,A,,\n")
+    first, second = read_gazetteer(degrees)
+    assert (first.latitude, first.longitude) == (54.5635, -1.3116)
+    assert (second.latitude, second.longitude) == (None, None)  # coordinates are optional per row
+    grid = tmp_path / "grid.csv"
+    # Buckingham Palace: easting 529090, northing 179645 is 51.5013 N, 0.1419 W.
+    grid.write_text(f"{HEAD},easting,northing\n1,Palace,,London,SW1A 1AA,W,R,Monday,,,H,529090,179645\n")
+    (palace,) = read_gazetteer(grid)
+    assert palace.latitude is not None and palace.longitude is not None
+    assert abs(palace.latitude - 51.5013) < 0.0005 and abs(palace.longitude + 0.1419) < 0.0005
+
+
+@pytest.mark.parametrize(("columns", "values", "message"), [
+    ("latitude,longitude", "91,-1.3", "line 2: latitude: 91.0 is outside Great Britain"),
+    ("latitude,longitude", "54.5,north", "line 2: longitude: 'north' is not a number"),
+    ("easting,northing", "-5,518909", "line 2: easting: -5.0 is outside Great Britain"),
+    ("easting", "444612", "line 1: easting and northing come together"),
+    ("latitude", "54.5", "line 1: latitude and longitude come together"),
+])
+def test_gazetteer_coordinates_are_checked(tmp_path: Path, columns: str, values: str, message: str) -> None:
+    csv = tmp_path / "g.csv"
+    csv.write_text(f"{HEAD},{columns}\n1,1 A St,,Town,TS18 1AU,W,R,Monday,,,A,{values}\n")
+    with pytest.raises(GazetteerError, match=message):
+        read_gazetteer(csv)

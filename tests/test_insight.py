@@ -20,9 +20,9 @@ from hub.config import InsightSettings
 from hub.db import InsightCount, InsightEvent
 from hub.insight import counts, sweep
 from hub.staff import create_staff
-from tests.hubserver import HubServer, start_hub
+from tests.hubserver import HubServer, sign_in, start_hub
 from tests.resident import Kiosk, make_kiosk
-from tests.test_assist import claim_first, sign_in
+from tests.test_assist import claim_first
 
 ROOT = Path(__file__).resolve().parent.parent
 AUTH = ("analyst", "insight-password-1")

@@ -45,8 +45,8 @@ def test_orca_hears_every_question_the_options_an_error_and_the_reference(tmp_pa
     heard = report["transcript"]
     # Each question, as its page appeared (focus moved to it), in order.
     assert [p["question"] for p in report["pages"]] == QUESTIONS
-    for p in report["pages"]:
-        assert p["heard"].startswith(p["question"]), p
+    for p in report["pages"]:  # the question, said as a heading
+        assert p["heard"].startswith(p["question"]) and p["heard"].endswith("heading."), p
     # The error summary is read whole as it takes focus after an empty Continue.
     summary = heard.index("There is a problem panel.")
     assert heard[summary + 1] == "Enter the date your bin was due."

@@ -18,9 +18,9 @@ from sqlalchemy import select
 from hub.db import AuditEntry, TasterBooking, TasterRun
 from hub.staff import create_staff
 from kiosk.workflows.taster import TasterPlan
-from tests.hubserver import HubServer, start_hub
+from tests.hubserver import HubServer, sign_in, start_hub
 from tests.resident import Kiosk, make_kiosk
-from tests.test_assist import enter_on_pad, sign_in
+from tests.test_assist import enter_on_pad
 from tests.test_screens_render import shoot
 
 LIBRARIAN = ("lee", "library-password-1")

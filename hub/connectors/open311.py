@@ -1,16 +1,26 @@
 """Open311 GeoReport v2 client: POST /requests.json, form-encoded, as FixMyStreet's
-open311-adapter and most UK council integrations expect."""
+open311-adapter and most UK council integrations expect.
+
+Written for servers as they are in the wild: many place a case only by ``lat``/``long``, read
+only the ``description`` (``attribute[...]`` is often dropped), and answer errors in shapes
+other than the spec's array. A reply lost to a timeout may still have made the case, so before
+posting again the connector looks for it (GET /requests.json, matching the kiosk reference)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import httpx
 
 from hub.config import Open311Settings
 from hub.connectors.base import Outgoing, PermanentRelayError, TransientRelayError
+from hub.connectors.replies import retry_after, sent_uncertain, why_refused
 from kiosk.workflows.engine import format_address
 from kiosk.workflows.model import StepType
+
+#: Refusals: the back office will answer the same again, so a person must look.
+PERMANENT = {400, 401, 403, 404, 405, 409, 410, 413, 415, 422}
 
 
 def build_form(case: Outgoing, settings: Open311Settings) -> dict[str, str]:
@@ -23,58 +33,65 @@ def build_form(case: Outgoing, settings: Open311Settings) -> dict[str, str]:
         form["api_key"] = settings.api_key
     if settings.jurisdiction_id:
         form["jurisdiction_id"] = settings.jurisdiction_id
+    location = case.location or {}
+    if location.get("lat") is not None and location.get("long") is not None:
+        form["lat"], form["long"] = f"{location['lat']:.6f}", f"{location['long']:.6f}"
     for step in case.journey.steps:
         value = case.answers.get(step.id)
-        if value is None:
+        if value in (None, ""):
             continue
         if step.type == StepType.ADDRESS and "address_string" not in form:
             form["address_string"] = format_address(value)
             if value.get("uprn"):
-                form["address_id"] = value["uprn"]
+                form["address_id"] = str(value["uprn"])
         elif step.type == StepType.EMAIL and "email" not in form:
-            form["email"] = value
+            form["email"] = str(value)
         elif step.type == StepType.PHONE and "phone" not in form:
-            form["phone"] = value
+            form["phone"] = str(value)
+    name = str(case.answers.get(mapping.name_from) or "").split() if mapping.name_from else []
+    if name:
+        form["first_name"] = " ".join(name[:-1]) or name[0]
+        if len(name) > 1:
+            form["last_name"] = name[-1]
     for code, answer_id in mapping.attributes.items():
         value = case.answers.get(answer_id)
         if value is not None:
             form[f"attribute[{code}]"] = ",".join(value) if isinstance(value, list) else str(value)
-    labels = {row["question"]: row["answer"] for row in case.summary}
-    parts = []
-    for answer_id in mapping.description_from:
+    form["description"] = describe(case, mapping.description_from)
+    return form
+
+
+def describe(case: Outgoing, answer_ids: list[str]) -> str:
+    """A plain-text summary the back office can act on: the kiosk reference first (it is how a
+    retried post finds a case already made), then one "Label: answer" line per answer."""
+    shown = {row["question"]: row["answer"] for row in case.summary}
+    lines = [f"Kiosk reference {case.reference}"]
+    for answer_id in answer_ids:
         step = case.journey.step(answer_id)
         label = step.summary_label or step.question
-        if case.answers.get(answer_id) is not None and label in labels:
-            parts.append(f"{label}: {labels[label]}")
-    form["description"] = (f"Kiosk reference {case.reference}. " + ". ".join(parts))[:4000]
-    return form
+        if case.answers.get(answer_id) not in (None, "", []) and label in shown:
+            lines.append(f"{label}: {shown[label]}")
+    return "\n".join(lines)[:4000]
 
 
 def parse_reply(response: httpx.Response) -> str:
     """The service_request_id (or token) from a 2xx reply; errors raise."""
+    status = response.status_code
+    if status in PERMANENT:
+        raise PermanentRelayError(f"HTTP {status}: {why_refused(response)}")
+    if status >= 300:
+        raise TransientRelayError(f"HTTP {status}: {why_refused(response)}", retry_after=retry_after(response))
     try:
         body: Any = response.json()
     except ValueError:
-        raise TransientRelayError(f"HTTP {response.status_code}: reply is not JSON") from None
-    if response.status_code >= 500:
-        raise TransientRelayError(f"HTTP {response.status_code}: {_errors(body)}")
-    if response.status_code >= 400:
-        raise PermanentRelayError(f"HTTP {response.status_code}: {_errors(body)}")
+        raise TransientRelayError(f"HTTP {status}: the reply is not JSON", uncertain=True) from None
     if not isinstance(body, list) or not body or not isinstance(body[0], dict):
-        raise TransientRelayError("reply is not a list of service requests")
+        raise TransientRelayError("the reply is not a list of service requests", uncertain=True)
     first = body[0]
     for key in ("service_request_id", "token"):
         if first.get(key) not in (None, ""):
             return str(first[key])
-    raise TransientRelayError("reply has neither service_request_id nor token")
-
-
-def _errors(body: Any) -> str:
-    if isinstance(body, list):
-        found = [f"{e.get('code', '?')} {e.get('description', '')}".strip() for e in body if isinstance(e, dict)]
-        if found:
-            return "; ".join(found)
-    return "no error description"
+    raise TransientRelayError("the reply has neither service_request_id nor token", uncertain=True)
 
 
 class Open311Connector:
@@ -84,21 +101,54 @@ class Open311Connector:
         self._settings = settings
         self._client = client
 
+    def _url(self, path: str) -> str:
+        return self._settings.endpoint.rstrip("/") + path
+
     async def send(self, case: Outgoing) -> str:
         form = build_form(case, self._settings)
-        url = self._settings.endpoint.rstrip("/") + "/requests.json"
+        if case.maybe_sent:
+            found = await self.find(case, form["service_code"])
+            if found:
+                return found
         try:
-            response = await self._client.post(url, data=form, timeout=self._settings.timeout_seconds)
+            response = await self._client.post(self._url("/requests.json"), data=form,
+                                               timeout=self._settings.timeout_seconds)
         except httpx.HTTPError as exc:
-            raise TransientRelayError(f"{type(exc).__name__}: {exc}") from None
+            raise TransientRelayError(f"{type(exc).__name__}: {exc or 'no reply'}",
+                                      uncertain=sent_uncertain(exc)) from None
         return parse_reply(response)
+
+    async def find(self, case: Outgoing, service_code: str) -> str:
+        """The id of a request already made for this case (an earlier post whose reply was lost),
+        or "" when the back office has none. A search that fails raises: posting blind could
+        make the case twice."""
+        since = case.received_at - dt.timedelta(minutes=10)
+        params = {"service_code": service_code, "start_date": f"{since:%Y-%m-%dT%H:%M:%SZ}",
+                  "end_date": f"{dt.datetime.now(dt.UTC):%Y-%m-%dT%H:%M:%SZ}"}
+        if self._settings.jurisdiction_id:
+            params["jurisdiction_id"] = self._settings.jurisdiction_id
+        try:
+            response = await self._client.get(self._url("/requests.json"), params=params,
+                                              timeout=self._settings.timeout_seconds)
+            body: Any = response.json()
+        except (httpx.HTTPError, ValueError):
+            raise TransientRelayError("an earlier post may have reached the back office, and looking for it "
+                                      "failed: trying again later", uncertain=True) from None
+        if response.status_code != 200 or not isinstance(body, list):
+            raise TransientRelayError(f"looking for an earlier post failed (HTTP {response.status_code}): "
+                                      "trying again later", uncertain=True)
+        marker = f"Kiosk reference {case.reference}"
+        for item in body:
+            if isinstance(item, dict) and marker in str(item.get("description") or ""):
+                return str(item.get("service_request_id") or item.get("token") or "")
+        return ""
 
     async def status(self, external_id: str) -> tuple[str, str]:
         """(status, status_notes) from GET /requests/{id}.json. Errors raise TransientRelayError."""
-        url = f"{self._settings.endpoint.rstrip('/')}/requests/{external_id}.json"
         params = {"jurisdiction_id": self._settings.jurisdiction_id} if self._settings.jurisdiction_id else {}
         try:
-            response = await self._client.get(url, params=params, timeout=min(self._settings.timeout_seconds, 5))
+            response = await self._client.get(self._url(f"/requests/{external_id}.json"), params=params,
+                                              timeout=min(self._settings.timeout_seconds, 5))
             body: Any = response.json()
         except (httpx.HTTPError, ValueError):
             raise TransientRelayError("back office status not available") from None

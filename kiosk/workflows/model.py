@@ -159,8 +159,14 @@ class Open311Mapping(Strict):
     service_code: Annotated[str, Field(min_length=1)]
     #: Open311 attribute code -> answer id.
     attributes: dict[str, str] = {}
-    #: Answer ids whose values make up the description, in order.
+    #: Answer ids whose values make up the description, in order (the address and dates too:
+    #: many back offices drop ``attribute[...]`` and read only the description).
     description_from: list[str] = []
+    #: The answer holding the resident's full name, sent as first_name and last_name.
+    name_from: str = ""
+
+    def answer_ids(self) -> list[str]:
+        return [*self.attributes.values(), *self.description_from, *([self.name_from] if self.name_from else [])]
 
 
 class Submission(Strict):
@@ -191,6 +197,15 @@ class Journey(Strict):
     start: Annotated[str, Field(min_length=1)]
     submit: Submission | None = None
     steps: Annotated[list[Step], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _open311_names_steps(self) -> Journey:
+        mapping = self.submit.open311 if self.submit is not None else None
+        if mapping is not None:
+            unknown = [a for a in mapping.answer_ids() if a not in self.step_ids]
+            if unknown:
+                raise ValueError(f"submit.open311 names answers the journey does not ask: {', '.join(unknown)}")
+        return self
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
