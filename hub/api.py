@@ -189,26 +189,36 @@ def _replay(existing: Case, body: SubmissionIn, response: Response) -> Submissio
 
 
 async def refresh_from_back_office(hub: HubState, reference: str) -> None:
-    """For cases relayed over Open311, ask the back office for news (GET /requests/{id}).
+    """For cases relayed over Open311, ask the back office for news (GET /requests/{id}), at
+    most once every ``status_refresh_minutes`` per case. "open" with no notes is what a new
+    request is, so the case stays "received"; open with notes is in progress; closed is closed.
     A back office that does not answer leaves the stored status as it is."""
-    if hub.open311 is None:
+    if hub.open311 is None or hub.settings.open311 is None:
         return
+    settings = hub.settings.open311
     with hub.sessions() as session:
         case = session.scalar(select(Case).where(Case.reference == reference))
         if case is None or case.connector != "open311" or case.relay_state != "sent" or not case.external_id:
             return
+        fresh = utcnow() - dt.timedelta(minutes=settings.status_refresh_minutes)
+        if case.status == "closed" or (case.status_checked_at is not None and case.status_checked_at > fresh):
+            return
+        case.status_checked_at = utcnow()  # before asking: page views meanwhile do not ask again
+        session.commit()
         external_id = case.external_id
     try:
         status, notes = await hub.open311.status(external_id)
     except TransientRelayError:
         return
-    new = "closed" if status == "closed" else "in_progress"
+    new = "closed" if status == "closed" else ("in_progress" if notes else "received")
+    shown = f": {notes}" if notes and settings.show_status_notes else ""
     with hub.sessions() as session:
         case = session.scalar(select(Case).where(Case.reference == reference))
         if case is not None and case.status != new:
             case.status = new
-            text = {"closed": "Closed by the team", "in_progress": "Being dealt with by the team"}[new]
-            session.add(CaseUpdate(case_id=case.id, text=f"{text}{': ' + notes if notes else ''}"))
+            text = {"closed": "Closed by the team", "in_progress": "Being dealt with by the team"}.get(new)
+            if text:
+                session.add(CaseUpdate(case_id=case.id, text=f"{text}{shown}"[:300]))
             session.commit()
 
 

@@ -18,6 +18,12 @@ class Open311Settings(Strict):
     api_key: str = ""
     jurisdiction_id: str = ""
     timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+    #: Tracking asks the back office for a case's status at most this often (page views in
+    #: between show what was stored).
+    status_refresh_minutes: Annotated[float, Field(ge=0, le=1440)] = 5.0
+    #: Show the back office's status notes on the public tracking page. Off by default: notes
+    #: are written for staff and can carry names, addresses and phone numbers.
+    show_status_notes: bool = False
 
 
 class RelaySettings(Strict):

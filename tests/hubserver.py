@@ -95,7 +95,8 @@ class HubServer:
 def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None,
               port: int | None = None, token: str | None = None, data_key: str | None = None,
               journeys_dir: Path | None = None, insight: InsightSettings | None = None,
-              notify: NotifySettings | None = None, open311_timeout: float = 2) -> HubServer:
+              notify: NotifySettings | None = None, open311_timeout: float = 2,
+              open311_extra: dict[str, Any] | None = None) -> HubServer:
     port = port or free_port()
     settings = HubSettings(
         public_url=f"http://127.0.0.1:{port}",
@@ -105,7 +106,8 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
         journeys_dir=journeys_dir or ROOT / "config" / "journeys",
         lessons_dir=ROOT / "config" / "lessons" if journeys_dir is None else tmp / "no-lessons",
         languages_dir=ROOT / "config" / "i18n",
-        open311=Open311Settings(endpoint=open311_url, api_key="test-api-key", timeout_seconds=open311_timeout)
+        open311=Open311Settings(endpoint=open311_url, api_key="test-api-key", timeout_seconds=open311_timeout,
+                                **(open311_extra or {}))
         if open311_url else None,
         relay=relay or RelaySettings(poll_seconds=0.2, first_retry_seconds=0.2, max_retry_seconds=1.0),
         insight=insight or InsightSettings(),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import shutil
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from hub.db import AuditEntry
+from hub.db import AuditEntry, Case
 from hub.staff import create_staff
 from tests.georeport import ERROR_PAGE, GeoReport, georeport_server
 from tests.hubserver import HubServer, sign_in, start_hub
@@ -176,7 +177,6 @@ def test_form_building_and_reply_parsing() -> None:
 
 def test_tracking_shows_what_the_back_office_says(qtbot, qasync_loop, open311_hub: HubServer,  # type: ignore[no-untyped-def]
                                                 back_office: GeoReport, tmp_path: Path) -> None:
-
     kiosk = make_kiosk(qtbot, open311_hub, tmp_path / "kiosk")
     try:
         reference = report(kiosk)
@@ -184,10 +184,23 @@ def test_tracking_shows_what_the_back_office_says(qtbot, qasync_loop, open311_hu
                         timeout=10000)
         case = open311_hub.case(reference)
         assert case is not None
-        back_office.statuses[case.external_id] = ("closed", "Bin emptied on 18 November")
+        # "open" is what every new request is: still "Received", not "In progress".
         page = httpx.get(f"{open311_hub.url}/track/{reference}")
-        assert "Done. This request is closed." in page.text
-        assert "Closed by the team: Bin emptied on 18 November" in page.text
+        assert "Received. We have your request" in page.text and back_office.status_reads == 1
+        # Page views within the refresh time do not ask the back office again.
+        back_office.statuses[case.external_id] = ("closed", "Bin emptied on 18 November for Mrs Jones")
+        for _ in range(3):
+            assert "Received. We have your request" in httpx.get(f"{open311_hub.url}/track/{reference}").text
+        assert back_office.status_reads == 1
+        with open311_hub.state.sessions() as session:  # the refresh time has passed
+            stored = session.scalar(select(Case).where(Case.reference == reference))
+            assert stored is not None
+            stored.status_checked_at = stored.status_checked_at - dt.timedelta(minutes=6)
+            session.commit()
+        page = httpx.get(f"{open311_hub.url}/track/{reference}")
+        assert "Done. This request is closed." in page.text and back_office.status_reads == 2
+        # Notes are written for staff (a name here): not public unless the council allows it.
+        assert "Closed by the team" in page.text and "Mrs Jones" not in page.text
         # The kiosk's "Track a request" shows the same, from the same place.
         kiosk.start("track-request")
         kiosk.type("input_reference", reference)
@@ -196,6 +209,28 @@ def test_tracking_shows_what_the_back_office_says(qtbot, qasync_loop, open311_hu
         assert "Done. This request is closed." in kiosk.texts()
     finally:
         kiosk.close()
+
+
+def test_tracking_shows_notes_where_the_council_allows(qtbot, qasync_loop, back_office: GeoReport,  # type: ignore[no-untyped-def]
+                                                       tmp_path: Path) -> None:
+    journeys = tmp_path / "journeys"
+    shutil.copytree(ROOT / "config" / "journeys", journeys)
+    path = journeys / "missed-bin.toml"
+    path.write_text(path.read_text().replace('connector = "inbox"', 'connector = "open311"'))
+    hub = start_hub(tmp_path / "hub", open311_url=back_office.url, journeys_dir=journeys,
+                    open311_extra={"show_status_notes": True})
+    kiosk = make_kiosk(qtbot, hub, tmp_path / "kiosk")
+    try:
+        reference = report(kiosk)
+        qtbot.waitUntil(lambda: (c := hub.case(reference)) is not None and c.relay_state == "sent", timeout=10000)
+        case = hub.case(reference)
+        assert case is not None
+        back_office.statuses[case.external_id] = ("open", "Crew booked for Thursday")
+        page = httpx.get(f"{hub.url}/track/{reference}")
+        assert "In progress" in page.text and "Being dealt with by the team: Crew booked for Thursday" in page.text
+    finally:
+        kiosk.close()
+        hub.stop()
 
 
 @pytest.fixture
