@@ -36,8 +36,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def hub_process(workdir: Path) -> Iterator[Hub]:
-    """``hub serve`` as a subprocess, with the demo gazetteer and a fresh device token."""
+def hub_process(workdir: Path, port: int | None = None) -> Iterator[Hub]:
+    """``hub serve`` as a subprocess, with the demo gazetteer and a device token (made once per
+    working folder, so a hub started again in the same folder is the same hub)."""
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "hub.toml"
     config.write_text(
@@ -47,13 +48,14 @@ def hub_process(workdir: Path) -> Iterator[Hub]:
     )
     py = sys.executable
     run = [py, "-m", "hub", "--config", str(config)]
-    subprocess.run([*run, "load-gazetteer", str(ROOT / "config" / "demo" / "gazetteer.csv")], check=True,
-                   cwd=ROOT, capture_output=True)
     token_file = workdir / "token"
-    subprocess.run([*run, "create-token", "bench-kiosk", "--site", "bench", "--token-file", str(token_file)],
-                   check=True, cwd=ROOT, capture_output=True)
-    port = free_port()
-    log = (workdir / "hub.log").open("w")
+    if not token_file.exists():
+        subprocess.run([*run, "load-gazetteer", str(ROOT / "config" / "demo" / "gazetteer.csv")], check=True,
+                       cwd=ROOT, capture_output=True)
+        subprocess.run([*run, "create-token", "bench-kiosk", "--site", "bench", "--token-file", str(token_file)],
+                       check=True, cwd=ROOT, capture_output=True)
+    port = port or free_port()
+    log = (workdir / "hub.log").open("a")
     proc = subprocess.Popen([*run, "serve", "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -14,10 +14,15 @@ class HubStatus:
         self._clock = clock
         self.reachable: bool | None = None
         self.down_since: float | None = None
+        #: Called when the hub answers again after being unreachable (the outbox sends at once).
+        self.on_back: Callable[[], None] = lambda: None
 
     def ok(self) -> None:
+        was_down = self.reachable is False
         self.reachable = True
         self.down_since = None
+        if was_down:
+            self.on_back()
 
     def failed(self) -> None:
         self.reachable = False
@@ -27,8 +32,10 @@ class HubStatus:
     def down_for(self) -> float:
         return 0.0 if self.down_since is None else self._clock() - self.down_since
 
-    async def watch(self, client: HubClient, interval: float) -> None:
-        """Ask the hub how it is every ``interval`` seconds, for as long as the app runs."""
+    async def watch(self, client: HubClient, interval: float, while_down: float = 5.0) -> None:
+        """Ask the hub how it is every ``interval`` seconds, and every ``while_down`` seconds
+        while it does not answer (so queued submissions go within seconds of it coming back),
+        for as long as the app runs."""
         while True:
             try:
                 await client.health()
@@ -36,4 +43,4 @@ class HubStatus:
                 self.failed()
             else:
                 self.ok()
-            await asyncio.sleep(interval)
+            await asyncio.sleep(min(interval, while_down) if self.reachable is False else interval)

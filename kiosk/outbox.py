@@ -8,13 +8,27 @@ encrypted (Fernet) so nothing a resident typed is readable from the disk.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet
+from cryptography.fernet import Fernet, InvalidToken
+
+log = logging.getLogger("kiosk.outbox")
+
+
+@dataclass(frozen=True)
+class HeldItem:
+    """An item the hub refused, as the maintenance screen lists it (never its answers)."""
+
+    id: int
+    kind: str
+    reference: str
+    created_at: float
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,18 @@ class Outbox:
                 last_error TEXT NOT NULL DEFAULT ''
             )"""
         )
+        # Rows that cannot be decrypted (a changed key, a damaged disk) are moved here, so they
+        # never block the rest; kept (still sealed) in case the old key turns up.
+        self._db.execute(
+            """CREATE TABLE IF NOT EXISTS quarantine (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL,
+                sealed BLOB NOT NULL,
+                created_at REAL NOT NULL,
+                quarantined_at REAL NOT NULL,
+                reason TEXT NOT NULL
+            )"""
+        )
 
     def close(self) -> None:
         self._db.close()
@@ -68,15 +94,39 @@ class Outbox:
                 self._db.execute("PRAGMA synchronous=FULL")
 
     def due(self, now: float | None = None, limit: int = 20) -> list[OutboxItem]:
+        """What is due, oldest first. A row that cannot be opened is quarantined, not returned."""
         now = time.time() if now is None else now
         rows = self._db.execute(
             "SELECT id, idempotency_key, kind, sealed, attempts, last_error FROM outbox"
             " WHERE state = 'queued' AND next_attempt_at <= ? ORDER BY id LIMIT ?",
             (now, limit),
         ).fetchall()
-        return [
-            OutboxItem(r[0], r[1], r[2], json.loads(self._fernet.decrypt(r[3])), r[4], r[5]) for r in rows
-        ]
+        out = []
+        for r in rows:
+            payload = self._open(r[0], r[3])
+            if payload is not None:
+                out.append(OutboxItem(r[0], r[1], r[2], payload, r[4], r[5]))
+        return out
+
+    def _open(self, item_id: int, sealed: bytes) -> dict[str, Any] | None:
+        try:
+            payload: dict[str, Any] = json.loads(self._fernet.decrypt(sealed))
+            return payload
+        except (InvalidToken, ValueError) as exc:
+            self._quarantine(item_id, "cannot be decrypted" if isinstance(exc, InvalidToken) else "not JSON")
+            return None
+
+    def _quarantine(self, item_id: int, reason: str) -> None:
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.execute(
+                "INSERT INTO quarantine (id, kind, sealed, created_at, quarantined_at, reason)"
+                " SELECT id, kind, sealed, created_at, ?, ? FROM outbox WHERE id = ?", (time.time(), reason, item_id))
+            self._db.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+        log.error("outbox item quarantined", extra={"item": item_id, "reason": reason})
+
+    def quarantined(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM quarantine").fetchone()[0])
 
     def next_due_at(self) -> float | None:
         row = self._db.execute("SELECT MIN(next_attempt_at) FROM outbox WHERE state = 'queued'").fetchone()
@@ -104,3 +154,32 @@ class Outbox:
 
     def held(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'held'").fetchone()[0])
+
+    def held_items(self, limit: int = 20) -> list[HeldItem]:
+        rows = self._db.execute("SELECT id, kind, sealed, created_at, last_error FROM outbox WHERE state = 'held'"
+                                " ORDER BY id LIMIT ?", (limit,)).fetchall()
+        out = []
+        for r in rows:
+            payload = self._open(r[0], r[2])
+            if payload is not None:
+                out.append(HeldItem(r[0], r[1], str(payload.get("reference", "")), r[3], r[4]))
+        return out
+
+    def release(self, item_id: int | None = None) -> int:
+        """Held items (one, or all) go back in the queue, due now. Returns how many."""
+        query = "UPDATE outbox SET state = 'queued', next_attempt_at = ? WHERE state = 'held'"
+        args: tuple[Any, ...] = (time.time(),)
+        if item_id is not None:
+            query, args = query + " AND id = ?", (*args, item_id)
+        return self._db.execute(query, args).rowcount
+
+    def postpone(self, delay: float) -> None:
+        """Nothing queued is due for ``delay`` seconds (the hub is down)."""
+        until = time.time() + delay
+        self._db.execute("UPDATE outbox SET next_attempt_at = ? WHERE state = 'queued' AND next_attempt_at < ?",
+                         (until, until))
+
+    def due_now(self) -> None:
+        """The hub is back: everything waiting out a backoff is due at once."""
+        self._db.execute("UPDATE outbox SET next_attempt_at = ? WHERE state = 'queued' AND next_attempt_at > ?",
+                         (time.time(), time.time()))

@@ -15,8 +15,9 @@ from kiosk.outbox import Outbox, OutboxItem
 
 log = logging.getLogger("kiosk.outbox")
 
-#: Refusals that may pass (auth being fixed, rate limits): keep retrying rather than hold.
-RETRYABLE_STATUSES = {401, 403, 408, 409, 425, 429}
+#: Refusals that may pass (auth being fixed, a proxy in front of a hub being restarted, rate
+#: limits): keep retrying rather than hold.
+RETRYABLE_STATUSES = {401, 403, 404, 408, 409, 425, 429}
 
 
 class OutboxWorker:
@@ -30,6 +31,7 @@ class OutboxWorker:
         self._on_change = on_change or (lambda ref, state: None)
         self._wake = asyncio.Event()
         self.status = status or HubStatus()
+        self.status.on_back = self.hub_back
         self.last_error = ""
 
     def set_listener(self, on_change: Callable[[str, str], None]) -> None:
@@ -53,46 +55,75 @@ class OutboxWorker:
             self._wake.clear()
 
     async def send_due(self) -> int:
-        """One pass over what is due. Returns how many submissions the hub acknowledged."""
+        """One pass over what is due: submissions first (a resident is waiting on them), then
+        usage events, audit entries and taster records in batches; one failing does not stop
+        the others. Returns how many submissions the hub acknowledged."""
         due = self._outbox.due(limit=200)
+        sent = 0
+        for item in (i for i in due if i.kind == "submission"):
+            outcome = await self._send_submission(item)
+            if outcome is None:
+                return sent  # the hub is down: the rest would fail the same way
+            sent += outcome
         for kind, send in (("event", self._client.send_events), ("audit", self._client.send_audit),
                            ("taster", self._client.send_taster)):
             batch = [item for item in due if item.kind == kind]
             if batch and not await self._send_batch(batch, send):
-                return 0
-        sent = 0
-        for item in (i for i in due if i.kind == "submission"):
-            reference = str(item.payload.get("reference", ""))
-            try:
-                await self._client.submit(item.payload, item.idempotency_key)
-            except HubRejected as exc:
-                self.last_error = str(exc)
-                if exc.status in RETRYABLE_STATUSES:
-                    self._outbox.retry_later(item.id, str(exc), self._delay(item.attempts))
-                    self._on_change(reference, "waiting")
-                else:
-                    self._outbox.hold(item.id, str(exc))
-                    log.error("hub refused queued item %s: %s", item.id, exc.detail)
-                    self._on_change(reference, "held")
-                continue
-            except HubUnavailable as exc:
-                self.status.failed()
-                self.last_error = str(exc)
-                self._outbox.retry_later(item.id, str(exc), self._delay(item.attempts))
-                log.warning("hub unavailable, item %s waits: %s", item.id, exc)
-                self._on_change(reference, "waiting")
-                break  # the rest would fail the same way; wait for the backoff
-            self.status.ok()
-            self._outbox.delete(item.id)
-            sent += 1
-            self._on_change(reference, "sent")
+                break
         return sent
+
+    async def _send_submission(self, item: OutboxItem) -> int | None:
+        """1 if the hub took it, 0 if refused (waiting or held), None if the hub is down."""
+        reference = str(item.payload.get("reference", ""))
+        try:
+            await self._client.submit(item.payload, item.idempotency_key)
+        except HubRejected as exc:
+            self.last_error = str(exc)
+            if exc.status in RETRYABLE_STATUSES:
+                self._outbox.retry_later(item.id, str(exc), self._delay(item.attempts))
+                self._on_change(reference, "waiting")
+            else:
+                self._outbox.hold(item.id, str(exc))
+                log.error("hub refused queued item %s: %s", item.id, exc.detail)
+                self._on_change(reference, "held")
+            return 0
+        except HubUnavailable as exc:
+            self.status.failed()
+            self.last_error = str(exc)
+            delay = self._delay(item.attempts)
+            self._outbox.retry_later(item.id, str(exc), delay)
+            # The hub is down for all of them: everything waits as long (the health check
+            # brings them back as soon as it answers), rather than one try per item.
+            self._outbox.postpone(delay)
+            log.warning("hub unavailable, the queue waits %.0f s: %s", delay, exc)
+            self._on_change(reference, "waiting")
+            return None
+        self.status.ok()
+        self._outbox.delete(item.id)
+        self._on_change(reference, "sent")
+        return 1
+
+    def hub_back(self) -> None:
+        """The health check reached the hub again: send now, not when the backoff ends."""
+        self._outbox.due_now()
+        self.wake()
+
+    def retry_held(self, item_id: int | None = None) -> int:
+        """Staff asked (maintenance screen): refused items go back in the queue, sent now."""
+        count = self._outbox.release(item_id)
+        self.wake()
+        return count
 
     async def _send_batch(self, events: list[OutboxItem],
                           send: Callable[[list[dict[str, Any]]], Awaitable[int]]) -> bool:
         """Usage events and audit entries go in batches; the hub ignores ids it has already seen."""
         try:
             await send([e.payload for e in events])
+        except ValueError as exc:  # a stored item the messages no longer accept: it never will
+            for e in events:
+                self._outbox.hold(e.id, f"not a valid {e.kind}: {str(exc)[:200]}")
+            log.error("held a batch that is not valid", extra={"kind": events[0].kind})
+            return True
         except HubRejected as exc:
             for e in events:
                 if exc.status in RETRYABLE_STATUSES:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 
 from kiosk.config import Maintenance
 from kiosk.pin_lock import PinLock
+from kiosk.workflows.references import new_reference
 from tests.hubserver import HubServer
 from tests.resident import Kiosk, make_kiosk
 
@@ -164,3 +167,28 @@ def test_a_pin_that_cannot_be_checked_says_so_and_frees_the_pad(locked_kiosk: Ki
     assert k.label_text("pin_message") == "The PIN could not be checked. Try again."
     assert k.widget(type(k.window.overlay.keys["1"]), "pin_1").isEnabled()  # type: ignore[union-attr]
     assert k.page_name() != "maintenance"
+
+
+def test_refused_items_are_listed_for_staff_and_sent_again_from_maintenance(locked_kiosk: Kiosk) -> None:
+    """An item the hub refused earlier (its journey was not published yet, say) is kept, shown
+    with the reason, and once the hub is fixed one tap sends it."""
+    k = locked_kiosk
+    outbox = k.services.outbox
+    item = {"reference": new_reference(), "journey_id": "missed-bin", "journey_version": 1,
+            "channel": "self-service", "submitted_at": dt.datetime.now(dt.UTC).isoformat(),
+            "answers": {"bin_type": "general"}, "summary": [{"question": "Bin", "answer": "General waste"}]}
+    outbox.put("submission", uuid.uuid4().hex, item)
+    (due,) = outbox.due()
+    outbox.hold(due.id, "HTTP 422: Unknown journey 'missed-bin'")
+    hold_corner(k)
+    for digit in PIN:
+        k.tap(f"pin_{digit}")
+    k.tap("pin_enter")
+    k.wait_heading("Maintenance")
+    texts = k.texts()
+    assert "Refused by the hub, kept here: 1" in texts
+    assert any(t.startswith(f"Refused submission {item['reference']}: HTTP 422: Unknown journey") for t in texts)
+    k.tap("action_retry_held")
+    k.qtbot.waitUntil(lambda: k.hub is not None and k.hub.case(item["reference"]) is not None, timeout=5000)
+    k.qtbot.waitUntil(lambda: "Refused by the hub, kept here: 0" in k.texts(), timeout=5000)
+    assert outbox.held() == 0 and outbox.depth() == 0

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Coroutine
 from pathlib import Path
@@ -191,3 +192,71 @@ def test_kiosk_explains_a_broken_lookup_and_keeps_the_journey(qtbot, qasync_loop
             assert lookups() == before + 1
         finally:
             kiosk.close()
+
+
+def test_an_unreadable_row_is_set_aside_and_the_rest_are_sent(qtbot, qasync_loop, hub: HubServer,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    from cryptography.fernet import Fernet
+
+    path = tmp_path / "outbox.sqlite3"
+    stranger = Outbox(path, Fernet.generate_key().decode())  # a row sealed with another key
+    stranger.put("submission", uuid.uuid4().hex, payload("Zqxvsealedelsewhere"))
+    stranger.close()
+    outbox = Outbox(path, OUTBOX_KEY)
+    good = payload()
+    outbox.put("submission", uuid.uuid4().hex, good)
+    client = HubClient(hub.url, hub.token)
+    worker = OutboxWorker(outbox, client)
+    assert run(qtbot, worker.send_due()) == 1
+    assert outbox.depth() == 0 and outbox.quarantined() == 1
+    assert hub.case(good["reference"]) is not None
+    # Logged by its id, never its content.
+    assert [r.item for r in caplog.records if r.msg == "outbox item quarantined"] == [1]  # type: ignore[attr-defined]
+    assert "Zqxvsealedelsewhere" not in caplog.text
+    run(qtbot, client.aclose())
+    outbox.close()
+
+
+def test_submissions_go_first_and_a_bad_batch_stops_nothing(qtbot, qasync_loop, hub: HubServer,  # type: ignore[no-untyped-def]
+                                                          tmp_path: Path) -> None:
+    outbox = Outbox(tmp_path / "outbox.sqlite3", OUTBOX_KEY)
+    outbox.put("event", uuid.uuid4().hex, {"kind": "not-a-kind"})  # queued first, and never valid
+    first = payload()
+    outbox.put("submission", uuid.uuid4().hex, first)
+    client = HubClient(hub.url, hub.token)
+    order: list[str] = []
+    worker = OutboxWorker(outbox, client, on_change=lambda ref, state: order.append(state))
+    assert run(qtbot, worker.send_due()) == 1
+    assert order == ["sent"] and hub.case(first["reference"]) is not None
+    assert outbox.held() == 1 and outbox.depth("event") == 0  # held for staff, not retried for ever
+    run(qtbot, client.aclose())
+    outbox.close()
+
+
+def test_the_queue_goes_as_soon_as_the_hub_is_back(qtbot, qasync_loop, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Not when a long backoff ends: the health check, asked often while the hub is down,
+    tells the worker it is back."""
+    port = free_port()
+    token = "kt_" + uuid.uuid4().hex
+    outbox = Outbox(tmp_path / "outbox.sqlite3", OUTBOX_KEY)
+    queued = payload()
+    outbox.put("submission", uuid.uuid4().hex, queued)
+    client = HubClient(f"http://127.0.0.1:{port}", token, connect_timeout=0.5)
+    worker = OutboxWorker(outbox, client, first_retry=300, max_retry=300)
+    running = asyncio.ensure_future(worker.run())
+    watching = asyncio.ensure_future(worker.status.watch(client, interval=600, while_down=0.2))
+    hub: HubServer | None = None
+    try:
+        qtbot.waitUntil(lambda: worker.status.reachable is False and outbox.next_due_at() is not None
+                        and (outbox.next_due_at() or 0) > time.time() + 200, timeout=5000)
+        hub = start_hub(tmp_path / "hub", port=port, token=token)
+        qtbot.waitUntil(lambda: outbox.depth() == 0, timeout=5000)  # not 300 s
+        assert hub.case(queued["reference"]) is not None
+    finally:
+        running.cancel()
+        watching.cancel()
+        qtbot.waitUntil(lambda: running.done() and watching.done(), timeout=5000)
+        if hub is not None:
+            hub.stop()
+        run(qtbot, client.aclose())
+        outbox.close()

@@ -4,6 +4,7 @@ thread, with a lockout), then see the kiosk's state and restart, stop or open it
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QObject
@@ -96,14 +97,24 @@ class MaintenanceFlow(QObject):
             ("Hub", f"{shell.settings.hub.url} ({hub})"),
             ("Waiting to send", str(services.outbox.depth())),
             ("Refused by the hub, kept here", str(services.outbox.held())),
+            ("Unreadable, set aside", str(services.outbox.quarantined())),
             ("Last error", services.worker.last_error or "none"),
         ]
-        page = MaintenancePage(facts, closed=not self._is_open())
+        held = services.outbox.held_items()
+        facts += [(f"Refused {item.kind} {item.reference or item.id}",
+                   f"{item.reason} (queued {time.strftime('%d %b %H:%M', time.localtime(item.created_at))})")
+                  for item in held]
+        page = MaintenancePage(facts, closed=not self._is_open(), held=bool(held))
         page.action.connect(self._on_action)
         shell.show(page, "question")
 
     def _on_action(self, key: str) -> None:
         log.info("maintenance action", extra={"action": key})
+        if key == "retry_held":
+            count = self.shell.services.worker.retry_held()
+            log.info("refused outbox items sent again", extra={"count": count})
+            self.show()  # the list again, with what is left
+            return
         if key == "restart":
             self.exit_app(EXIT_RESTART)
         elif key == "stop":

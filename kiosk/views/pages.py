@@ -565,8 +565,10 @@ def busy_page(heading: str, text: str) -> MessagePage:
 class MaintenancePage(MessagePage):
     """For staff after the maintenance PIN: the kiosk's state, and restart or stop."""
 
-    def __init__(self, facts: list[tuple[str, str]], closed: bool = False) -> None:
+    def __init__(self, facts: list[tuple[str, str]], closed: bool = False, held: bool = False) -> None:
         actions = [("open_now", "Open the kiosk now (until midnight)", "primary")] if closed else []
+        if held:  # after fixing what the hub refused them for (its journeys, the kiosk's token)
+            actions.append(("retry_held", "Send the refused items again", "secondary"))
         super().__init__("maintenance", "Maintenance", [], [
             *actions,
             ("back", "Back to the kiosk", "secondary" if closed else "primary"),
