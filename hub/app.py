@@ -13,8 +13,10 @@ from fastapi.responses import RedirectResponse
 from hub import api, assist, handoff, pages, phone, relay_staff, taster
 from hub.config import HubSettings
 from hub.connectors.base import Connector
+from hub.connectors.email import EmailConnector
 from hub.connectors.inbox import InboxConnector
 from hub.connectors.open311 import Open311Connector
+from hub.connectors.webhook import WebhookConnector
 from hub.crypto import Sealer
 from hub.db import make_engine, make_sessions
 from hub.insight import sweep
@@ -34,6 +36,10 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     connectors: dict[str, Connector] = {"inbox": InboxConnector()}
     if settings.open311 is not None:
         connectors["open311"] = Open311Connector(settings.open311, client)
+    if settings.email is not None:
+        connectors["email"] = EmailConnector(settings.email)
+    if settings.webhook is not None:
+        connectors["webhook"] = WebhookConnector(settings.webhook, client)
     sealer = Sealer(settings.data_key)
     relay = RelayWorker(sessions, sealer, journeys, connectors, settings.relay)
     notify = NotifyClient(settings.notify, client) if settings.notify is not None else None

@@ -26,6 +26,39 @@ class Open311Settings(Strict):
     show_status_notes: bool = False
 
 
+class EmailSettings(Strict):
+    """A service mailbox over SMTP: the commonest back office for low-volume forms."""
+
+    host: Annotated[str, Field(min_length=1)]
+    port: Annotated[int, Field(ge=1, le=65535)] = 587
+    username: str = ""
+    password: str = ""
+    from_address: Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]
+    #: STARTTLS is required unless switched off (only for a relay on the same machine).
+    starttls: bool = True
+    #: A CA bundle to trust for the mail server's certificate (a council's own CA); default: the system's.
+    ca_file: Path | None = None
+    timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 20.0
+
+
+class WebhookSettings(Strict):
+    """JSON to a council's integration platform, signed so it knows the hub sent it."""
+
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    #: Shared secret for the HMAC-SHA256 signature (at least 32 characters).
+    secret: Annotated[str, Field(min_length=32)]
+    timeout_seconds: Annotated[float, Field(gt=0, le=120)] = 10.0
+
+    @field_validator("url")
+    @classmethod
+    def _https_unless_local(cls, value: str) -> str:
+        host = value.split("://", 1)[1].split("/", 1)[0].rsplit(":", 1)[0]
+        if value.startswith("http://") and host not in ("127.0.0.1", "localhost", "[::1]"):
+            raise ValueError("cases carry residents' answers: the webhook must use https:// "
+                             "(http only on this machine)")
+        return value
+
+
 class RelaySettings(Strict):
     poll_seconds: Annotated[float, Field(gt=0, le=3600)] = 5.0
     first_retry_seconds: Annotated[float, Field(gt=0)] = 10.0
@@ -97,6 +130,8 @@ class HubSettings(Strict):
     #: Address the kiosks' QR codes point at (the hub as a phone would reach it).
     public_url: str = "http://127.0.0.1:8700"
     open311: Open311Settings | None = None
+    email: EmailSettings | None = None
+    webhook: WebhookSettings | None = None
     relay: RelaySettings = RelaySettings()
     bulky_waste: BulkyWasteSettings = BulkyWasteSettings()
     insight: InsightSettings = InsightSettings()

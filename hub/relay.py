@@ -81,7 +81,7 @@ class RelayWorker:
             maybe_sent = case.relay_uncertain
             outgoing = Outgoing(case.reference, journey, payload["answers"], payload["summary"], case.channel,
                                 received_at=case.received_at, location=payload.get("location"),
-                                maybe_sent=maybe_sent)
+                                maybe_sent=maybe_sent, kiosk_id=case.kiosk_id, site=case.site)
             # Should the hub stop while the post is on its way, the next try must look for the
             # case at the back office first: recorded before sending, cleared by the outcome.
             case.relay_uncertain = True

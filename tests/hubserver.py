@@ -96,7 +96,7 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
               port: int | None = None, token: str | None = None, data_key: str | None = None,
               journeys_dir: Path | None = None, insight: InsightSettings | None = None,
               notify: NotifySettings | None = None, open311_timeout: float = 2,
-              open311_extra: dict[str, Any] | None = None) -> HubServer:
+              open311_extra: dict[str, Any] | None = None, **extra: Any) -> HubServer:
     port = port or free_port()
     settings = HubSettings(
         public_url=f"http://127.0.0.1:{port}",
@@ -112,6 +112,7 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
         relay=relay or RelaySettings(poll_seconds=0.2, first_retry_seconds=0.2, max_retry_seconds=1.0),
         insight=insight or InsightSettings(),
         notify=notify,
+        **extra,
     )
     app = create_app(settings)
     state: HubState = app.state.hub

@@ -39,6 +39,8 @@ class Outgoing:
     location: dict[str, Any] | None = None
     #: An earlier try may have reached the back office: look for it before posting again.
     maybe_sent: bool = False
+    kiosk_id: str = ""
+    site: str = ""
 
 
 class Connector(Protocol):

@@ -169,17 +169,25 @@ class Open311Mapping(Strict):
         return [*self.attributes.values(), *self.description_from, *([self.name_from] if self.name_from else [])]
 
 
+class EmailMapping(Strict):
+    #: The service mailbox(es) the case goes to.
+    to: Annotated[list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]], Field(min_length=1)]
+
+
 class Submission(Strict):
-    connector: Literal["inbox", "open311"] = "inbox"
+    connector: Literal["inbox", "open311", "email", "webhook"] = "inbox"
     submit_label: str = "Send"
     confirmation_title: str
     what_happens_next: list[str]
     open311: Open311Mapping | None = None
+    email: EmailMapping | None = None
 
     @model_validator(mode="after")
-    def _open311_needs_mapping(self) -> Submission:
+    def _connector_needs_mapping(self) -> Submission:
         if self.connector == "open311" and self.open311 is None:
             raise ValueError("connector 'open311' needs an [submit.open311] table with service_code")
+        if self.connector == "email" and self.email is None:
+            raise ValueError("connector 'email' needs an [submit.email] table with to = [mailbox addresses]")
         return self
 
 
