@@ -33,6 +33,7 @@ from kiosk.workflows.messages import (
     HandoffOut,
     Option,
     Options,
+    OutboxState,
     RequestStatus,
     SendLinkIn,
     SendLinkOut,
@@ -91,7 +92,8 @@ def health(hub: StateDep) -> dict[str, object]:
     for a council's monitoring."""
     alerts = relay_alerts(hub.sessions, hub.settings.relay.alert_after_minutes)
     return {"status": "ok", "relay": {"failed": alerts.failed, "overdue": alerts.overdue,
-                                      "oldest_pending_minutes": alerts.oldest_pending_minutes},
+                                      "oldest_pending_minutes": alerts.oldest_pending_minutes,
+                                      "kiosks_holding_items": len(alerts.kiosks)},
             "alerts": alerts.lines()}
 
 
@@ -299,6 +301,18 @@ def events(hub: StateDep, dev: DeviceDep, body: EventsIn) -> Accepted:
         except EventError as exc:
             raise HTTPException(422, str(exc)) from None
     return Accepted(accepted=new)
+
+
+@router.post("/outbox-state", response_model=Accepted)
+def outbox_state(hub: StateDep, dev: DeviceDep, body: OutboxState) -> Accepted:
+    """A kiosk says how its queue stands, when that changes (counts only)."""
+    with hub.sessions() as session:
+        found = session.get(Device, dev.id)
+        assert found is not None
+        found.outbox_queued, found.outbox_held, found.outbox_quarantined = body.queued, body.held, body.quarantined
+        found.outbox_reported_at = utcnow()
+        session.commit()
+    return Accepted(accepted=1)
 
 
 @router.get("/requests/{reference}", response_model=RequestStatus)

@@ -45,6 +45,12 @@ class Device(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     last_seen_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: The kiosk's outbox as it last reported it (counts only): refused items it holds, and
+    #: unreadable ones it set aside. Staff are alerted to either.
+    outbox_queued: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    outbox_held: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    outbox_quarantined: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    outbox_reported_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class Address(Base):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from hub.config import RelaySettings
 from hub.connectors.base import Connector, Outgoing, PermanentRelayError, TransientRelayError
 from hub.crypto import Sealer
-from hub.db import Case, CaseUpdate, RelayAttempt, utcnow
+from hub.db import Case, CaseUpdate, Device, RelayAttempt, utcnow
 from kiosk.workflows.model import Journey
 
 log = logging.getLogger("hub.relay")
@@ -152,6 +152,8 @@ class RelayAlerts:
     failed: int
     overdue: int
     oldest_pending_minutes: int
+    #: (kiosk id, held, set aside) for kiosks whose outbox holds items the hub never got.
+    kiosks: tuple[tuple[str, int, int], ...] = ()
 
     def lines(self) -> list[str]:
         out = []
@@ -161,6 +163,11 @@ class RelayAlerts:
         if self.overdue:
             out.append(f"{self.overdue} case{'s' if self.overdue != 1 else ''} waiting to be passed on for more "
                        f"than the alert time (the oldest for {self.oldest_pending_minutes} minutes)")
+        for kiosk_id, held, quarantined in self.kiosks:
+            parts = ([f"{held} refused and held"] if held else []) + (
+                [f"{quarantined} unreadable and set aside"] if quarantined else [])
+            out.append(f"Kiosk {kiosk_id} has items the hub never received: {', '.join(parts)} "
+                       "(see its maintenance screen)")
         return out
 
 
@@ -172,5 +179,8 @@ def relay_alerts(sessions: sessionmaker[Session], alert_after_minutes: float) ->
         overdue = session.scalar(select(func.count()).where(Case.relay_state == "pending",
                                                             Case.received_at < limit)) or 0
         oldest = session.scalar(select(func.min(Case.received_at)).where(Case.relay_state == "pending"))
+        kiosks = tuple((d.kiosk_id, d.outbox_held, d.outbox_quarantined) for d in session.scalars(
+            select(Device).where((Device.outbox_held > 0) | (Device.outbox_quarantined > 0),
+                                 Device.revoked_at.is_(None)).order_by(Device.kiosk_id)))
     minutes = int((utcnow() - oldest).total_seconds() // 60) if oldest is not None else 0
-    return RelayAlerts(failed, overdue, minutes)
+    return RelayAlerts(failed, overdue, minutes, kiosks)

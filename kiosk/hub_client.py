@@ -129,6 +129,10 @@ class HubClient:
         """Bookings due on this terminal, and staff requests for its running taster session."""
         return await self._call("GET", "/taster", m.TasterState)
 
+    async def outbox_state(self, queued: int, held: int, quarantined: int) -> None:
+        await self._call("POST", "/outbox-state", m.Accepted,
+                         m.OutboxState(queued=queued, held=held, quarantined=quarantined))
+
     async def send_taster(self, reports: list[dict[str, Any]]) -> int:
         return (await self._call("POST", "/taster/reports", m.Accepted,
                                  self._batch(m.ReportsIn, reports=reports))).accepted

@@ -9,7 +9,7 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from kiosk.hub_client import HubClient, HubRejected, HubUnavailable
+from kiosk.hub_client import HubClient, HubError, HubRejected, HubUnavailable
 from kiosk.hub_status import HubStatus
 from kiosk.outbox import Outbox, OutboxItem
 
@@ -33,6 +33,8 @@ class OutboxWorker:
         self.status = status or HubStatus()
         self.status.on_back = self.hub_back
         self.last_error = ""
+        #: What the hub was last told about this queue (see report_state).
+        self._reported: tuple[bool, int, int] | None = None
 
     def set_listener(self, on_change: Callable[[str, str], None]) -> None:
         self._on_change = on_change
@@ -44,6 +46,7 @@ class OutboxWorker:
         while True:
             try:
                 await self.send_due()
+                await self.report_state()
             except Exception:  # a storage fault must not stop sending for good
                 log.exception("outbox pass failed")
             due_at = self._outbox.next_due_at()
@@ -102,6 +105,20 @@ class OutboxWorker:
         self._outbox.delete(item.id)
         self._on_change(reference, "sent")
         return 1
+
+    async def report_state(self) -> None:
+        """Tell the hub how the queue stands (counts only) when items are held or set aside, or
+        the queue empties or fills: staff see it without walking to the kiosk."""
+        queued, held, quarantined = self._outbox.depth(), self._outbox.held(), self._outbox.quarantined()
+        state = (queued > 0, held, quarantined)
+        if state == self._reported or self.status.reachable is False:
+            return
+        try:
+            await self._client.outbox_state(queued, held, quarantined)
+        except HubError as exc:
+            log.warning("could not report the outbox state: %s", exc)
+            return
+        self._reported = state
 
     def hub_back(self) -> None:
         """The health check reached the hub again: send now, not when the backoff ends."""

@@ -213,6 +213,14 @@ def test_an_unreadable_row_is_set_aside_and_the_rest_are_sent(qtbot, qasync_loop
     # Logged by its id, never its content.
     assert [r.item for r in caplog.records if r.msg == "outbox item quarantined"] == [1]  # type: ignore[attr-defined]
     assert "Zqxvsealedelsewhere" not in caplog.text
+    # The hub is told (counts only), and staff see which kiosk holds something it never got.
+    run(qtbot, worker.report_state())
+    health = httpx.get(f"{hub.url}/api/v1/health").json()
+    assert health["relay"]["kiosks_holding_items"] == 1
+    assert health["alerts"] == ["Kiosk test-kiosk has items the hub never received: 1 unreadable and set aside "
+                                "(see its maintenance screen)"]
+    run(qtbot, client.outbox_state(0, 0, 0))  # as the kiosk reports once that changes
+    assert httpx.get(f"{hub.url}/api/v1/health").json()["relay"]["kiosks_holding_items"] == 0
     run(qtbot, client.aclose())
     outbox.close()
 

@@ -191,6 +191,14 @@ class Accepted(Reply):
     accepted: int
 
 
+class OutboxState(Request):
+    """How a kiosk's queue stands: counts only, never what is in it."""
+
+    queued: Annotated[int, Field(ge=0, le=10**7)]
+    held: Annotated[int, Field(ge=0, le=10**7)]
+    quarantined: Annotated[int, Field(ge=0, le=10**7)]
+
+
 # ---- officer assist ------------------------------------------------------------------------
 class HelpIn(Request):
     journey: Annotated[str, Field(pattern=r"^[a-z0-9-]{0,64}$")] = ""
