@@ -113,6 +113,9 @@ def test_whole_assisted_journey(k: Kiosk, assist_hub: HubServer, staff: StaffFac
     k.tap("assist_hand_back")
     assert not k.window.assist.isVisible() and not k.window.banner.isVisible()
     assert k.controller.idle.active
+    # The resident is told they are in charge again, and how to call for help.
+    k.qtbot.waitUntil(lambda: k.label_text("overlay_heading") == "You are in control again", timeout=2000)
+    k.tap("overlay_close")
     # The resident finishes.
     reference = k.send_missed_bin_from_date()
     k.qtbot.waitUntil(lambda: assist_hub.case(reference) is not None, timeout=5000)

@@ -283,9 +283,13 @@ class AssistFlow(QObject):
         shell.window.banner.hide()
         if not officer.timer_paused and shell.page_name() not in ("", "attract_page", "closed_page"):
             shell.arm_idle("confirmation" if shell.resident.confirmation is not None else "question")
-        b = shell.settings.branding
-        paragraphs = [b.counter_directions, tr("Staff can come to this screen and help you finish. "
-                                               "Your answers stay on the screen while you wait.")]
-        if b.contact_phone:
-            paragraphs.append(tr("You can also phone {phone}.", phone=b.contact_phone))
-        shell.tell(tr("A member of staff can help you"), paragraphs, tr("Close this message"))
+        self.tell_handed_back()
+
+    def tell_handed_back(self) -> None:
+        """The officer has gone: the resident is in charge again, and knows how to call them back."""
+        paragraphs = [tr("The member of staff has handed the screen back to you. Your answers are still here."),
+                      tr("If you need help again, press Get help at the top of the screen.")]
+        phone = self.shell.settings.branding.contact_phone
+        if phone:
+            paragraphs.append(tr("You can also phone {phone}.", phone=phone))
+        self.shell.tell(tr("You are in control again"), paragraphs, tr("Close this message"))

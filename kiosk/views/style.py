@@ -14,9 +14,11 @@ def style_sheet(theme: Theme, rtl: bool = False) -> str:
     """``rtl``: right-to-left languages mirror the layout, so side borders and link text swap sides."""
     sheet = _sheet(theme)
     if rtl:
-        # Only the box edges: Qt mirrors alignments (text-align) itself in a right-to-left layout.
-        sheet = re.sub(r"\b(border|padding|margin)-(left|right)\b",
-                       lambda m: f"{m.group(1)}-{'right' if m.group(2) == 'left' else 'left'}", sheet)
+        # Only the drawn borders. In a right-to-left layout Qt mirrors the box's geometry (the
+        # space a border, padding or margin takes, and text-align) but draws a border where the
+        # sheet says: swapping padding too put the text against the bar (measured).
+        sheet = re.sub(r"\bborder-(left|right)\b",
+                       lambda m: f"border-{'right' if m.group(1) == 'left' else 'left'}", sheet)
     return sheet
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import cast
 
 from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
     QBoxLayout,
@@ -98,6 +99,14 @@ def button(text: str, role: str, name: str, description: str = "", cls: type[QPu
     return b
 
 
+def lead_with_layout(lab: QLabel) -> None:
+    """In Arabic or Urdu, start every text at the right, as the layout does. A label aligns to
+    its own text's direction: an English name or address among Arabic text (a place, a street)
+    otherwise sat on the left, measured on screen."""
+    if QGuiApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft:
+        lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
+
+
 def label(text: str, role: str = "", name: str = "") -> QLabel:
     lab = QLabel()
     if role:  # before the text: with a screen reader on, setting the text makes its accessible
@@ -105,6 +114,7 @@ def label(text: str, role: str = "", name: str = "") -> QLabel:
     lab.setWordWrap(True)
     lab.setTextFormat(Qt.TextFormat.PlainText)
     lab.setText(text)
+    lead_with_layout(lab)
     if name:
         lab.setObjectName(name)
     lab.setAccessibleName(text)
@@ -306,6 +316,7 @@ class _Wrapping(FocusLabels):
         self._words.setTextFormat(Qt.TextFormat.PlainText)
         self._words.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self._words.setStyleSheet("background: transparent;")
+        lead_with_layout(self._words)
         self._row = QHBoxLayout(button)
         self._row.addWidget(self._words)
         button.setAccessibleName(text)

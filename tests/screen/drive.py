@@ -165,6 +165,7 @@ def views(run: Run) -> Iterator[tuple[str, Callable[[], None]]]:
         "Check your bin days", "Your bin collection days", ["1 High Street"],
         [Section("General waste (grey bin)", ("Collected every Tuesday",))]))
     yield "help overlay", window.get_help.emit
+    yield "handed back overlay", controller.assist.tell_handed_back
     yield "text size menu", controller.show_accessibility
     yield "language menu", controller.show_languages
 
