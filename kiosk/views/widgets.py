@@ -100,11 +100,18 @@ def button(text: str, role: str, name: str, description: str = "", cls: type[QPu
 
 
 def lead_with_layout(lab: QLabel) -> None:
-    """In Arabic or Urdu, start every text at the right, as the layout does. A label aligns to
-    its own text's direction: an English name or address among Arabic text (a place, a street)
-    otherwise sat on the left, measured on screen."""
+    """Every text starts where the layout does: on the right in Arabic or Urdu, on the left
+    otherwise. A label otherwise aligns to its own text's direction: an English name or address
+    among Arabic text (a place, a street, the council's name) sat on the left, measured on
+    screen. A centred text stays centred."""
+    align = lab.alignment()
+    if align & Qt.AlignmentFlag.AlignHCenter:
+        return
+    vertical = align & Qt.AlignmentFlag.AlignVertical_Mask
     if QGuiApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft:
-        lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute | Qt.AlignmentFlag.AlignVCenter)
+        lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignAbsolute | vertical)
+    else:
+        lab.setAlignment(Qt.AlignmentFlag.AlignLeft | vertical)
 
 
 def label(text: str, role: str = "", name: str = "") -> QLabel:

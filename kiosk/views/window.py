@@ -30,7 +30,7 @@ from kiosk.views.keyboard import OnScreenKeyboard
 from kiosk.views.lessons import TasterBanner
 from kiosk.views.pinpad import PinPad
 from kiosk.views.text import tr
-from kiosk.views.widgets import PageScroll, ScrollPage, button, label
+from kiosk.views.widgets import PageScroll, ScrollPage, button, label, lead_with_layout
 
 
 class Overlay(QWidget):
@@ -295,6 +295,8 @@ class KioskWindow(QWidget):
             more.setText(tr("More below ▾"))
             more.setAccessibleName(tr("More below"))
             more.setAccessibleDescription(tr("Show the rest of this page"))
+        for lab in self.findChildren(QLabel):  # the direction may have changed with the language
+            lead_with_layout(lab)
         self.fit_top_bar()
 
     # ---- pages ----------------------------------------------------------------------

@@ -23,7 +23,7 @@ from types import SimpleNamespace
 os.environ["QT_QPA_PLATFORM"] = "xcb"
 
 import qasync
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit
@@ -41,6 +41,7 @@ from tests.screen.measure import (
     drawn_contrast,
     focus_contrast,
     global_rect,
+    ink_columns,
     texts_on_screen,
     visible_rect,
 )
@@ -137,6 +138,12 @@ class Run:
                 self.lowest[contrast_name] = (drawn.ratio, f"{label}: {what} {drawn.describe()}")
             if drawn.ratio < goal:
                 self.problems.append(f"{label}: {what} {text[:40]!r} is drawn {drawn.describe()}, under {goal}:1")
+            if self.window.isRightToLeft() and isinstance(w, QLabel) and not w.alignment() & Qt.AlignmentFlag.AlignHCenter:
+                # Right to left, every text starts at the right, whatever script it is in.
+                ink = ink_columns(pixels, rect)
+                if ink is not None and (rect.right() - ink[1]) > (ink[0] - rect.left()) + 24:
+                    self.problems.append(f"{label}: {what} {text[:40]!r} sits on the left in a right-to-left "
+                                         f"layout (ink x {ink[0]}..{ink[1]} in {rect.left()}..{rect.right()})")
 
 
 def views(run: Run) -> Iterator[tuple[str, Callable[[], None]]]:

@@ -116,3 +116,21 @@ def focus_contrast(pixels: np.ndarray, rect: QRect) -> Drawn | None:
     ratios = (np.maximum(lum, bg_lum) + 0.05) / (np.minimum(lum, bg_lum) + 0.05)
     best = int(np.argmax(ratios))
     return Drawn(around, int(seen[best]), float(ratios[best]))
+
+
+def ink_columns(pixels: np.ndarray, rect: QRect) -> tuple[int, int] | None:
+    """The first and last column (screen x) inside ``rect`` where the text's colour is drawn:
+    where the words actually are."""
+    drawn = drawn_contrast(pixels, rect)
+    if drawn is None:
+        return None
+    x0, y0 = max(rect.left(), 0), max(rect.top(), 0)
+    box = pixels[y0:rect.bottom() + 1, x0:rect.right() + 1]
+    lum = _luminance(box)
+    bg = float(_luminance(np.array([drawn.background]))[0])
+    # Anything at least halfway from the background towards the text's luminance is ink.
+    half = abs(float(_luminance(np.array([drawn.text]))[0]) - bg) / 2
+    where = np.flatnonzero((np.abs(lum - bg) > half).any(axis=0))
+    if where.size == 0:
+        return None
+    return x0 + int(where[0]), x0 + int(where[-1])
