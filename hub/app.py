@@ -19,6 +19,7 @@ from hub.connectors.open311 import Open311Connector
 from hub.connectors.webhook import WebhookConnector
 from hub.crypto import Sealer
 from hub.db import make_engine, make_sessions
+from hub.edges import Edges
 from hub.insight import sweep
 from hub.notify import NotifyClient
 from hub.relay import RelayWorker
@@ -75,7 +76,10 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
         version="1",
         lifespan=lifespan,
         description="Kiosk device API (bearer token per kiosk), public request tracking and staff pages.",
+        # No interactive docs: they load scripts from a CDN. The schema stays at /openapi.json.
+        docs_url=None, redoc_url=None,
     )
+    app.add_middleware(Edges, public_https=settings.public_url.startswith("https://"))
     app.state.hub = hub_state
     app.include_router(api.router)
     app.include_router(pages.router)

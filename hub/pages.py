@@ -19,6 +19,7 @@ from hub.api import StateDep, refresh_from_back_office, request_status
 from hub.db import Case, StaffUser
 from hub.insight import counts, sites
 from hub.insight_report import Report, bar_chart
+from hub.ratelimit import SlidingWindow, limits_of
 from hub.relay_staff import alerts_for, failed_by_journey, may_resend, relay_history
 from hub.staff import SignedIn, signed_in, staff_user
 from hub.state import HubState
@@ -28,6 +29,9 @@ from kiosk.workflows.validators import normalise_reference
 router = APIRouter()
 templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
+#: Public tracking page views per client per 10 minutes (a resident checks a few times; a
+#: script walking references is stopped).
+TRACK_TRIES = 30
 
 StaffDep = Annotated[StaffUser, Depends(staff_user)]
 WhoDep = Annotated[SignedIn, Depends(signed_in)]
@@ -37,9 +41,17 @@ WhoDep = Annotated[SignedIn, Depends(signed_in)]
 async def track_page(request: Request, hub: StateDep, reference: str, lang: str = "en") -> HTMLResponse:
     """Public: a request's status, without personal data. ``?lang=`` is the kiosk's language
     (the confirmation's QR code carries it); the back office's own updates stay as written."""
+    c = hub.catalogs.get(lang[:3]) or english()
+    client = request.client.host if request.client else "unknown"
+    if not limits_of(request.app.state).get("track", lambda: SlidingWindow(TRACK_TRIES, 10**9)).allow(client):
+        # Per client only: one busy client never stops the rest from tracking their requests.
+        return templates.TemplateResponse(
+            request, "track.html", {"council": hub.settings.council_name, "status": None, "too_many": True,
+                                    "reference": "", "title": "", "t": c.text, "lang": c.code,
+                                    "dir": "rtl" if c.rtl else "ltr"},
+            status_code=429, headers={**NO_STORE, "Retry-After": "600"})
     await refresh_from_back_office(hub, normalise_reference(reference[:20]))
     found = request_status(hub, normalise_reference(reference[:20]))
-    c = hub.catalogs.get(lang[:3]) or english()
     title = ""
     if found is not None:
         journey_id = case_journey(hub, found.reference)

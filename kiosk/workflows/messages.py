@@ -27,6 +27,8 @@ class Reply(BaseModel):
 
 
 Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
+#: A database id or a version: a positive number the hub's database can hold.
+DbInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
 StepId = Annotated[str, Field(pattern=r"^[a-z0-9_]{0,64}$")]
 Hex32 = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
 LessonId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")]
@@ -116,13 +118,13 @@ class SummaryLine(Request):
 class SubmissionIn(Request):
     reference: Annotated[str, Field(pattern=REFERENCE_PATTERN)]
     journey_id: Annotated[str, Field(max_length=64)]
-    journey_version: int
+    journey_version: DbInt
     channel: Channel = "self-service"
     submitted_at: dt.datetime
-    answers: dict[str, Any]
-    summary: list[SummaryLine]
+    answers: Annotated[dict[str, Any], Field(max_length=200)]
+    summary: Annotated[list[SummaryLine], Field(max_length=200)]
     #: Assisted submissions: the officer's staff id and the steps the officer answered.
-    officer_id: int | None = None
+    officer_id: DbInt | None = None
     officer_entered: Annotated[list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]], Field(max_length=100)] = []
 
 
@@ -135,10 +137,12 @@ class SubmissionOut(Reply):
 # ---- finish on my phone --------------------------------------------------------------------
 class HandoffIn(Request):
     journey_id: Annotated[str, Field(max_length=64)]
-    answers: dict[str, Any]
+    answers: Annotated[dict[str, Any], Field(max_length=200)]
     history: Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=200)]
     changing: bool = False
-    dynamic: dict[str, list[tuple[str, str]]] = {}
+    dynamic: Annotated[dict[str, Annotated[list[tuple[Annotated[str, Field(max_length=200)],
+                                                        Annotated[str, Field(max_length=300)]]],
+                                             Field(max_length=100)]], Field(max_length=20)] = {}
     #: The kiosk's language code; the phone pages use it when the hub has that language.
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
 
@@ -232,7 +236,7 @@ class StaffPins(Reply):
 class AuditIn(Request):
     id: Hex32
     at: dt.datetime
-    staff_id: int
+    staff_id: DbInt
     staff_name: Annotated[str, Field(max_length=100)]
     action: AuditAction
     #: A step id, never an answer.
@@ -270,7 +274,7 @@ class ReportIn(Request):
     id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}-[0-9]{1,6}$")]
     run: Hex32
     seq: Annotated[int, Field(ge=0, le=999999)]
-    booking_id: int | None = None
+    booking_id: DbInt | None = None
     group: Annotated[str, Field(max_length=GROUP_MAX)] = ""
     lessons: Annotated[list[LessonId], Field(min_length=1, max_length=50)]
     started: Annotated[list[LessonId], Field(max_length=50)] = []

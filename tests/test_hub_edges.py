@@ -1,0 +1,123 @@
+"""The hub's edges, tried as an attacker on the network would: bodies too big or without a
+token, numbers a database cannot hold, a flood of tracking look-ups, and the headers every page
+must carry (security review findings M6, M7, L1, L2, L4)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import logging
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from hub.edges import MAX_BODY_BYTES, Edges
+from kiosk.workflows.references import new_reference
+from tests.hubserver import HubServer, start_hub
+
+
+def submission(**over: Any) -> dict[str, Any]:
+    body = {"reference": new_reference(), "journey_id": "missed-bin", "journey_version": 1,
+            "channel": "self-service", "submitted_at": dt.datetime.now(dt.UTC).isoformat(),
+            "answers": {"bin_type": "general"}, "summary": [{"question": "Bin", "answer": "General"}]}
+    return body | over
+
+
+def post(hub: HubServer, path: str, raw: bytes | str, token: str | None = None, **headers: str) -> httpx.Response:
+    auth = {"Authorization": f"Bearer {token if token is not None else hub.token}"} if token != "" else {}
+    return httpx.post(f"{hub.url}{path}", content=raw, timeout=30,
+                      headers={"Content-Type": "application/json", "Idempotency-Key": uuid.uuid4().hex,
+                               **auth, **headers})
+
+
+def test_a_big_body_is_refused_before_it_is_read_and_a_tokenless_one_before_anything(hub: HubServer) -> None:
+    huge = json.dumps(submission(answers={"details": "x" * (MAX_BODY_BYTES + 10)}))
+    assert post(hub, "/api/v1/submissions", huge, token="").status_code == 401
+    assert post(hub, "/api/v1/submissions", huge, token="kt_wrong").json() == {
+        "detail": "Unknown or revoked device token"}
+    refused = post(hub, "/api/v1/submissions", huge)
+    assert refused.status_code == 413 and refused.json()["detail"] == "The request is too large (at most 512 KB)"
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: counted as it arrives
+        for _ in range(20):
+            yield b"x" * 65536
+
+    streamed = httpx.post(f"{hub.url}/api/v1/events", content=chunks(), timeout=30,
+                          headers={"Authorization": f"Bearer {hub.token}", "Content-Type": "application/json"})
+    assert streamed.status_code == 413
+    assert hub.case(json.loads(huge)["reference"]) is None
+
+
+@pytest.mark.parametrize(("path", "raw"), [
+    ("/api/v1/submissions", json.dumps(submission(officer_id=2**63))),
+    ("/api/v1/submissions", json.dumps(submission(journey_version=2**64))),
+    ("/api/v1/submissions", json.dumps(submission(answers={"bin_type": "__NaN__"})).replace('"__NaN__"', "NaN")),
+    ("/api/v1/submissions", json.dumps(submission(answers={"item_count": 1})).replace("1}", "Infinity}")),
+    ("/api/v1/handoffs", json.dumps({"journey_id": "missed-bin", "answers": {"n": 2**70}, "history": ["address"]})),
+    ("/api/v1/events", json.dumps({"events": [{"id": uuid.uuid4().hex, "kind": "session_started",
+                                               "session": uuid.uuid4().hex, "at": "2026-11-30T10:00:00Z",
+                                               "count": -(2**63) - 1}]})),
+])
+def test_numbers_a_database_cannot_hold_are_a_clear_422_not_a_500(hub: HubServer, path: str, raw: str) -> None:
+    r = post(hub, path, raw)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"] in ("A number is too large: integers must be below 2^63",
+                                  "Numbers must be finite: NaN is not allowed",
+                                  "Numbers must be finite: Infinity is not allowed")
+
+
+def test_a_big_id_that_fits_json_but_not_the_database_is_refused_by_the_model(hub: HubServer) -> None:
+    r = post(hub, "/api/v1/submissions", json.dumps(submission(officer_id=2**40)))
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"] == ["body", "officer_id"]
+
+
+def test_what_was_submitted_never_reaches_the_log(hub: HubServer, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    canary = "Zqxvlogcanary"
+    raw = json.dumps(submission(answers={"details": canary, "bin_type": "__NaN__"})).replace('"__NaN__"', "NaN")
+    assert post(hub, "/api/v1/submissions", raw).status_code == 422
+    assert post(hub, "/api/v1/submissions", json.dumps(submission(officer_id=2**40, answers={"details": canary}))
+                ).status_code == 422
+    assert canary not in caplog.text
+
+
+def test_tracking_is_limited_per_client_not_for_everyone(tmp_path: Any) -> None:
+    own = start_hub(tmp_path / "hub")
+    try:
+        with httpx.Client(base_url=own.url) as client:
+            answers = [client.get(f"/track/{new_reference()}").status_code for _ in range(31)]
+        assert answers[:30] == [404] * 30 and answers[30] == 429
+        page = httpx.get(f"{own.url}/track/KQ4M-7XTB-3HNP")
+        assert page.status_code == 429 and "Wait 10 minutes" in page.text and page.headers["Retry-After"] == "600"
+    finally:
+        own.stop()
+
+
+def test_every_answer_carries_the_security_headers_and_the_docs_are_not_public(hub: HubServer) -> None:
+    for path in ("/staff/login", "/track/KQ4M-7XTB-3HNP", "/api/v1/health"):
+        r = httpx.get(f"{hub.url}{path}")
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert r.headers["X-Frame-Options"] == "DENY"
+        assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in r.headers["Content-Security-Policy"]
+        assert "Strict-Transport-Security" not in r.headers  # served over http here
+    assert httpx.get(f"{hub.url}/docs").status_code == 404
+    assert httpx.get(f"{hub.url}/redoc").status_code == 404
+
+
+def test_hsts_when_the_hub_is_served_over_https() -> None:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    async def fetch() -> httpx.Response:
+        transport = httpx.ASGITransport(app=Edges(app, public_https=True))  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="https://hub.example") as client:
+            return await client.get("/staff/login")
+
+    r = asyncio.run(fetch())
+    assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
