@@ -100,6 +100,28 @@ def enter_code(request: Request, hub: StateDep, code: Annotated[str, Form(max_le
 
 @router.get("/h/{token}", response_class=HTMLResponse, response_model=None)
 def open_link(request: Request, hub: StateDep, token: str) -> Response:
+    """Opening the link only shows a page: the resident's own press (a POST) takes the journey,
+    so a link-preview bot or a mail scanner that fetches the link takes nothing."""
+    with hub.sessions() as session:
+        h = handoff.by_token(session, token[:64])
+    if h is None:
+        return message(request, hub, "This link does not work", [
+            "Check you scanned the whole code, or type the short code instead.",
+            *start_again_text(hub, english())], 404)
+    if handoff.state_of(h) != "open":
+        return closed_page(request, hub, h)
+    c = catalog_for(hub, h)
+    if h.claim_hash is not None:
+        cookie = request.cookies.get(COOKIE + h.public_id)
+        if cookie and h.claim_hash == handoff.digest(cookie):
+            return RedirectResponse(f"/j/{h.public_id}", status_code=303, headers=NO_STORE)
+        return taken_page(request, hub, c)
+    title = c.journey(hub.journeys[h.journey_id]).title if h.journey_id in hub.journeys else ""
+    return page(request, hub, "phone_open.html", {"title": title, "action": f"/h/{token[:64]}"}, catalog=c)
+
+
+@router.post("/h/{token}", response_class=HTMLResponse, response_model=None)
+def take_link(request: Request, hub: StateDep, token: str) -> Response:
     with hub.sessions() as session:
         h = handoff.by_token(session, token[:64])
         if h is None:
@@ -109,17 +131,20 @@ def open_link(request: Request, hub: StateDep, token: str) -> Response:
         return _claim_and_go(request, hub, session, h)
 
 
+def taken_page(request: Request, hub: HubState, c: Catalog) -> HTMLResponse:
+    return message(request, hub, c.text("This journey is open on another device"), [
+        c.text("For your privacy, only the first phone or computer that opened the link can carry on."),
+        c.text("Carry on using that device. If you cannot, start again online or at a kiosk."),
+    ], 403, c)
+
+
 def _claim_and_go(request: Request, hub: HubState, session: Any, h: Handoff) -> Response:
     if handoff.state_of(h) != "open":
         return closed_page(request, hub, h)
     name = COOKIE + h.public_id
     value = handoff.claim(session, h, request.cookies.get(name))
     if value is None:
-        c = catalog_for(hub, h)
-        return message(request, hub, c.text("This journey is open on another device"), [
-            c.text("For your privacy, only the first phone or computer that opened the link can carry on."),
-            c.text("Carry on using that device. If you cannot, start again online or at a kiosk."),
-        ], 403, c)
+        return taken_page(request, hub, catalog_for(hub, h))
     response = RedirectResponse(f"/j/{h.public_id}", status_code=303, headers=NO_STORE)
     response.set_cookie(name, value, httponly=True, samesite="lax", path="/",
                         secure=hub.settings.public_url.startswith("https://"),

@@ -52,6 +52,9 @@ def test_kiosk_to_phone_to_case_with_every_answer(kiosk: Kiosk, hub: HubServer) 
         assert response is not None
         assert response.headers["referrer-policy"] == "no-referrer"
         assert "no-store" in response.headers["cache-control"]
+        # Opening the link takes nothing (a link-preview bot opens links too): the resident presses on.
+        expect(page.locator("h1")).to_have_text("Carry on with your answers")
+        page.get_by_role("button", name="Continue on this phone").click()
         # Carries on at the question the kiosk was on; the earlier answers came along.
         expect(page.locator("h1")).to_have_text("Have you paid for garden waste collections this year?")
         page.get_by_label("Yes").check()
@@ -163,7 +166,7 @@ def test_forms_need_the_page_token(hub: HubServer) -> None:
         "journey_id": "missed-bin", "answers": {}, "history": ["address"]})
     token = r.json()["url"].rsplit("/", 1)[1]
     with httpx.Client(base_url=hub.url, follow_redirects=False) as c:
-        claimed = c.get(f"/h/{token}")
+        claimed = c.post(f"/h/{token}")
         assert claimed.status_code == 303
         target = claimed.headers["location"]
         forged = c.post(target, data={"action": "continue", "csrf": "wrong"})
@@ -180,6 +183,7 @@ def test_no_personal_data_in_hub_log_lines(kiosk: Kiosk, hub: HubServer, caplog:
     def phone(browser: Browser) -> None:
         page: Page = browser.new_context().new_page()
         page.goto(url)
+        page.get_by_role("button", name="Continue on this phone").click()
         page.get_by_label("No").check()
         page.get_by_role("button", name="Continue").click()
         expect(page.locator("h1")).to_have_text("We only collect garden waste for households that have paid")
@@ -188,3 +192,25 @@ def test_no_personal_data_in_hub_log_lines(kiosk: Kiosk, hub: HubServer, caplog:
     leaks = [f"{r.name}: {r.getMessage()[:200]}" for r in caplog.records
              if "High Street" in r.getMessage() or "TS18" in r.getMessage()]
     assert leaks == []
+
+
+def test_opening_the_link_takes_nothing_only_the_residents_press_does(hub: HubServer) -> None:
+    """A link-preview bot or a mail scanner fetches links: that must not take the resident's
+    journey. Only a POST (the resident's press) claims it; the resident then carries on."""
+    r = httpx.post(f"{hub.url}/api/v1/handoffs", headers={"Authorization": f"Bearer {hub.token}"}, json={
+        "journey_id": "missed-bin", "answers": {"bin_type": "general"}, "history": ["address", "bin_type", "when"]})
+    token = r.json()["url"].rsplit("/", 1)[1]
+    for _ in range(3):  # a bot, a preview, a scanner
+        bot = httpx.get(f"{hub.url}/h/{token}", follow_redirects=False)
+        assert bot.status_code == 200 and "Carry on with your answers" in bot.text
+    with hub.state.sessions() as session:
+        row = handoff.by_token(session, token)
+        assert row is not None and row.claim_hash is None
+    with httpx.Client(base_url=hub.url, follow_redirects=True) as resident:
+        page = resident.post(f"/h/{token}")
+        assert page.status_code == 200 and "When was your bin due to be collected?" in page.text
+        # Back by the link later: straight on, no second press.
+        again = resident.get(f"/h/{token}")
+        assert "When was your bin due to be collected?" in again.text
+    late = httpx.get(f"{hub.url}/h/{token}")  # anyone else, now it is taken
+    assert late.status_code == 403 and "open on another device" in late.text

@@ -291,7 +291,8 @@ def test_the_phone_carries_on_in_the_kiosk_language(kiosk: Kiosk, hub: HubServer
     qr = k.page.findChild(QrCode, "qr_code")
     assert qr is not None
     with httpx.Client(follow_redirects=True) as phone:
-        page = phone.get(qr.data)
+        assert "Kontynuuj na tym telefonie" in phone.get(qr.data).text  # opening the link takes nothing
+        page = phone.post(qr.data)
         assert page.status_code == 200
         assert '<html lang="pl" dir="ltr">' in page.text
         assert "Kiedy pojemnik miał zostać opróżniony?" in page.text
@@ -314,5 +315,7 @@ def test_the_phone_carries_on_in_the_kiosk_language(kiosk: Kiosk, hub: HubServer
     assert qr is not None
     with httpx.Client(follow_redirects=True) as phone:
         page = phone.get(qr.data)
+        assert '<html lang="ar" dir="rtl">' in page.text and "تابع على هذا الهاتف" in page.text
+        page = phone.post(qr.data)
         assert '<html lang="ar" dir="rtl">' in page.text
         assert "أي حاوية لم تُجمع؟" in page.text
