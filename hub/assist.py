@@ -18,6 +18,7 @@ from hub.api import DeviceDep, StateDep
 from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, audit, utcnow
 from hub.handoff import digest
 from hub.pages import NO_STORE, templates
+from hub.permissions import home_page, require, scope_of
 from hub.ratelimit import SlidingWindow, limits_of
 from hub.staff import (
     SESSION_COOKIE,
@@ -133,8 +134,11 @@ def login(request: Request, hub: StateDep, username: Annotated[str, Form(max_len
         if user is None:
             return page(request, hub, "staff_login.html", {"error": "Wrong username or password", "next": next,
                                                             "csrf": csrf}, 401)
+        home = home_page(user)
         value, _ = start_session(session, user)
-    target = next if next.startswith("/staff/") or next == "/insight" else "/staff/help"
+    # Where they asked to go, or the page their role is for (never one it would be refused).
+    asked = next.startswith("/staff/") or next == "/insight"
+    target = next if asked and next != "/staff/help" else home
     response = RedirectResponse(target, status_code=303)
     response.set_cookie(SESSION_COOKIE, value, httponly=True, samesite="strict",
                         secure=hub.settings.public_url.startswith("https://"))
@@ -163,10 +167,11 @@ def age(at: dt.datetime) -> str:
 
 @pages.get("/staff/help", response_class=HTMLResponse)
 def help_list(request: Request, hub: StateDep, who: WhoDep) -> HTMLResponse:
+    site = scope_of(who.user, "help_requests")
     with hub.sessions() as session:
         query = select(HelpRequest).where(HelpRequest.status == "open").order_by(HelpRequest.created_at)
-        if who.user.site and who.user.role != "admin":
-            query = query.where(HelpRequest.site == who.user.site)
+        if site is not None:
+            query = query.where(HelpRequest.site == site)
         rows = session.scalars(query).all()
     items = [{"id": r.id, "kiosk": r.kiosk_id, "site": r.site, "age": age(r.created_at),
               "where": hub.journeys[r.journey].title if r.journey in hub.journeys else "On the home screen"}
@@ -190,6 +195,7 @@ def claim(request: Request, hub: StateDep, who: WhoDep, help_id: int,
         row = session.get(HelpRequest, help_id)
         if row is None or row.status not in ("open", "claimed"):
             raise HTTPException(404, "That request has gone: someone else may have it")
+        require(who.user, "help_requests", row.site)
         row.status, row.claimed_by = "claimed", who.user.id
         device = session.scalar(select(Device).where(Device.kiosk_id == row.kiosk_id))
         code = issue_code(session, row.kiosk_id, who.user.id, row.id)
@@ -212,8 +218,7 @@ def audit_rows(hub: HubState, day: dt.date) -> list[list[str]]:
 
 
 def admin(who: WhoDep) -> SignedIn:
-    if who.user.role != "admin":
-        raise HTTPException(403, "The audit log is for admins")
+    scope_of(who.user, "audit")
     return who
 
 

@@ -16,9 +16,10 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from hub.api import StateDep, refresh_from_back_office, request_status
-from hub.db import Case, StaffUser
+from hub.db import Case, StaffUser, audit
 from hub.insight import counts, sites
 from hub.insight_report import Report, bar_chart
+from hub.permissions import require, scope_of
 from hub.ratelimit import SlidingWindow, limits_of
 from hub.relay_staff import alerts_for, failed_by_journey, may_resend, relay_history
 from hub.staff import SignedIn, signed_in, staff_user
@@ -72,8 +73,12 @@ def case_journey(hub: HubState, reference: str) -> str:
 @router.get("/staff/cases", response_class=HTMLResponse)
 def inbox(request: Request, hub: StateDep, who: WhoDep) -> HTMLResponse:
     user = who.user
+    site = scope_of(user, "read_cases")
     with hub.sessions() as session:
-        cases = session.scalars(select(Case).order_by(Case.received_at.desc()).limit(200)).all()
+        query = select(Case).order_by(Case.received_at.desc()).limit(200)
+        if site is not None:
+            query = query.where(Case.site == site)
+        cases = session.scalars(query).all()
     return templates.TemplateResponse(
         request, "inbox.html", {"council": hub.settings.council_name, "cases": cases, "user": user,
                                 "alerts": alerts_for(hub).lines(), "failed": failed_by_journey(hub),
@@ -87,7 +92,11 @@ def case_page(request: Request, hub: StateDep, who: WhoDep, reference: str) -> H
         case = session.scalar(select(Case).where(Case.reference == reference))
         if case is None:
             raise HTTPException(404, "No case with that reference")
+        require(who.user, "read_cases", case.site)
         history = relay_history(session, case)
+        # Who read a resident's answers, and when.
+        audit(session, who.user.id, who.user.display_name, case.kiosk_id, case.site, "viewed_case", case.reference)
+        session.commit()
     payload = hub.sealer.open(case.sealed)
     return templates.TemplateResponse(
         request, "case.html",
@@ -98,8 +107,7 @@ def case_page(request: Request, hub: StateDep, who: WhoDep, reference: str) -> H
 
 
 def insight_user(user: StaffDep) -> StaffUser:
-    if user.role not in ("admin", "insight"):
-        raise HTTPException(403, "Insight pages are for the admin and insight roles")
+    scope_of(user, "insight")
     return user
 
 

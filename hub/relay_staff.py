@@ -12,20 +12,17 @@ from sqlalchemy.orm import Session
 
 from hub.api import StateDep
 from hub.db import Case, RelayAttempt, audit, utcnow
+from hub.permissions import allowed, require, scope_of
 from hub.relay import RelayAlerts, relay_alerts
 from hub.staff import SignedIn, check_csrf, signed_in
 from hub.state import HubState
 
 router = APIRouter()
 WhoDep = Annotated[SignedIn, Depends(signed_in)]
-#: Who may ask for another try: an officer for their own site's cases, an admin for any.
-RESEND_ROLES = ("officer", "admin")
 
 
 def may_resend(who: SignedIn, case: Case) -> bool:
-    if who.user.role not in RESEND_ROLES:
-        return False
-    return who.user.role == "admin" or (who.user.role == "officer" and who.user.site in ("", case.site))
+    return allowed(who.user, "resend_case", case.site)
 
 
 def _resend(session: Session, who: SignedIn, case: Case) -> None:
@@ -42,8 +39,7 @@ def resend_case(hub: StateDep, who: WhoDep, reference: str, csrf: Annotated[str,
         case = session.scalar(select(Case).where(Case.reference == reference))
         if case is None:
             raise HTTPException(404, "No case with that reference")
-        if not may_resend(who, case):
-            raise HTTPException(403, "Only an officer of the case's site or an admin can send a case again")
+        require(who.user, "resend_case", case.site)
         if case.relay_state != "failed":
             raise HTTPException(409, f"This case is {case.relay_state}, not failed: there is nothing to send again")
         _resend(session, who, case)
@@ -57,8 +53,7 @@ def resend_failed(hub: StateDep, who: WhoDep, journey_id: Annotated[str, Form(ma
                   csrf: Annotated[str, Form()] = "") -> RedirectResponse:
     """Every failed case of one task, after fixing what made them fail (a key, a service code)."""
     check_csrf(who, csrf)
-    if who.user.role != "admin":
-        raise HTTPException(403, "Only an admin can send every failed case again")
+    scope_of(who.user, "resend_failed")
     if journey_id not in hub.journeys:
         raise HTTPException(422, "Choose a task")
     with hub.sessions() as session:

@@ -22,6 +22,7 @@ from hub.api import DeviceDep, StateDep
 from hub.assist import CODE_MINUTES, WhoDep, audit, issue_code, page
 from hub.db import Device, TasterBooking, TasterCertificate, TasterRun, utcnow
 from hub.handoff import digest
+from hub.permissions import scope_of
 from hub.staff import SignedIn, check_csrf
 from hub.state import HubState
 from kiosk.workflows.messages import (
@@ -165,8 +166,7 @@ def sweep(session: Session, now: dt.datetime | None = None) -> None:
 # ---- staff pages -------------------------------------------------------------------------------
 
 def library_staff(who: WhoDep) -> SignedIn:
-    if who.user.role not in ("library", "admin"):
-        raise HTTPException(403, "The library page is for library staff")
+    scope_of(who.user, "library")
     return who
 
 
@@ -174,7 +174,7 @@ LibraryDep = Annotated[SignedIn, Depends(library_staff)]
 
 
 def _site_filter(who: SignedIn) -> str | None:
-    return who.user.site if who.user.site and who.user.role != "admin" else None
+    return scope_of(who.user, "library")
 
 
 def _left(ends_at: dt.datetime, now: dt.datetime) -> str:

@@ -48,8 +48,7 @@ Channel = Literal["self-service", "assisted", "kiosk-to-phone"]
 Setting = Literal["large_text", "largest_text", "high_contrast", "speech"]
 AuditAction = Literal["joined", "went_to_step", "changed_answer", "paused_timer", "resumed_timer", "revealed_answer",
                       "started_handoff", "marked_assisted", "unmarked_assisted", "ended_session", "handed_back",
-                      "pin_refused", "code_refused", "opened_taster", "extended_taster", "ended_taster",
-                      "resent_case"]
+                      "pin_refused", "code_refused", "opened_taster", "extended_taster", "ended_taster"]
 
 EVENT_KINDS: frozenset[str] = frozenset(get_args(EventKind))
 LEFT_REASONS: frozenset[str] = frozenset(get_args(LeftReason))
