@@ -19,7 +19,7 @@ from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, audit
 from hub.handoff import digest
 from hub.pages import NO_STORE, templates
 from hub.permissions import home_page, require, scope_of
-from hub.ratelimit import SlidingWindow, limits_of
+from hub.ratelimit import limits_of
 from hub.staff import (
     SESSION_COOKIE,
     SignedIn,
@@ -100,8 +100,12 @@ def record_audit(hub: StateDep, dev: DeviceDep, body: AuditBatch) -> Accepted:
 
 # ---- staff pages -------------------------------------------------------------------------------
 
-def login_limiter(request: Request) -> SlidingWindow:
-    return limits_of(request.app.state).get("login", lambda: SlidingWindow(per_client=5, overall=100))
+def waiting(seconds: float) -> str:
+    if seconds < 90:
+        whole = max(1, round(seconds))
+        return f"{whole} second{'s' if whole != 1 else ''}"
+    minutes = round(seconds / 60)
+    return f"{minutes} minutes"
 
 
 def page(request: Request, hub: HubState, name: str, context: dict[str, object], status: int = 200) -> HTMLResponse:
@@ -125,15 +129,19 @@ def login(request: Request, hub: StateDep, username: Annotated[str, Form(max_len
         return page(request, hub, "staff_login.html", {"error": "The form expired. Try again.", "next": next,
                                                         "csrf": ""}, 403)
     client = request.client.host if request.client else "unknown"
-    limiter = login_limiter(request)
-    if not (limiter.allow(f"user:{username.lower()}") and limiter.allow(f"ip:{client}")):
+    guard = limits_of(request.app.state).sign_in
+    wait = guard.wait_for(username, client)
+    if wait > 0:
         return page(request, hub, "staff_login.html", {
-            "error": "Too many sign-in attempts. Wait 10 minutes and try again.", "next": next, "csrf": csrf}, 429)
+            "error": f"Too many wrong passwords. Wait {waiting(wait)} and try again.", "next": next,
+            "csrf": csrf}, 429)
     with hub.sessions() as session:
         user = check_password(session, username, password)
         if user is None:
+            guard.failed(username, client)
             return page(request, hub, "staff_login.html", {"error": "Wrong username or password", "next": next,
                                                             "csrf": csrf}, 401)
+        guard.succeeded(username)
         home = home_page(user)
         value, _ = start_session(session, user)
     # Where they asked to go, or the page their role is for (never one it would be refused).

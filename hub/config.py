@@ -102,7 +102,6 @@ class HandoffSettings(Strict):
     valid_hours: Annotated[int, Field(ge=1, le=720)] = 72
     #: Short-code tries allowed per client, and in all, per 10 minutes.
     code_tries_per_client: Annotated[int, Field(ge=1, le=1000)] = 10
-    code_tries_overall: Annotated[int, Field(ge=1, le=100000)] = 300
 
 
 class TasterSettings(Strict):

@@ -7,6 +7,8 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
 
+from hub.signin_guard import SignInGuard
+
 
 class SlidingWindow:
     def __init__(self, per_client: int, overall: int, window_s: float = 600.0,
@@ -40,6 +42,8 @@ class Limits:
 
     def __init__(self) -> None:
         self._found: dict[str, SlidingWindow] = {}
+        #: Staff passwords, by the form or HTTP Basic alike.
+        self.sign_in = SignInGuard()
 
     def get(self, name: str, make: Callable[[], SlidingWindow]) -> SlidingWindow:
         found = self._found.get(name)
@@ -50,6 +54,7 @@ class Limits:
     def reset(self) -> None:
         """Forget every try counted so far (an operator clearing a lock-out; tests starting clean)."""
         self._found.clear()
+        self.sign_in.reset()
 
 
 def limits_of(state: Any) -> Limits:

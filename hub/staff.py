@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.db import StaffSession, StaffUser, utcnow
+from hub.ratelimit import limits_of
 
 ROLES = ("officer", "library", "admin", "insight")
 # A hash to verify against when the username is unknown, so timing does not tell which names exist.
@@ -105,10 +106,19 @@ def signed_in(request: Request) -> SignedIn:
             username, _, password = base64.b64decode(header[6:]).decode().partition(":")
         except (ValueError, UnicodeDecodeError):
             username, password = "", ""
+        # The same guard as the sign-in form: HTTP Basic is no way round it.
+        guard = limits_of(request.app.state).sign_in
+        client = request.client.host if request.client else "unknown"
+        wait = guard.wait_for(username, client)
+        if wait > 0:
+            raise HTTPException(429, "Too many wrong passwords: wait and try again",
+                                headers={"Retry-After": str(int(wait) + 1)})
         with request.app.state.hub.sessions() as session:
             user = check_password(session, username, password)
         if user is not None:
+            guard.succeeded(username)
             return SignedIn(user, "")
+        guard.failed(username, client)
         raise HTTPException(401, "Wrong username or password", headers={"WWW-Authenticate": "Basic"})
     if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
         raise HTTPException(303, "Sign in first", headers={"Location": f"/staff/login?next={request.url.path}"})
