@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hub.api import DeviceDep, StateDep
@@ -36,6 +36,8 @@ from kiosk.workflows.messages import Accepted, AuditBatch, HelpIn, HelpOut, Join
 api = APIRouter(prefix="/api/v1")
 pages = APIRouter()
 CODE_MINUTES = 2
+#: Wrong join codes typed at a kiosk before its live code is ended.
+WRONG_CODE_TRIES = 3
 USUAL_WAIT_MINUTES = 5
 
 
@@ -56,11 +58,19 @@ def join(hub: StateDep, dev: DeviceDep, body: JoinIn) -> JoinOut:
     """An officer typed a code on this kiosk's Staff pad. One use, two minutes, this kiosk only."""
     code = body.code.replace(" ", "")
     with hub.sessions() as session:
-        row = session.scalar(select(AssistCode).where(AssistCode.kiosk_id == dev.kiosk_id,
-                                                      AssistCode.code_hash == digest(code),
-                                                      AssistCode.used_at.is_(None)))
-        if row is None:
+        live = session.scalar(select(AssistCode).where(AssistCode.kiosk_id == dev.kiosk_id,
+                                                       AssistCode.used_at.is_(None)))
+        if live is None or live.code_hash != digest(code):
+            if live is not None:
+                # Guessing: a few wrong codes end the live one (the officer gets a new one).
+                live.wrong_tries += 1
+                if live.wrong_tries >= WRONG_CODE_TRIES:
+                    live.used_at = utcnow()
+                audit(session, 0, "(unknown)", dev.kiosk_id, dev.site, "code_refused",
+                      f"wrong join code, {live.wrong_tries} of {WRONG_CODE_TRIES}")
+                session.commit()
             raise HTTPException(404, "That code is not right for this kiosk")
+        row = live
         if row.expires_at <= utcnow():
             raise HTTPException(410, "That code has expired. Ask for a new one on the officer page.")
         row.used_at = utcnow()
@@ -190,6 +200,9 @@ def help_list(request: Request, hub: StateDep, who: WhoDep) -> HTMLResponse:
 def issue_code(session: Session, kiosk_id: str, staff_id: int, help_id: int = 0) -> str:
     """A one-time code for that kiosk's Staff pad, valid CODE_MINUTES; only its hash is kept."""
     code = f"{secrets.randbelow(10**6):06d}"
+    # One live code per kiosk: a new one ends any other.
+    session.execute(update(AssistCode).where(AssistCode.kiosk_id == kiosk_id, AssistCode.used_at.is_(None))
+                    .values(used_at=utcnow()))
     session.add(AssistCode(kiosk_id=kiosk_id, code_hash=digest(code), staff_id=staff_id, help_id=help_id,
                            expires_at=utcnow() + dt.timedelta(minutes=CODE_MINUTES)))
     return code

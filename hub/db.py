@@ -177,6 +177,8 @@ class AssistCode(Base):
     help_id: Mapped[int] = mapped_column(Integer)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: Wrong codes typed at this kiosk while this one was live; a few end it.
+    wrong_tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditEntry(Base):

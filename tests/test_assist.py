@@ -16,7 +16,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import select
 
-from hub.db import AssistCode, HelpRequest
+from hub.db import AssistCode, AuditEntry, HelpRequest
 from hub.ratelimit import limits_of
 from hub.staff import create_staff
 from tests.hubserver import HubServer, sign_in, start_hub
@@ -226,3 +226,31 @@ def test_staff_pins_are_never_sent_as_pins(assist_hub: HubServer) -> None:
     staff = r.json()["staff"]
     assert [s["name"] for s in staff] == ["Olu Officer"]
     PasswordHasher().verify(staff[0]["pin_hash"], "4827")
+
+
+def test_join_codes_one_live_per_kiosk_and_a_few_wrong_tries_end_it(assist_hub: HubServer,
+                                                                    staff: StaffFactory) -> None:
+    """Security review M3: guessing the 6 digits gets three tries at one live code, audited."""
+    officer = staff(OFFICER)
+    device = {"Authorization": f"Bearer {assist_hub.token}"}
+
+    def join(code: str) -> int:
+        return httpx.post(f"{assist_hub.url}/api/v1/assist/join", json={"code": code}, headers=device).status_code
+
+    httpx.post(f"{assist_hub.url}/api/v1/help", json={}, headers=device)
+    first = claim_first(officer)
+    httpx.post(f"{assist_hub.url}/api/v1/help", json={}, headers=device)
+    second = claim_first(officer)  # a second code for the same kiosk ends the first
+    assert join(first) == 404  # (a wrong try at the live one, too)
+    wrong = next(c for c in ("000000", "111111") if c != second.replace(" ", ""))
+    assert join(wrong) == 404
+    assert join(second) == 200  # two wrong tries still leave it live
+    httpx.post(f"{assist_hub.url}/api/v1/help", json={}, headers=device)
+    third = claim_first(officer)
+    guesses = [c for c in ("333333", "444444", "555555", "666666") if c != third.replace(" ", "")][:3]
+    assert [join(c) for c in guesses] == [404, 404, 404]
+    assert join(third) == 404  # ended by the guessing: the officer gets a new one
+    with assist_hub.state.sessions() as session:
+        refused = [e.detail for e in session.scalars(select(AuditEntry).where(AuditEntry.action == "code_refused")
+                                                     .order_by(AuditEntry.at))]
+    assert refused[-3:] == ["wrong join code, 1 of 3", "wrong join code, 2 of 3", "wrong join code, 3 of 3"]
