@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--role", choices=ROLES, required=True)
     staff.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     staff.add_argument("--site", default="", help="the site whose help requests they see (default: all)")
-    staff.add_argument("--pin", default="", help="a personal 4-8 digit PIN for kiosks to check when the hub is down")
+    staff.add_argument("--pin", default="", help="a personal 6-8 digit PIN for kiosks to check when the hub is down")
     sub.add_parser("new-key", help="print a new data key for data_key")
     args = parser.parse_args(argv)
 

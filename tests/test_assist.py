@@ -32,7 +32,7 @@ ADMIN = ("ada", "admin-password-12")
 def assist_hub(tmp_path: Path) -> Iterator[HubServer]:
     server = start_hub(tmp_path / "hub")
     with server.state.sessions() as session:
-        create_staff(session, OFFICER[0], "Olu Officer", "officer", OFFICER[1], site="test-site", pin="4827")
+        create_staff(session, OFFICER[0], "Olu Officer", "officer", OFFICER[1], site="test-site", pin="482715")
         create_staff(session, ADMIN[0], "Ada Admin", "admin", ADMIN[1])
     yield server
     server.stop()
@@ -182,7 +182,7 @@ def test_offline_staff_pin(qtbot, qasync_loop, assist_hub: HubServer, tmp_path: 
         pins = online.controller.assist.staff_pins.load()
     finally:
         online.close()
-    assert "4827" not in str(pins) and pins[0]["name"] == "Olu Officer"
+    assert "482715" not in str(pins) and pins[0]["name"] == "Olu Officer"
     # The same kiosk (same state directory), now without its hub.
     offline = make_kiosk(qtbot, None, tmp_path / "kiosk", hub_url="http://127.0.0.1:9", token="kt_x")
     try:
@@ -191,7 +191,7 @@ def test_offline_staff_pin(qtbot, qasync_loop, assist_hub: HubServer, tmp_path: 
         qtbot.waitUntil(lambda: offline.label_text("pin_message").startswith("That code or PIN is not right"),
                         timeout=8000)
         offline.tap("pin_cancel")
-        enter_on_pad(offline, "4827")
+        enter_on_pad(offline, "482715")
         qtbot.waitUntil(lambda: offline.window.banner.isVisible(), timeout=8000)
         assert offline.window.banner.text() == "Officer helping: Olu Officer"
         assert offline.controller.shell.resident.officer is not None and offline.controller.shell.resident.officer.offline
@@ -225,7 +225,7 @@ def test_staff_pins_are_never_sent_as_pins(assist_hub: HubServer) -> None:
     r = httpx.get(f"{assist_hub.url}/api/v1/staff-pins", headers={"Authorization": f"Bearer {assist_hub.token}"})
     staff = r.json()["staff"]
     assert [s["name"] for s in staff] == ["Olu Officer"]
-    PasswordHasher().verify(staff[0]["pin_hash"], "4827")
+    PasswordHasher().verify(staff[0]["pin_hash"], "482715")
 
 
 def test_join_codes_one_live_per_kiosk_and_a_few_wrong_tries_end_it(assist_hub: HubServer,

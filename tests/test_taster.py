@@ -30,7 +30,7 @@ LIBRARIAN = ("lee", "library-password-1")
 def library_hub(tmp_path: Path) -> Iterator[HubServer]:
     server = start_hub(tmp_path / "hub")
     with server.state.sessions() as session:
-        create_staff(session, LIBRARIAN[0], "Lee Librarian", "library", LIBRARIAN[1], site="test-site", pin="5931")
+        create_staff(session, LIBRARIAN[0], "Lee Librarian", "library", LIBRARIAN[1], site="test-site", pin="593127")
     yield server
     server.stop()
 
@@ -354,7 +354,7 @@ def test_offline_staff_pin_opens_a_session_and_the_reports_wait_for_the_hub(
     try:
         offline.tap("attract_start")
         offline.wait_page("home_page")
-        enter_on_pad(offline, "5931")
+        enter_on_pad(offline, "593127")
         qtbot.waitUntil(lambda: offline.window.overlay is not None and offline.label_text("overlay_heading")
                         == "Staff: Lee Librarian", timeout=8000)
         offline.tap("overlay_taster")
