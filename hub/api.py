@@ -19,6 +19,7 @@ from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, ingest
 from hub.notify import NotifyError
 from hub.relay import relay_alerts
+from hub.staff import staff_may_assist
 from hub.state import HubState
 from kiosk.workflows.i18n import N_
 from kiosk.workflows.messages import (
@@ -167,6 +168,8 @@ async def submit(
     if len(json.dumps(body.answers)) > MAX_ANSWERS_BYTES:
         raise HTTPException(413, "Answers are too large")
     with hub.sessions() as session:
+        if body.officer_id is not None and not staff_may_assist(session, body.officer_id, dev.site):
+            raise HTTPException(422, f"Staff member {body.officer_id} cannot assist at this kiosk's site")
         try:
             case, created = create_case(
                 session, hub.sealer, journey, reference=body.reference, idempotency_key=idempotency_key,

@@ -3,9 +3,7 @@ audit log. Kiosk-facing routes are under /api/v1; staff pages under /staff."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import secrets
 from typing import Annotated
 
@@ -15,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from hub.api import DeviceDep, StateDep
+from hub.csv_download import csv_download
 from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, audit, utcnow
 from hub.handoff import digest
 from hub.pages import NO_STORE, templates
@@ -28,6 +27,7 @@ from hub.staff import (
     current,
     end_session,
     signed_in,
+    staff_may_assist,
     start_session,
 )
 from hub.state import HubState
@@ -36,6 +36,8 @@ from kiosk.workflows.messages import Accepted, AuditBatch, HelpIn, HelpOut, Join
 api = APIRouter(prefix="/api/v1")
 pages = APIRouter()
 CODE_MINUTES = 2
+#: Audit entries a kiosk made while offline arrive late, but not this late.
+AUDIT_MAX_AGE_DAYS = 30
 #: Wrong join codes typed at a kiosk before its live code is ended.
 WRONG_CODE_TRIES = 3
 USUAL_WAIT_MINUTES = 5
@@ -43,6 +45,7 @@ USUAL_WAIT_MINUTES = 5
 
 
 # ---- kiosk API ---------------------------------------------------------------------------------
+
 
 @api.post("/help", response_model=HelpOut, status_code=201)
 def ask_for_help(hub: StateDep, dev: DeviceDep, body: HelpIn) -> HelpOut:
@@ -97,11 +100,19 @@ def staff_pins(hub: StateDep, dev: DeviceDep) -> StaffPins:
 @api.post("/audit", response_model=Accepted)
 def record_audit(hub: StateDep, dev: DeviceDep, body: AuditBatch) -> Accepted:
     new = 0
+    now = utcnow()
     with hub.sessions() as session:
         for e in body.entries:
             if session.get(AuditEntry, e.id) is not None:
                 continue
             at = e.at.astimezone(dt.UTC).replace(tzinfo=None) if e.at.tzinfo else e.at
+            # A kiosk speaks only for staff who may work at its site, about the recent past
+            # (entries made offline arrive late, never from the future or months back).
+            if not staff_may_assist(session, e.staff_id, dev.site):
+                raise HTTPException(422, f"Staff member {e.staff_id} cannot assist at this kiosk's site")
+            if not now - dt.timedelta(days=AUDIT_MAX_AGE_DAYS) <= at <= now + dt.timedelta(minutes=5):
+                raise HTTPException(422, "An audit entry's time must be within the last "
+                                         f"{AUDIT_MAX_AGE_DAYS} days")
             audit(session, e.staff_id, e.staff_name, dev.kiosk_id, dev.site, e.action, e.step, e.id, at)
             new += 1
         session.commit()
@@ -257,9 +268,4 @@ def audit_page(request: Request, hub: StateDep, who: AdminDep, day: dt.date | No
 @pages.get("/staff/audit.csv")
 def audit_csv(hub: StateDep, who: AdminDep, day: dt.date | None = None) -> Response:
     day = day or utcnow().date()
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(AUDIT_COLUMNS)
-    writer.writerows(audit_rows(hub, day))
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={**NO_STORE, "Content-Disposition": f'attachment; filename="audit-{day}.csv"'})
+    return csv_download(AUDIT_COLUMNS, audit_rows(hub, day), f"audit-{day}.csv")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
@@ -16,6 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from hub.api import StateDep, refresh_from_back_office, request_status
+from hub.csv_download import csv_download
 from hub.db import Case, StaffUser, audit
 from hub.insight import counts, sites
 from hub.insight_report import Report, bar_chart
@@ -146,10 +145,4 @@ def insight_csv(hub: StateDep, user: InsightDep, name: str, site: str = "", star
     table = next((t for t in report.tables() if t.name == name), None)
     if table is None:
         raise HTTPException(404, f"No table called {name!r}")
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
-    filename = f"{name}-{site or 'all-sites'}-{start}-{end}.csv"
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})
+    return csv_download(table.columns, table.rows, f"{name}-{site or 'all-sites'}-{start}-{end}.csv")

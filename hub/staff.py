@@ -57,6 +57,12 @@ def check_password(session: Session, username: str, password: str) -> StaffUser 
     return user
 
 
+def staff_may_assist(session: Session, staff_id: int, site: str) -> bool:
+    """A real member of staff whose role assists residents, at this site (or council-wide)."""
+    user = session.get(StaffUser, staff_id)
+    return user is not None and user.role in ("officer", "library", "admin") and user.site in ("", site)
+
+
 SESSION_COOKIE = "staff_session"
 SESSION_HOURS = 10
 

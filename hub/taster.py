@@ -4,9 +4,7 @@ certificate page a learner takes home. Kiosk routes under /api/v1/taster; staff 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import secrets
 from typing import Annotated
 from urllib.parse import urlencode
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from hub.api import DeviceDep, StateDep
 from hub.assist import CODE_MINUTES, WhoDep, audit, issue_code, page
+from hub.csv_download import csv_download
 from hub.db import Device, TasterBooking, TasterCertificate, TasterRun, utcnow
 from hub.handoff import digest
 from hub.permissions import scope_of
@@ -258,13 +257,8 @@ def library(request: Request, hub: StateDep, who: LibraryDep, days: int = 30, er
 
 @pages.get("/staff/library/counts.csv")
 def counts_csv(hub: StateDep, who: LibraryDep, days: int = 30) -> Response:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(COUNT_COLUMNS)
-    writer.writerows(lesson_counts(hub, _site_filter(who), utcnow() - dt.timedelta(days=max(1, min(days, 3650)))))
-    return Response(out.getvalue(), media_type="text/csv; charset=utf-8",
-                    headers={"Cache-Control": "no-store",
-                             "Content-Disposition": 'attachment; filename="taster-lessons.csv"'})
+    since = utcnow() - dt.timedelta(days=max(1, min(days, 3650)))
+    return csv_download(COUNT_COLUMNS, lesson_counts(hub, _site_filter(who), since), "taster-lessons.csv")
 
 
 def _run_for(session: Session, who: SignedIn, run_id: str) -> TasterRun:

@@ -8,16 +8,20 @@ import asyncio
 import datetime as dt
 import json
 import logging
+import re
 import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import select
 
+from hub.db import StaffUser
 from hub.edges import MAX_BODY_BYTES, Edges
+from hub.staff import create_staff
 from kiosk.workflows.references import new_reference
-from tests.hubserver import HubServer, start_hub
+from tests.hubserver import TEST_ADMIN, HubServer, start_hub
 
 
 def submission(**over: Any) -> dict[str, Any]:
@@ -121,3 +125,53 @@ def test_hsts_when_the_hub_is_served_over_https() -> None:
 
     r = asyncio.run(fetch())
     assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_csv_downloads_have_safe_names_and_no_formulas(hub: HubServer) -> None:
+    """L1: whatever is in the URL, the download's name is safe and the answer is not a 500; L3:
+    a cell a spreadsheet would run as a formula arrives as text."""
+    hub.staff_get("/staff/cases")  # signs the test admin in
+    admin = hub.admin
+    assert admin is not None
+    for site in ("€", 'x"; filename="evil.exe', "a\r\nSet-Cookie: x=1"):
+        r = admin.get("/insight/summary.csv", params={"site": site})
+        assert r.status_code == 200, r.text
+        disposition = r.headers["Content-Disposition"]
+        assert disposition.count("filename=") == 1 and disposition.endswith('.csv"')
+        assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"', disposition), disposition
+        assert "set-cookie" not in r.headers
+    with hub.state.sessions() as session:
+        admin_id = session.scalar(select(StaffUser.id).where(StaffUser.username == TEST_ADMIN[0]))
+    entry = {"id": uuid.uuid4().hex, "at": dt.datetime.now(dt.UTC).isoformat(), "staff_id": admin_id,
+             "staff_name": '=HYPERLINK("http://evil.example","Click")', "action": "joined"}
+    assert post(hub, "/api/v1/audit", json.dumps({"entries": [entry]})).status_code == 200
+    audit = admin.get("/staff/audit.csv")
+    assert audit.status_code == 200
+    assert "'=HYPERLINK" in audit.text and ',=HYPERLINK' not in audit.text
+
+
+def test_a_kiosk_speaks_only_for_staff_of_its_site_about_the_recent_past(hub: HubServer) -> None:
+    """L3: audit entries and assisted submissions name a real member of staff who may assist at
+    the kiosk's site; audit times are neither in the future nor months back."""
+    hub.staff_get("/staff/cases")
+    with hub.state.sessions() as session:
+        admin_id = session.scalar(select(StaffUser.id).where(StaffUser.username == TEST_ADMIN[0]))
+        create_staff(session, "elsewhere", "Elle Elsewhere", "officer", "a-long-password-1", site="other-site")
+        elsewhere = session.scalar(select(StaffUser.id).where(StaffUser.username == "elsewhere"))
+        analyst = create_staff(session, "counter", "Cal Counter", "insight", "a-long-password-2").id
+
+    def entry(staff_id: int | None, days_ago: float = 0) -> str:
+        at = dt.datetime.now(dt.UTC) - dt.timedelta(days=days_ago)
+        return json.dumps({"entries": [{"id": uuid.uuid4().hex, "at": at.isoformat(), "staff_id": staff_id,
+                                        "staff_name": "Someone", "action": "joined"}]})
+
+    assert post(hub, "/api/v1/audit", entry(admin_id)).status_code == 200
+    for staff_id in (999999, elsewhere, analyst):
+        r = post(hub, "/api/v1/audit", entry(staff_id))
+        assert r.status_code == 422 and "cannot assist at this kiosk's site" in r.json()["detail"]
+    assert post(hub, "/api/v1/audit", entry(admin_id, days_ago=60)).status_code == 422
+    assert post(hub, "/api/v1/audit", entry(admin_id, days_ago=-1)).status_code == 422
+    for staff_id in (999999, elsewhere):
+        r = post(hub, "/api/v1/submissions", json.dumps(submission(officer_id=staff_id)))
+        assert r.status_code == 422 and "cannot assist" in r.json()["detail"]
+    assert post(hub, "/api/v1/submissions", json.dumps(submission(officer_id=admin_id))).status_code == 201
