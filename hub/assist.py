@@ -91,7 +91,7 @@ def join(hub: StateDep, dev: DeviceDep, body: JoinIn) -> JoinOut:
 def staff_pins(hub: StateDep, dev: DeviceDep) -> StaffPins:
     """argon2 hashes of staff PINs for this kiosk's site, kept by the kiosk for when the hub is down."""
     with hub.sessions() as session:
-        users = session.scalars(select(StaffUser).where(StaffUser.pin_hash != "",
+        users = session.scalars(select(StaffUser).where(StaffUser.pin_hash != "", StaffUser.disabled_at.is_(None),
                                                         StaffUser.role.in_(("officer", "library", "admin")))).all()
     return StaffPins(staff=[StaffPin(staff_id=u.id, name=u.display_name, pin_hash=u.pin_hash)
                             for u in users if u.site in ("", dev.site)])

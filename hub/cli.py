@@ -13,7 +13,7 @@ from hub.crypto import new_key
 from hub.db import make_engine, make_sessions
 from hub.devices import create_device, revoke_device
 from hub.gazetteer import GazetteerError, load_gazetteer
-from hub.staff import ROLES, create_staff
+from hub.staff import ROLES, create_staff, disable_staff
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,6 +38,8 @@ def main(argv: list[str] | None = None) -> int:
     staff.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     staff.add_argument("--site", default="", help="the site whose help requests they see (default: all)")
     staff.add_argument("--pin", default="", help="a personal 6-8 digit PIN for kiosks to check when the hub is down")
+    disable = sub.add_parser("disable-staff", help="stop a staff account: no sign-in, sessions ended, PIN withdrawn")
+    disable.add_argument("username")
     sub.add_parser("new-key", help="print a new data key for data_key")
     args = parser.parse_args(argv)
 
@@ -89,6 +91,11 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"hub: {exc}", file=sys.stderr)
                 return 2
             print(f"Staff account {args.username} ({args.role}) saved")
+        elif args.command == "disable-staff":
+            if not disable_staff(session, args.username):
+                print(f"hub: no staff account called {args.username!r}", file=sys.stderr)
+                return 1
+            print(f"Disabled {args.username}: signed out everywhere; their PIN leaves the kiosks at the next sync")
     return 0
 
 

@@ -140,6 +140,8 @@ class StaffUser(Base):
     site: Mapped[str] = mapped_column(String(64), default="", server_default="")
     #: argon2 hash of a personal staff PIN, synced to their site's kiosks for when the hub is down.
     pin_hash: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    #: A disabled account signs in nowhere, its sessions are gone, its PIN leaves the kiosks.
+    disabled_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
 
 class StaffSession(Base):

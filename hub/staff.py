@@ -12,7 +12,7 @@ from typing import Annotated
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hub.db import StaffSession, StaffUser, utcnow
@@ -42,10 +42,24 @@ def create_staff(session: Session, username: str, display_name: str, role: str, 
         session.add(user)
     else:
         user.display_name, user.role, user.password_hash, user.site = display_name, role, hashed, site
+        user.disabled_at = None
         if pin:
             user.pin_hash = pin_hash
+        # A new password (a reset, perhaps after a leak): every browser signed in as them signs in again.
+        session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
     session.commit()
     return user
+
+
+def disable_staff(session: Session, username: str) -> bool:
+    """Someone has left, or their password leaked: no sign-in, no sessions, no offline PIN."""
+    user = session.scalar(select(StaffUser).where(StaffUser.username == username))
+    if user is None:
+        return False
+    user.disabled_at = utcnow()
+    session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+    session.commit()
+    return True
 
 
 def check_password(session: Session, username: str, password: str) -> StaffUser | None:
@@ -54,13 +68,14 @@ def check_password(session: Session, username: str, password: str) -> StaffUser 
         PasswordHasher().verify(user.password_hash if user else _DUMMY, password)
     except (VerificationError, InvalidHashError):
         return None
-    return user
+    return user if user is not None and user.disabled_at is None else None
 
 
 def staff_may_assist(session: Session, staff_id: int, site: str) -> bool:
     """A real member of staff whose role assists residents, at this site (or council-wide)."""
     user = session.get(StaffUser, staff_id)
-    return user is not None and user.role in ("officer", "library", "admin") and user.site in ("", site)
+    return (user is not None and user.disabled_at is None and user.role in ("officer", "library", "admin")
+            and user.site in ("", site))
 
 
 SESSION_COOKIE = "staff_session"
@@ -100,7 +115,7 @@ def current(request: Request) -> SignedIn | None:
         if row is None or row.expires_at <= utcnow():
             return None
         user = session.get(StaffUser, row.user_id)
-        return SignedIn(user, row.csrf) if user is not None else None
+        return SignedIn(user, row.csrf) if user is not None and user.disabled_at is None else None
 
 
 def signed_in(request: Request) -> SignedIn:

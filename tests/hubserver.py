@@ -138,5 +138,7 @@ def sign_in(hub: HubServer, who: tuple[str, str]) -> httpx.Client:
     assert csrf is not None
     r = client.post("/staff/login", data={"username": who[0], "password": who[1], "csrf": csrf.group(1),
                                           "next": "/staff/help"})
-    assert r.status_code == 303, r.text
+    if r.status_code != 303:
+        client.close()
+        raise AssertionError(f"sign-in refused ({r.status_code})")
     return client

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from hub.db import AuditEntry, HelpRequest
 from hub.ratelimit import limits_of
-from hub.staff import create_staff
+from hub.staff import create_staff, disable_staff
 from kiosk.workflows.references import new_reference
 from tests.hubserver import HubServer, sign_in, start_hub
 
@@ -123,3 +123,34 @@ def test_each_role_lands_on_its_own_page(two_sites: tuple[HubServer, dict[str, s
             assert client.get(landed[username]).status_code == 200, username
     assert landed == {"officer_a": "/staff/help", "officer_b": "/staff/help", "library_a": "/staff/library",
                       "analyst": "/insight", "boss": "/staff/cases"}
+
+
+def test_a_new_password_signs_out_everywhere_and_a_disabled_account_is_stopped(
+        two_sites: tuple[HubServer, dict[str, str], dict[str, str]], tmp_path: Path) -> None:
+    """Security review L6."""
+    hub, _, tokens = two_sites
+    with hub.state.sessions() as session:
+        create_staff(session, "pat", "Pat Pin", "officer", PASSWORD, site="site-a", pin="135790")
+    signed_in = browser(hub, "pat")
+    try:
+        assert signed_in.get("/staff/help").status_code == 200
+        with hub.state.sessions() as session:  # a password reset, after a leak
+            create_staff(session, "pat", "Pat Pin", "officer", "a-brand-new-password-2", site="site-a")
+        assert signed_in.get("/staff/help").status_code == 401  # that browser must sign in again
+    finally:
+        signed_in.close()
+    limits_of(hub.app.state).reset()
+    again = sign_in(hub, ("pat", "a-brand-new-password-2"))
+    pins = httpx.get(f"{hub.url}/api/v1/staff-pins", headers={"Authorization": f"Bearer {tokens['site-a']}"})
+    assert "Pat Pin" in [p["name"] for p in pins.json()["staff"]]
+    with hub.state.sessions() as session:
+        assert disable_staff(session, "pat")
+    try:
+        assert again.get("/staff/help").status_code == 401
+    finally:
+        again.close()
+    limits_of(hub.app.state).reset()
+    with pytest.raises(AssertionError):
+        sign_in(hub, ("pat", "a-brand-new-password-2"))
+    pins = httpx.get(f"{hub.url}/api/v1/staff-pins", headers={"Authorization": f"Bearer {tokens['site-a']}"})
+    assert "Pat Pin" not in [p["name"] for p in pins.json()["staff"]]
