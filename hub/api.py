@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from typing import Annotated, Literal
 
@@ -177,17 +178,27 @@ async def submit(
                 summary=[s.model_dump() for s in body.summary], submitted_at=body.submitted_at,
                 received_from="from the kiosk", officer_id=body.officer_id,
                 officer_entered=",".join(s for s in body.officer_entered if s in journey.step_ids),
+                request_hash=fingerprint(body),
             )
         except ReferenceTaken:
             raise HTTPException(409, "That reference is already used by another submission") from None
         if not created:
-            return _replay(case, body, response)
+            return _replay(case, body, dev, response)
     hub.relay.wake()
     return SubmissionOut(reference=case.reference, status=case.status, replayed=False)
 
 
-def _replay(existing: Case, body: SubmissionIn, response: Response) -> SubmissionOut:
-    if existing.reference != body.reference:
+def fingerprint(body: SubmissionIn) -> str:
+    """What a retry must repeat exactly: the submission, whatever order its keys came in."""
+    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _replay(existing: Case, body: SubmissionIn, dev: Device, response: Response) -> SubmissionOut:
+    """The same key again: a retry of that submission from that kiosk, or a mistake to refuse
+    (another kiosk's key, or a different submission under it)."""
+    if (existing.kiosk_id != dev.kiosk_id or existing.reference != body.reference
+            or (existing.request_hash and existing.request_hash != fingerprint(body))):
         raise HTTPException(422, "Idempotency-Key was already used for a different submission")
     response.status_code = 200
     return SubmissionOut(reference=existing.reference, status=existing.status, replayed=True)

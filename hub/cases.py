@@ -21,7 +21,7 @@ class ReferenceTaken(Exception):
 def create_case(session: Session, sealer: Sealer, journey: Journey, *, reference: str, idempotency_key: str,
                 channel: str, kiosk_id: str, site: str, answers: dict[str, Any], summary: list[dict[str, str]],
                 submitted_at: dt.datetime, received_from: str, officer_id: int | None = None,
-                officer_entered: str = "") -> tuple[Case, bool]:
+                officer_entered: str = "", request_hash: str = "") -> tuple[Case, bool]:
     """Store a case, or return the one already made with this idempotency key.
 
     Returns (case, created). Commits. Raises ReferenceTaken if another case has the reference.
@@ -38,7 +38,7 @@ def create_case(session: Session, sealer: Sealer, journey: Journey, *, reference
         submitted_at=submitted_at.astimezone(dt.UTC).replace(tzinfo=None) if submitted_at.tzinfo else submitted_at,
         connector=journey.submit.connector,
         # In the same commit: the relay (or anyone reading) never sees an assisted case without its officer.
-        officer_id=officer_id, officer_entered=officer_entered,
+        officer_id=officer_id, officer_entered=officer_entered, request_hash=request_hash,
     )
     session.add(case)
     try:

@@ -78,6 +78,8 @@ class Case(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(14), unique=True)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: SHA-256 of what was submitted under the key: a retry must send the same ("" before this).
+    request_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     journey_id: Mapped[str] = mapped_column(String(64), index=True)
     journey_title: Mapped[str] = mapped_column(String(120))
     channel: Mapped[str] = mapped_column(String(20))

@@ -175,3 +175,22 @@ def test_a_kiosk_speaks_only_for_staff_of_its_site_about_the_recent_past(hub: Hu
         r = post(hub, "/api/v1/submissions", json.dumps(submission(officer_id=staff_id)))
         assert r.status_code == 422 and "cannot assist" in r.json()["detail"]
     assert post(hub, "/api/v1/submissions", json.dumps(submission(officer_id=admin_id))).status_code == 201
+
+
+def test_an_idempotency_key_belongs_to_one_kiosk_and_one_submission(hub: HubServer) -> None:
+    """Security review L8: a retry replays; the same key with another body, or from another
+    kiosk, is refused instead of silently answered with the first case."""
+    key = uuid.uuid4().hex
+    first = submission()
+    assert post(hub, "/api/v1/submissions", json.dumps(first), **{"Idempotency-Key": key}).status_code == 201
+    again = post(hub, "/api/v1/submissions", json.dumps(dict(reversed(list(first.items())))),
+                 **{"Idempotency-Key": key})
+    assert again.status_code == 200 and again.json()["replayed"] is True  # the same, keys in any order
+    changed = first | {"answers": {"bin_type": "recycling"}}
+    r = post(hub, "/api/v1/submissions", json.dumps(changed), **{"Idempotency-Key": key})
+    assert r.status_code == 422 and r.json()["detail"] == "Idempotency-Key was already used for a different submission"
+    other_kiosk = hub.new_device(f"kiosk-{uuid.uuid4().hex[:6]}")
+    r = post(hub, "/api/v1/submissions", json.dumps(first), token=other_kiosk, **{"Idempotency-Key": key})
+    assert r.status_code == 422
+    case = hub.case(first["reference"])
+    assert case is not None and hub.answers(case) == {"bin_type": "general"}
