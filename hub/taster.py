@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from typing import Annotated
-from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -207,8 +206,14 @@ COUNT_COLUMNS = ["Library", "Lesson", "Sessions offering it", "Started", "Comple
 
 
 @pages.get("/staff/library", response_class=HTMLResponse)
-def library(request: Request, hub: StateDep, who: LibraryDep, days: int = 30, error: str = "",
-            code: str = "", kiosk: str = "") -> HTMLResponse:
+def library_page(request: Request, hub: StateDep, who: LibraryDep, days: int = 30) -> HTMLResponse:
+    """Nothing shown comes from the address: a code or an error in the URL would be whatever the
+    person who wrote the link chose."""
+    return library(request, hub, who, days)
+
+
+def library(request: Request, hub: HubState, who: SignedIn, days: int = 30, error: str = "",
+            code: str = "", kiosk: str = "", status: int = 200) -> HTMLResponse:
     site = _site_filter(who)
     now = utcnow()
     zone = ZoneInfo(hub.settings.timezone)
@@ -252,7 +257,7 @@ def library(request: Request, hub: StateDep, who: LibraryDep, days: int = 30, er
         "counts": lesson_counts(hub, site, now - dt.timedelta(days=max(1, min(days, 3650)))),
         "today": f"{today:%Y-%m-%d}", "min_minutes": MIN_MINUTES, "max_minutes": MAX_MINUTES,
         "code": code, "code_kiosk": kiosk, "code_minutes": CODE_MINUTES,
-    })
+    }, status)
 
 
 @pages.get("/staff/library/counts.csv")
@@ -269,9 +274,8 @@ def _run_for(session: Session, who: SignedIn, run_id: str) -> TasterRun:
     return row
 
 
-def _back(message: str = "") -> RedirectResponse:
-    return RedirectResponse("/staff/library" + (f"?{urlencode({'error': message})}" if message else ""),
-                            status_code=303)
+def _back() -> RedirectResponse:
+    return RedirectResponse("/staff/library", status_code=303)
 
 
 @pages.post("/staff/library/runs/{run_id}/extend")
@@ -315,7 +319,7 @@ def terminal_code(request: Request, hub: StateDep, who: LibraryDep, kiosk_id: st
 
 
 @pages.post("/staff/library/bookings")
-def book(hub: StateDep, who: LibraryDep, csrf: Annotated[str, Form()] = "",
+def book(request: Request, hub: StateDep, who: LibraryDep, csrf: Annotated[str, Form()] = "",
          kiosks: Annotated[list[str] | None, Form()] = None, day: Annotated[str, Form()] = "",
          time: Annotated[str, Form()] = "", minutes: Annotated[str, Form()] = "",
          lessons: Annotated[list[str] | None, Form()] = None,
@@ -343,10 +347,10 @@ def book(hub: StateDep, who: LibraryDep, csrf: Annotated[str, Form()] = "",
     elif local is None:
         problem = "Enter the date and start time, like 2026-12-01 and 10:00"
     if problem or local is None or plan is None:
-        return _back(problem)
+        return library(request, hub, who, error=problem, status=422)
     starts = local.replace(tzinfo=ZoneInfo(hub.settings.timezone)).astimezone(dt.UTC).replace(tzinfo=None)
     if starts + dt.timedelta(minutes=plan.minutes) <= utcnow():
-        return _back("That time has already passed")
+        return library(request, hub, who, error="That time has already passed", status=422)
     with hub.sessions() as session:
         session.add(TasterBooking(site=known[chosen[0]], kiosks=" ".join(chosen), starts_at=starts,
                                   minutes=plan.minutes, lessons=" ".join(plan.lessons),
