@@ -153,5 +153,5 @@ def staff_user(who: Annotated[SignedIn, Depends(signed_in)]) -> StaffUser:
 
 
 def check_csrf(who: SignedIn, token: str) -> None:
-    if not who.csrf or not secrets.compare_digest(who.csrf, token):
+    if not who.csrf or not secrets.compare_digest(who.csrf.encode(), token.encode()):  # bytes: any text
         raise HTTPException(403, "The form has expired. Go back, reload the page and try again.")

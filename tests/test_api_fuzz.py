@@ -1,0 +1,47 @@
+"""Property-based fuzzing of the hub from its own OpenAPI document (schemathesis generates the
+requests, hypothesis drives them): every operation, with a kiosk's token, without one, and as a
+signed-in admin. Nothing may fail with a server error (501, "not set up at this council", is a
+deliberate answer). Bounded: a few examples per operation, about a minute in all."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+
+from tests.hubserver import HubServer
+
+EXAMPLES = 12
+
+
+def headers_for(hub: HubServer, who: str) -> dict[str, str]:
+    base = {"Idempotency-Key": uuid.uuid4().hex}
+    if who == "kiosk":
+        return base | {"Authorization": f"Bearer {hub.token}"}
+    if who == "staff":
+        hub.staff_get("/staff/cases")
+        assert hub.admin is not None
+        return base | {"Cookie": "; ".join(f"{k}={v}" for k, v in hub.admin.cookies.items())}
+    return base
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("who", ["kiosk", "nobody", "staff"])
+def test_no_operation_fails_with_a_server_error(hub: HubServer, who: str) -> None:
+    schema = schemathesis.openapi.from_url(f"{hub.url}/openapi.json")
+    failures: list[str] = []
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) > 30  # the whole API and the staff pages, not an empty document
+    for operation in operations:
+        @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+        @given(case=operation.as_strategy())
+        def call(case: Any) -> None:
+            response = case.call(headers=headers_for(hub, who), timeout=10)
+            if response.status_code >= 500 and response.status_code != 501:
+                failures.append(f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}")
+
+        call()
+    assert failures == [], "\n".join(failures[:20])
