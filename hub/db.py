@@ -305,7 +305,10 @@ class TasterCertificate(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     site: Mapped[str] = mapped_column(String(64))
     lessons: Mapped[str] = mapped_column(String(1000))
+    #: Before names were sealed: kept readable for certificates made then, "" since.
     first_name: Mapped[str] = mapped_column(String(30), default="")
+    #: The learner's first name, if they added one, encrypted with the data key like answers.
+    first_name_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 

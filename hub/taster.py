@@ -128,8 +128,8 @@ def make_certificate(hub: StateDep, dev: DeviceDep, body: CertificateIn) -> Cert
     token = secrets.token_urlsafe(24)
     with hub.sessions() as session:
         session.add(TasterCertificate(token_hash=digest(token), site=dev.site, lessons=" ".join(body.lessons),
-                                      first_name=name, expires_at=utcnow() + dt.timedelta(
-                                          days=hub.settings.taster.certificate_days)))
+                                      first_name_sealed=hub.sealer.seal({"name": name}) if name else None,
+                                      expires_at=utcnow() + dt.timedelta(days=hub.settings.taster.certificate_days)))
         session.commit()
     return CertificateOut(url=f"{hub.settings.public_url.rstrip('/')}/certificate/{token}")
 
@@ -147,7 +147,8 @@ def certificate(request: Request, hub: StateDep, token: str) -> HTMLResponse:
         tries.extend(t for t in (lesson.try_next if lesson else []) if t not in tries)
     local = row.created_at.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(hub.settings.timezone))
     return page(request, hub, "certificate.html", {
-        "found": True, "name": row.first_name, "site": row.site, "day": f"{local:%-d %B %Y}",
+        "found": True, "name": hub.sealer.open(row.first_name_sealed)["name"] if row.first_name_sealed
+        else row.first_name, "site": row.site, "day": f"{local:%-d %B %Y}",
         "lessons": [titles.get(i, i) for i in row.lessons.split()],
         "learned": [line for i in row.lessons.split() for line in ((hub.lessons or {})[i].learned
                                                                    if i in (hub.lessons or {}) else [])],

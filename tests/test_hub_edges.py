@@ -9,6 +9,7 @@ import datetime as dt
 import json
 import logging
 import re
+import threading
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -123,8 +124,12 @@ def test_hsts_when_the_hub_is_served_over_https() -> None:
         async with httpx.AsyncClient(transport=transport, base_url="https://hub.example") as client:
             return await client.get("/staff/login")
 
-    r = asyncio.run(fetch())
-    assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
+    # On a loop of its own, in a thread: the Qt tests keep this thread's loop running.
+    got: list[httpx.Response] = []
+    worker = threading.Thread(target=lambda: got.append(asyncio.run(fetch())))
+    worker.start()
+    worker.join(timeout=10)
+    assert got and got[0].headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
 def test_csv_downloads_have_safe_names_and_no_formulas(hub: HubServer) -> None:
