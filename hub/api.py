@@ -24,6 +24,7 @@ from hub.staff import staff_may_assist
 from hub.state import HubState
 from kiosk.workflows.i18n import N_
 from kiosk.workflows.messages import (
+    API_ERRORS,
     Accepted,
     AddressList,
     AddressSearch,
@@ -49,7 +50,7 @@ from kiosk.workflows.validators import (
     validate_postcode,
 )
 
-router = APIRouter(prefix="/api/v1")
+router = APIRouter(prefix="/api/v1", responses=API_ERRORS)
 
 MAX_ANSWERS_BYTES = 64 * 1024
 #: Marked for translation: the tracking page and the kiosk's "Track a request" show them in the

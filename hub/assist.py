@@ -31,9 +31,19 @@ from hub.staff import (
     start_session,
 )
 from hub.state import HubState
-from kiosk.workflows.messages import Accepted, AuditBatch, HelpIn, HelpOut, JoinIn, JoinOut, StaffPin, StaffPins
+from kiosk.workflows.messages import (
+    API_ERRORS,
+    Accepted,
+    AuditBatch,
+    HelpIn,
+    HelpOut,
+    JoinIn,
+    JoinOut,
+    StaffPin,
+    StaffPins,
+)
 
-api = APIRouter(prefix="/api/v1")
+api = APIRouter(prefix="/api/v1", responses=API_ERRORS)
 pages = APIRouter()
 CODE_MINUTES = 2
 #: Audit entries a kiosk made while offline arrive late, but not this late.

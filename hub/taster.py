@@ -24,6 +24,7 @@ from hub.permissions import scope_of
 from hub.staff import SignedIn, check_csrf
 from hub.state import HubState
 from kiosk.workflows.messages import (
+    API_ERRORS,
     Accepted,
     Booking,
     CertificateIn,
@@ -42,7 +43,7 @@ from kiosk.workflows.taster import (
 )
 from kiosk.workflows.validators import FieldError
 
-api = APIRouter(prefix="/api/v1/taster")
+api = APIRouter(prefix="/api/v1/taster", responses=API_ERRORS)
 pages = APIRouter()
 LessonId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")]
 RunId = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]

@@ -1,7 +1,8 @@
 """Property-based fuzzing of the hub from its own OpenAPI document (schemathesis generates the
 requests, hypothesis drives them): every operation, with a kiosk's token, without one, and as a
 signed-in admin. Nothing may fail with a server error (501, "not set up at this council", is a
-deliberate answer). Bounded: a few examples per operation, about a minute in all."""
+deliberate answer), and every kiosk API answer, refusals included, must match the document.
+Bounded: a few examples per operation, about a minute in all."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from tests.hubserver import HubServer, start_hub
 
@@ -52,6 +54,13 @@ def test_no_operation_fails_with_a_server_error(fuzzed_hub: HubServer, who: str)
             response = case.call(headers=headers_for(hub, who), timeout=10)
             if response.status_code >= 500 and response.status_code != 501:
                 failures.append(f"{case.method} {case.formatted_path}: {response.status_code} {response.text[:200]}")
+            elif case.path.startswith("/api/v1/"):
+                # The kiosk API answers only as its document says, refusals included.
+                try:
+                    case.validate_response(response, checks=[response_schema_conformance])
+                except Exception as exc:  # schemathesis reports a failure group
+                    failures.append(f"{case.method} {case.formatted_path}: {response.status_code} does not match "
+                                    f"the document: {str(exc)[:300]}")
 
         call()
     assert failures == [], "\n".join(failures[:20])

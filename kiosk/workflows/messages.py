@@ -194,6 +194,33 @@ class Accepted(Reply):
     accepted: int
 
 
+class ValidationProblem(Reply):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(Reply):
+    """Every refusal: a sentence for a person, or (a request the models refused) where and why."""
+
+    detail: str | list[ValidationProblem]
+
+
+#: The refusals every kiosk API route may answer with, for the OpenAPI document.
+API_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": why} for status, why in (
+        (401, "No device token, or an unknown or revoked one"),
+        (403, "Not this kiosk's to do"),
+        (404, "Not found"),
+        (409, "Conflicts with what the hub has"),
+        (410, "Gone (expired)"),
+        (413, "The request is too large"),
+        (422, "The request is not valid: why, as a sentence or a list of problems"),
+        (429, "Too many tries: wait"),
+        (501, "Not set up at this council"),
+    )}
+
+
 class OutboxState(Request):
     """How a kiosk's queue stands: counts only, never what is in it."""
 
