@@ -27,6 +27,9 @@ class Officer:
     assisted: bool = True
     #: Keep the idle timer paused after handing back.
     timer_paused: bool = False
+    #: The officer handed back: what happens next is the resident's doing, not the officer's
+    #: (the submission still counts as assisted).
+    handed_back: bool = False
     entered: set[str] = field(default_factory=set)
 
 

@@ -124,6 +124,11 @@ def test_whole_assisted_journey(k: Kiosk, assist_hub: HubServer, staff: StaffFac
     assert case.channel == "assisted" and case.officer_id is not None
     assert case.officer_entered == "bin_type"
     assert assist_hub.answers(case)["bin_type"] == "recycling"
+    # The resident ends the session themselves (Finish wipes it, as Start again would).
+    k.tap("finish")
+    k.wait_page("why")
+    k.tap("action_skip")
+    k.wait_page("attract_page")
     # The audit log: who, when, what; never an answer.
     k.services.worker.wake()
     k.qtbot.waitUntil(lambda: k.services.outbox.depth("audit") == 0, timeout=5000)
@@ -135,6 +140,8 @@ def test_whole_assisted_journey(k: Kiosk, assist_hub: HubServer, staff: StaffFac
     assert ("Olu Officer", "test-kiosk", "went to step", "bin_type") in actions
     assert ("Olu Officer", "test-kiosk", "changed answer", "bin_type") in actions
     assert ("Olu Officer", "test-kiosk", "handed back", "") in actions
+    # What the resident did after the hand-back (ending the session) is not the officer's doing.
+    assert [a for a in actions if a[2] == "ended session"] == []
     assert "recycling" not in str(rows) and "High Street" not in str(rows)
     page = admin.get("/staff/audit")
     assert "Olu Officer" in page.text

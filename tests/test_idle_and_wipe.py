@@ -158,6 +158,9 @@ def test_nothing_typed_survives_any_exit(qtbot, qasync_loop, canary_hub: HubServ
             kiosk.controller.idle.arm(kiosk.controller.shell.question_ms)
         else:
             kiosk.tap("start_again")
+            # The safe answer has focus: Enter goes back to the answers, never deletes them.
+            focused = QApplication.focusWidget()
+            assert focused is not None and focused.objectName() == "overlay_cancel"
             kiosk.tap("overlay_confirm")
         kiosk.wait_page("attract_page", timeout=8000)
         assert kiosk.controller.shell.resident.journey is None

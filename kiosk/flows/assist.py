@@ -70,7 +70,8 @@ class AssistFlow(QObject):
         stop_timers(self._pin_sync)
 
     def _on_wipe(self, reason: str) -> None:
-        if self.shell.resident.officer is not None and reason not in ("officer_end", "startup"):
+        officer = self.shell.resident.officer
+        if officer is not None and not officer.handed_back and reason not in ("officer_end", "startup"):
             self.shell.audit("ended_session")  # the session ended with an officer on it: record when
         self.shell.resident.officer = None
         self._revealed = False
@@ -279,6 +280,7 @@ class AssistFlow(QObject):
         if officer is None:
             return
         shell.audit("handed_back")
+        officer.handed_back = True
         shell.window.assist.hide()
         shell.window.banner.hide()
         if not officer.timer_paused and shell.page_name() not in ("", "attract_page", "closed_page"):

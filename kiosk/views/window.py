@@ -109,7 +109,9 @@ class Overlay(QWidget):
         self.setGeometry(parent.rect())
         self.show()
         self.raise_()
-        next(iter(self.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+        # A confirmation starts on its safe answer: Enter, a stray tap or a keypad press must
+        # never delete a resident's answers by default.
+        (self.buttons.get("cancel") or next(iter(self.buttons.values()))).setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _scroll_on(self) -> None:
         bar = self.card_scroll.verticalScrollBar()
