@@ -73,6 +73,9 @@ def test_bulky_waste_offers_slots_from_the_hub_and_branches_on_payment(kiosk: Ki
     kiosk.type("input_item_count", "9")
     kiosk.cont()
     kiosk.qtbot.waitUntil(lambda: kiosk.errors() == ["The number of items must be between 1 and 5"])
+    kiosk.type("input_item_count", "1")  # two kinds of item chosen: one item cannot be right
+    kiosk.cont()
+    kiosk.qtbot.waitUntil(lambda: kiosk.errors() == ["The number of items must be 2 or more"])
     kiosk.type("input_item_count", "2")
     kiosk.cont()
     kiosk.wait_heading("Which day should we collect?")

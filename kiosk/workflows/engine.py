@@ -196,7 +196,12 @@ class JourneySession:
         if t in (StepType.TEXT, StepType.LONG_TEXT):
             return v.validate_text(str(raw or ""), name, step.max_length)
         if t == StepType.NUMBER:
-            return v.validate_number(str(raw or ""), name, step.min, step.max, step.whole_number)
+            chosen = self.answers.get(step.at_least_count_of) if step.at_least_count_of else None
+            least = len(chosen) if isinstance(chosen, list) and chosen else None
+            number = v.validate_number(str(raw or ""), name, step.min, step.max, step.whole_number)
+            if least is not None and number < least:  # "two kinds of item" cannot be "1 item"
+                v.validate_number(str(raw or ""), name, least, None, step.whole_number)
+            return number
         if t == StepType.EMAIL:
             return v.validate_email(str(raw or ""), name)
         if t == StepType.PHONE:

@@ -124,6 +124,9 @@ class Step(Strict):
     min: float | None = None
     max: float | None = None
     whole_number: bool = True
+    #: Number steps: at least as many as the answers chosen at this (multi-choice) step, so
+    #: "two kinds of item" cannot come with "1 item".
+    at_least_count_of: str = ""
     max_length: int | None = None
     date_rule: DateRule | None = None
     #: Date steps: one-tap answers offered above the day, month and year boxes ("Today",
@@ -205,6 +208,16 @@ class Journey(Strict):
     start: Annotated[str, Field(min_length=1)]
     submit: Submission | None = None
     steps: Annotated[list[Step], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _counts_name_a_multi_choice(self) -> Journey:
+        for step in self.steps:
+            if step.at_least_count_of:
+                other = next((s for s in self.steps if s.id == step.at_least_count_of), None)
+                if step.type != StepType.NUMBER or other is None or other.type != StepType.MULTI_CHOICE:
+                    raise ValueError(f"step '{step.id}': at_least_count_of must be on a number step and name a "
+                                     "multi_choice step")
+        return self
 
     @model_validator(mode="after")
     def _open311_names_steps(self) -> Journey:
