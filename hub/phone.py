@@ -79,7 +79,7 @@ def closed_page(request: Request, hub: HubState, h: Handoff) -> HTMLResponse:
 
 @router.get("/h", response_class=HTMLResponse)
 def start(request: Request, hub: StateDep) -> HTMLResponse:
-    return page(request, hub, "phone_start.html", {"error": ""})
+    return page(request, hub, "phone_start.html", {"error": "", "code": ""})
 
 
 @router.post("/h", response_class=HTMLResponse, response_model=None)
@@ -91,12 +91,14 @@ def enter_code(request: Request, hub: StateDep, code: Annotated[str, Form(max_le
             "Wait 10 minutes, then try the code again.", "Check the code on the kiosk screen or your note."], 429)
     # Before the code is known, the page is in English: which language the resident used is unknown.
     if not handoff.normalise_code(code):
-        return page(request, hub, "phone_start.html", {"error": "Enter the code from the kiosk screen"}, 422)
+        return page(request, hub, "phone_start.html", {"error": "Enter the code from the kiosk screen", "code": ""},
+                    422)
     with hub.sessions() as session:
         h = handoff.by_code(session, code)
         if h is None:
+            # The code stays in the box, to correct rather than type again.
             return page(request, hub, "phone_start.html", {
-                "error": "That code is not right. Check it and try again, like ABCD 2345"}, 422)
+                "error": "That code is not right. Check it and try again, like ABCD 2345", "code": code[:40]}, 422)
         return _claim_and_go(request, hub, session, h)
 
 

@@ -158,6 +158,10 @@ def test_guessing_short_codes_is_throttled(hub: HubServer) -> None:
         codes = [c.post("/h", data={"code": f"ZZZZ{n:04d}"}).status_code for n in range(12)]
     assert codes[:10] == [422] * 10
     assert codes[10:] == [429, 429]
+    limits_of(hub.app.state).reset()
+    with httpx.Client(base_url=hub.url) as c:  # a mistyped code stays in the box, to correct
+        wrong = c.post("/h", data={"code": "ABCD 234X"})
+    assert wrong.status_code == 422 and 'value="ABCD 234X"' in wrong.text
 
 
 def test_forms_need_the_page_token(hub: HubServer) -> None:
