@@ -169,6 +169,7 @@ async def submit(
         raise HTTPException(422, f"Answers name steps the journey does not have: {', '.join(unknown)}")
     if len(json.dumps(body.answers)) > MAX_ANSWERS_BYTES:
         raise HTTPException(413, "Answers are too large")
+    request_hash = fingerprint(body)
     with hub.sessions() as session:
         if body.officer_id is not None and not staff_may_assist(session, body.officer_id, dev.site):
             raise HTTPException(422, f"Staff member {body.officer_id} cannot assist at this kiosk's site")
@@ -179,12 +180,12 @@ async def submit(
                 summary=[s.model_dump() for s in body.summary], submitted_at=body.submitted_at,
                 received_from="from the kiosk", officer_id=body.officer_id,
                 officer_entered=",".join(s for s in body.officer_entered if s in journey.step_ids),
-                request_hash=fingerprint(body),
+                request_hash=request_hash,
             )
         except ReferenceTaken:
             raise HTTPException(409, "That reference is already used by another submission") from None
         if not created:
-            return _replay(case, body, dev, response)
+            return _replay(case, body, request_hash, dev, response)
     hub.relay.wake()
     return SubmissionOut(reference=case.reference, status=case.status, replayed=False)
 
@@ -195,11 +196,12 @@ def fingerprint(body: SubmissionIn) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _replay(existing: Case, body: SubmissionIn, dev: Device, response: Response) -> SubmissionOut:
+def _replay(existing: Case, body: SubmissionIn, request_hash: str, dev: Device, response: Response
+            ) -> SubmissionOut:
     """The same key again: a retry of that submission from that kiosk, or a mistake to refuse
     (another kiosk's key, or a different submission under it)."""
     if (existing.kiosk_id != dev.kiosk_id or existing.reference != body.reference
-            or (existing.request_hash and existing.request_hash != fingerprint(body))):
+            or (existing.request_hash and existing.request_hash != request_hash)):
         raise HTTPException(422, "Idempotency-Key was already used for a different submission")
     response.status_code = 200
     return SubmissionOut(reference=existing.reference, status=existing.status, replayed=True)

@@ -125,9 +125,12 @@ def claim(session: Session, handoff: Handoff, cookie: str | None) -> str | None:
         if getattr(won, "rowcount", 0) == 1:
             return value
         session.refresh(handoff)
-    if cookie and handoff.claim_hash == digest(cookie):
-        return cookie
-    return None
+    return cookie if holds(handoff, cookie) else None
+
+
+def holds(handoff: Handoff, cookie: str | None) -> bool:
+    """Whether the device with this cookie is the one that took the journey."""
+    return cookie is not None and cookie != "" and handoff.claim_hash == digest(cookie)
 
 
 def sweep(session: Session, now: dt.datetime | None = None) -> int:

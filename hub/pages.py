@@ -18,9 +18,9 @@ from hub.csv_download import csv_download
 from hub.db import Case, StaffUser, audit
 from hub.insight import counts, sites
 from hub.insight_report import Report, bar_chart
-from hub.permissions import require, scope_of
+from hub.permissions import allowed, require, scope_of
 from hub.ratelimit import SlidingWindow, limits_of
-from hub.relay_staff import alerts_for, failed_by_journey, may_resend, relay_history
+from hub.relay_staff import alerts_for, failed_by_journey, relay_history
 from hub.staff import SignedIn, signed_in, staff_user
 from hub.state import HubState
 from kiosk.workflows.i18n import english
@@ -100,7 +100,8 @@ def case_page(request: Request, hub: StateDep, who: WhoDep, reference: str) -> H
     return templates.TemplateResponse(
         request, "case.html",
         {"council": hub.settings.council_name, "case": case, "summary": payload["summary"], "user": who.user,
-         "history": history, "csrf": who.csrf, "may_resend": case.relay_state == "failed" and may_resend(who, case)},
+         "history": history, "csrf": who.csrf,
+         "may_resend": case.relay_state == "failed" and allowed(who.user, "resend_case", case.site)},
         headers=NO_STORE,
     )
 

@@ -109,15 +109,12 @@ def open_link(request: Request, hub: StateDep, token: str) -> Response:
     with hub.sessions() as session:
         h = handoff.by_token(session, token[:64])
     if h is None:
-        return message(request, hub, "This link does not work", [
-            "Check you scanned the whole code, or type the short code instead.",
-            *start_again_text(hub, english())], 404)
+        return no_such_link(request, hub)
     if handoff.state_of(h) != "open":
         return closed_page(request, hub, h)
     c = catalog_for(hub, h)
     if h.claim_hash is not None:
-        cookie = request.cookies.get(COOKIE + h.public_id)
-        if cookie and h.claim_hash == handoff.digest(cookie):
+        if handoff.holds(h, request.cookies.get(COOKIE + h.public_id)):
             return RedirectResponse(f"/j/{h.public_id}", status_code=303, headers=NO_STORE)
         return taken_page(request, hub, c)
     title = c.journey(hub.journeys[h.journey_id]).title if h.journey_id in hub.journeys else ""
@@ -129,10 +126,14 @@ def take_link(request: Request, hub: StateDep, token: str) -> Response:
     with hub.sessions() as session:
         h = handoff.by_token(session, token[:64])
         if h is None:
-            return message(request, hub, "This link does not work", [
-                "Check you scanned the whole code, or type the short code instead.",
-                *start_again_text(hub, english())], 404)
+            return no_such_link(request, hub)
         return _claim_and_go(request, hub, session, h)
+
+
+def no_such_link(request: Request, hub: HubState) -> HTMLResponse:
+    return message(request, hub, "This link does not work", [
+        "Check you scanned the whole code, or type the short code instead.",
+        *start_again_text(hub, english())], 404)
 
 
 def taken_page(request: Request, hub: HubState, c: Catalog) -> HTMLResponse:
@@ -163,8 +164,7 @@ def owned(request: Request, hub: StateDep, public_id: str) -> Handoff:
         h = handoff.by_public_id(session, public_id[:32])
     if h is None:
         raise HTTPException(404, "No such journey")
-    cookie = request.cookies.get(COOKIE + h.public_id)
-    if not cookie or h.claim_hash != handoff.digest(cookie):
+    if not handoff.holds(h, request.cookies.get(COOKIE + h.public_id)):
         raise HTTPException(403, "This journey is open on another device")
     return h
 

@@ -12,17 +12,13 @@ from sqlalchemy.orm import Session
 
 from hub.api import StateDep
 from hub.db import Case, RelayAttempt, audit, utcnow
-from hub.permissions import allowed, require, scope_of
+from hub.permissions import require, scope_of
 from hub.relay import RelayAlerts, relay_alerts
 from hub.staff import SignedIn, check_csrf, signed_in
 from hub.state import HubState
 
 router = APIRouter()
 WhoDep = Annotated[SignedIn, Depends(signed_in)]
-
-
-def may_resend(who: SignedIn, case: Case) -> bool:
-    return allowed(who.user, "resend_case", case.site)
 
 
 def _resend(session: Session, who: SignedIn, case: Case) -> None:

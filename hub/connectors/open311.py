@@ -15,12 +15,9 @@ import httpx
 
 from hub.config import Open311Settings
 from hub.connectors.base import Outgoing, PermanentRelayError, TransientRelayError
-from hub.connectors.replies import retry_after, sent_uncertain, why_refused
+from hub.connectors.replies import refuse_unless_ok, sent_uncertain
 from kiosk.workflows.engine import format_address
 from kiosk.workflows.model import StepType
-
-#: Refusals: the back office will answer the same again, so a person must look.
-PERMANENT = {400, 401, 403, 404, 405, 409, 410, 413, 415, 422}
 
 
 def build_form(case: Outgoing, settings: Open311Settings) -> dict[str, str]:
@@ -76,11 +73,8 @@ def describe(case: Outgoing, answer_ids: list[str]) -> str:
 
 def parse_reply(response: httpx.Response) -> str:
     """The service_request_id (or token) from a 2xx reply; errors raise."""
+    refuse_unless_ok(response)
     status = response.status_code
-    if status in PERMANENT:
-        raise PermanentRelayError(f"HTTP {status}: {why_refused(response)}")
-    if status >= 300:
-        raise TransientRelayError(f"HTTP {status}: {why_refused(response)}", retry_after=retry_after(response))
     try:
         body: Any = response.json()
     except ValueError:

@@ -12,8 +12,21 @@ from typing import Any
 
 import httpx
 
+from hub.connectors.base import PermanentRelayError, TransientRelayError
+
 #: Longest reason kept on a case: enough to act on, never a whole error page.
 REASON_CHARS = 300
+#: Refusals: the back office will answer the same again, so a person must look.
+PERMANENT = {400, 401, 403, 404, 405, 409, 410, 413, 415, 422}
+
+
+def refuse_unless_ok(response: httpx.Response) -> None:
+    """Raise for anything but a 2xx: failed (a person must look) or worth another try."""
+    status = response.status_code
+    if status in PERMANENT:
+        raise PermanentRelayError(f"HTTP {status}: {why_refused(response)}")
+    if not 200 <= status < 300:
+        raise TransientRelayError(f"HTTP {status}: {why_refused(response)}", retry_after=retry_after(response))
 
 
 def why_refused(response: httpx.Response) -> str:

@@ -16,9 +16,8 @@ from typing import Any
 import httpx
 
 from hub.config import WebhookSettings
-from hub.connectors.base import Outgoing, PermanentRelayError, TransientRelayError
-from hub.connectors.open311 import PERMANENT
-from hub.connectors.replies import retry_after, sent_uncertain, why_refused
+from hub.connectors.base import Outgoing, TransientRelayError
+from hub.connectors.replies import refuse_unless_ok, sent_uncertain
 
 
 def payload(case: Outgoing) -> dict[str, Any]:
@@ -57,11 +56,7 @@ class WebhookConnector:
         except httpx.HTTPError as exc:
             raise TransientRelayError(f"{type(exc).__name__}: {exc or 'no reply'}",
                                       uncertain=sent_uncertain(exc)) from None
-        if response.status_code in PERMANENT:
-            raise PermanentRelayError(f"HTTP {response.status_code}: {why_refused(response)}")
-        if not 200 <= response.status_code < 300:
-            raise TransientRelayError(f"HTTP {response.status_code}: {why_refused(response)}",
-                                      retry_after=retry_after(response))
+        refuse_unless_ok(response)
         try:
             reply: Any = response.json()
         except ValueError:
