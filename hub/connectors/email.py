@@ -9,7 +9,7 @@ import datetime as dt
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime
 
 from hub.config import EmailSettings
 from hub.connectors.base import Outgoing, PermanentRelayError, TransientRelayError
@@ -25,7 +25,10 @@ def compose(case: Outgoing, settings: EmailSettings) -> EmailMessage:
     message["From"] = settings.from_address
     message["To"] = ", ".join(submit.email.to)
     message["Subject"] = f"{case.journey.title}: {case.reference}"
-    message["Message-ID"] = make_msgid(idstring=case.reference.replace("-", ""), domain="kiosk.invalid")
+    # The same on every try (make_msgid adds a time and a random part): a mailbox or its rules
+    # can see the same case arrive twice.
+    domain = settings.from_address.rsplit("@", 1)[1]
+    message["Message-ID"] = f"<kiosk-case-{case.reference.replace('-', '')}@{domain}>"
     message["Date"] = format_datetime(case.received_at.replace(tzinfo=dt.UTC))
     reply_to = next((str(case.answers[s.id]) for s in case.journey.steps
                      if s.type == StepType.EMAIL and case.answers.get(s.id)), "")
