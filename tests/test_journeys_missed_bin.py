@@ -53,7 +53,8 @@ def test_a_missed_bin_takes_ten_touches_and_the_postcode(kiosk: Kiosk) -> None:
     kiosk.qtbot.waitUntil(lambda: box.hasFocus() and kiosk.window.keyboard.isVisible(), timeout=3000)
     kiosk.window.keyboard.type_text("TS181AU")
     kiosk.tap("find_address")
-    kiosk.qtbot.waitUntil(lambda: bool(kiosk.page.findChildren(QPushButton, "address_address_0")), timeout=5000)
+    kiosk.qtbot.waitUntil(lambda: any(b.isVisible() for b in kiosk.page.findChildren(QPushButton, "address_address_0")),
+                          timeout=5000)
     kiosk.tap("address_address_0")
     kiosk.wait_heading("Which bin was missed?")
     kiosk.tap("option_bin_type_general")
