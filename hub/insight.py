@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -109,15 +110,29 @@ class Counts:
     def items(self, metric: str) -> dict[str, int]:
         return self.by_metric.get(metric, {})
 
+    @classmethod
+    def total(cls, many: Iterable[Counts]) -> Counts:
+        out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for c in many:
+            for metric, keys in c.by_metric.items():
+                for key, n in keys.items():
+                    out[metric][key] += n
+        return cls({m: dict(v) for m, v in out.items()})
+
+
+def counts_by_site(session: Session, start: dt.date, end: dt.date) -> dict[str, Counts]:
+    """Every site's counts between two days (inclusive): the report needs them all, even for one
+    site, to know what subtraction would give away."""
+    query = select(InsightCount).where(InsightCount.day >= start, InsightCount.day <= end)
+    out: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
+    for row in session.scalars(query):
+        out[row.site][row.metric][row.key] += row.count
+    return {site: Counts({m: dict(v) for m, v in metrics.items()}) for site, metrics in out.items()}
+
 
 def counts(session: Session, start: dt.date, end: dt.date, site: str | None) -> Counts:
-    query = select(InsightCount).where(InsightCount.day >= start, InsightCount.day <= end)
-    if site:
-        query = query.where(InsightCount.site == site)
-    out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for row in session.scalars(query):
-        out[row.metric][row.key] += row.count
-    return Counts({m: dict(v) for m, v in out.items()})
+    by_site = counts_by_site(session, start, end)
+    return by_site.get(site, Counts({})) if site else Counts.total(by_site.values())
 
 
 def sites(session: Session) -> list[str]:

@@ -1,5 +1,6 @@
 """Turn daily counts into the insight tables (and their charts). The page and the CSV export
-both come from here, so they always agree. Small numbers are suppressed."""
+both come from here, so they always agree. Small numbers are suppressed, and so is whatever would
+give one away by subtraction."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import html
 from dataclasses import dataclass, field
 
 from hub.config import InsightSettings
+from hub.disclosure import Cell, across_sites, within
 from hub.insight import Counts
 from kiosk.workflows.model import Journey
 from kiosk.workflows.why import WHY_REASONS
@@ -30,48 +32,75 @@ class Table:
 
 
 class Report:
-    def __init__(self, counts: Counts, journeys: dict[str, Journey], settings: InsightSettings) -> None:
-        self.c = counts
+    """The insight tables for one site (or all, `site` None), from every site's counts: a figure is
+    hidden when it is small, and so is whatever would give it away by subtraction
+    (hub/disclosure.py)."""
+
+    def __init__(self, by_site: dict[str, Counts], site: str | None, journeys: dict[str, Journey],
+                 settings: InsightSettings) -> None:
+        self.by_site = by_site
+        self.site = site
+        self.c = by_site.get(site, Counts({})) if site else Counts.total(by_site.values())
         self.journeys = journeys
         self.s = settings
 
     # ---- small-number suppression ---------------------------------------------------------
-    def shown(self, n: int) -> int | None:
-        return None if 0 < n < self.s.min_count else n
+    def cell(self, metric: str, keys: list[str] | None = None) -> Cell:
+        """A figure summed over `keys` of `metric` (every key when None), protected across sites."""
+        def value(c: Counts) -> int:
+            items = c.items(metric)
+            return sum(items.values()) if keys is None else sum(items.get(k, 0) for k in keys)
+        return across_sites({s: value(c) for s, c in self.by_site.items()}, self.site, self.s.min_count)
 
-    def num(self, n: int) -> str:
-        return f"fewer than {self.s.min_count}" if self.shown(n) is None else str(n)
+    def within(self, parts: list[Cell], total: Cell) -> tuple[list[Cell], Cell]:
+        return within(parts, total, self.s.min_count)
 
-    def rate(self, part: int, whole: int) -> str:
-        if whole == 0:
+    def num(self, cell: Cell) -> str:
+        if not cell.hidden:
+            return str(cell.n)
+        return "suppressed" if cell.secondary else f"fewer than {self.s.min_count}"
+
+    def rate(self, part: Cell, whole: Cell) -> str:
+        if whole.n == 0:
             return "no data"
-        if self.shown(part) is None or self.shown(whole) is None:
+        if part.hidden or whole.hidden:
             return "suppressed"
-        return f"{100 * part / whole:.0f}%"
+        return f"{100 * part.n / whole.n:.0f}%"
 
     def title(self, journey_id: str) -> str:
         j = self.journeys.get(journey_id)
         return j.title if j else journey_id
 
+    def _task_ids(self) -> list[str]:
+        return sorted(self.c.items("started"), key=self.title)
+
+    def _tasks(self) -> tuple[list[Cell], Cell, list[Cell], Cell]:
+        """Started and finished for each task, and in all: the summary and the tasks table agree."""
+        ids = self._task_ids()
+        started, all_started = self.within([self.cell("started", [j]) for j in ids], self.cell("started"))
+        finished, all_finished = self.within([self.cell("finished", [j]) for j in ids], self.cell("finished"))
+        return started, all_started, finished, all_finished
+
     # ---- tables ---------------------------------------------------------------------------
     def summary(self) -> Table:
-        started = sum(self.c.items("started").values())
-        finished = sum(self.c.items("finished").values())
-        channels = self.c.items("channel")
-        assisted = channels.get("assisted", 0)
-        self_service = channels.get("self-service", 0)
+        _, started, _, finished = self._tasks()
+        # Tasks finished = with staff help + by themselves: the cost avoided (from the second)
+        # must not give the first away.
+        (assisted, self_service), finished = self.within(
+            [self.cell("channel", ["assisted"]), self.cell("channel", ["self-service"])], finished)
         s = self.s
-        avoided = self_service * (s.cost_face_to_face - s.cost_web)
-        cost = "suppressed" if self.shown(self_service) is None else f"£{avoided:,.2f}"
+        avoided = self_service.n * (s.cost_face_to_face - s.cost_web)
+        cost = "suppressed" if self_service.hidden else f"£{avoided:,.2f}"
         rows = [
-            ["Sessions", self.num(self.c.get("sessions"))],
+            ["Sessions", self.num(self._languages()[1])],
             ["Tasks started", self.num(started)],
             ["Tasks finished", self.num(finished)],
             ["Completion rate", self.rate(finished, started)],
-            ["Finished with staff help (assisted share)", self.rate(assisted, sum(channels.values()))],
-            ["Moved to a phone: started", self.num(sum(self.c.items("handoff_started").values()))],
-            ["Moved to a phone: finished", self.num(sum(self.c.items("handoff_completed").values()))],
-            ["Help requested", self.num(sum(self.c.items("help").values()))],
+            ["Finished with staff help (assisted share)",
+             self.rate(assisted, Cell(assisted.n + self_service.n, hidden=self_service.hidden))],
+            ["Moved to a phone: started", self.num(self.cell("handoff_started"))],
+            ["Moved to a phone: finished", self.num(self.cell("handoff_completed"))],
+            ["Help requested", self.num(self.cell("help"))],
             ["Estimated cost avoided", cost],
         ]
         return Table("summary", "Summary", ["Measure", "Value"], rows)
@@ -84,65 +113,76 @@ class Report:
                 f"£{s.cost_telephone:.2f}. Tasks finished with staff help are not counted as avoided.")
 
     def tasks(self) -> Table:
+        started, _, finished, _ = self._tasks()
         rows, chart = [], []
-        for jid in sorted(self.c.items("started"), key=self.title):
-            started, finished = self.c.get("started", jid), self.c.get("finished", jid)
-            rows.append([self.title(jid), self.num(started), self.num(finished), self.rate(finished, started)])
-            chart.append((self.title(jid), self.shown(started)))
+        for jid, st, fi in zip(self._task_ids(), started, finished, strict=True):
+            rows.append([self.title(jid), self.num(st), self.num(fi), self.rate(fi, st)])
+            chart.append((self.title(jid), st.shown))
         return Table("tasks", "Tasks started and finished", ["Task", "Started", "Finished", "Completion rate"],
                      rows, chart)
 
     def funnel(self, journey_id: str) -> Table:
         journey = self.journeys[journey_id]
-        left: dict[str, dict[str, int]] = {}
-        for key, n in self.c.items("left").items():
+        left: dict[str, dict[str, list[str]]] = {}  # step -> why they left -> the counts' keys
+        for key in self.c.items("left"):
             jid, step_id, reason = key.split("/", 2)
             if jid == journey_id:
-                why_left = LEFT_REASONS.get(reason, reason)
-                left.setdefault(step_id, {}).setdefault(why_left, 0)
-                left[step_id][why_left] += n
+                left.setdefault(step_id, {}).setdefault(LEFT_REASONS.get(reason, reason), []).append(key)
         rows, chart = [], []
         for step in journey.steps:
-            reached = self.c.get("reached", f"{journey_id}/{step.id}")
-            if not reached and step.id not in left:
+            reached = self.cell("reached", [f"{journey_id}/{step.id}"])
+            if not reached.n and step.id not in left:
                 continue
             label = step.summary_label or step.question or STEP_NAMES.get(step.type.value, step.id)
-            gave_up = left.get(step.id, {})
-            why = "; ".join(f"{self.num(n)} {r}" for r, n in sorted(gave_up.items())) or "none"
-            rows.append([label, self.num(reached), self.num(sum(gave_up.values())), why])
-            chart.append((label, self.shown(reached)))
+            reasons = sorted(left.get(step.id, {}).items())
+            gave_up = [key for _, keys in reasons for key in keys]
+            why_cells, left_here = self.within([self.cell("left", keys) for _, keys in reasons],
+                                               self.cell("left", gave_up))
+            why = "; ".join(f"{self.num(c)} {r}" for (r, _), c in zip(reasons, why_cells, strict=True)) or "none"
+            rows.append([label, self.num(reached), self.num(left_here), why])
+            chart.append((label, reached.shown))
         return Table(f"funnel-{journey_id}", f"Where residents gave up: {journey.title}",
                      ["Step", "Reached", "Left here", "Why they left"], rows, chart)
 
     def funnels(self) -> list[Table]:
-        return [self.funnel(j) for j in sorted(self.c.items("started"), key=self.title) if j in self.journeys]
+        return [self.funnel(j) for j in self._task_ids() if j in self.journeys]
 
     def errors(self) -> Table:
         top = sorted(self.c.items("errors").items(), key=lambda kv: -kv[1])[:20]
-        rows = []
-        for key, n in top:
+        rows, chart = [], []
+        for key, _ in top:
             jid, step, part, kind = key.split("/", 3)
             journey = self.journeys.get(jid)
             label = step
             if journey is not None and step in journey.step_ids:
                 st = journey.step(step)
                 label = st.summary_label or st.question
+            n = self.cell("errors", [key])
             rows.append([self.title(jid), label, "" if part == "-" else part, kind.replace("_", " "), self.num(n)])
+            chart.append((f"{self.title(jid)}: {label}", n.shown))
         return Table("errors", "Questions with the most errors", ["Task", "Question", "Part", "Kind of error",
-                                                                  "Errors"], rows,
-                     [(f"{r[0]}: {r[1]}", self.shown(n)) for r, (_, n) in zip(rows, top, strict=True)])
+                                                                  "Errors"], rows, chart)
 
-    def _simple(self, name: str, title: str, metric: str, first: str, labels: dict[str, str]) -> Table:
-        items = sorted(self.c.items(metric).items(), key=lambda kv: -kv[1])
-        rows = [[labels.get(k, k), self.num(n)] for k, n in items]
-        return Table(name, title, [first, "Count"], rows, [(labels.get(k, k), self.shown(n)) for k, n in items])
+    def _simple(self, name: str, title: str, metric: str, first: str, labels: dict[str, str],
+                cells: list[Cell] | None = None) -> Table:
+        keys = sorted(self.c.items(metric), key=lambda k: -self.c.get(metric, k))
+        cells = cells if cells is not None else [self.cell(metric, [k]) for k in keys]
+        rows = [[labels.get(k, k), self.num(c)] for k, c in zip(keys, cells, strict=True)]
+        return Table(name, title, [first, "Count"], rows,
+                     [(labels.get(k, k), c.shown) for k, c in zip(keys, cells, strict=True)])
+
+    def _languages(self) -> tuple[list[Cell], Cell]:
+        """Every session has one language: the languages add up to the sessions."""
+        keys = sorted(self.c.items("language"), key=lambda k: -self.c.get("language", k))
+        return self.within([self.cell("language", [k]) for k in keys], self.cell("sessions"))
 
     def accessibility(self) -> Table:
         return self._simple("accessibility", "Accessibility settings used (sessions)", "accessibility", "Setting",
                             SETTINGS)
 
     def languages(self) -> Table:
-        return self._simple("languages", "Languages used (sessions)", "language", "Language", {"en": "English"})
+        return self._simple("languages", "Languages used (sessions)", "language", "Language", {"en": "English"},
+                            self._languages()[0])
 
     def why(self) -> Table:
         return self._simple("why", "Why did you come in today rather than go online?", "why", "Answer",
@@ -164,7 +204,7 @@ def bar_chart(table: Table, width: int = 640) -> str:
     for i, (name, value) in enumerate(table.chart):
         y = i * row_h
         w = 0 if value is None else round((width - label_w - 120) * value / top)
-        shown = "fewer than 5" if value is None else str(value)
+        shown = "suppressed" if value is None else str(value)
         bars.append(
             f'<text x="0" y="{y + 23}" font-size="16">{html.escape(name[:34])}</text>'
             f'<rect x="{label_w}" y="{y + 6}" width="{w}" height="24" fill="#1d70b8"/>'

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from hub.api import StateDep, refresh_from_back_office, request_status
 from hub.csv_download import csv_download
 from hub.db import Case, StaffUser, audit
-from hub.insight import counts, sites
+from hub.insight import counts_by_site, sites
 from hub.insight_report import Report, bar_chart
 from hub.permissions import allowed, require, scope_of
 from hub.ratelimit import SlidingWindow, limits_of
@@ -121,9 +121,9 @@ def _report(hub: HubState, site: str, start: dt.date | None, end: dt.date | None
     if start > end:
         raise HTTPException(422, "The start date must be on or before the end date")
     with hub.sessions() as session:
-        found = counts(session, start, end, site or None)
+        found = counts_by_site(session, start, end)
         all_sites = sites(session)
-    return Report(found, hub.journeys, hub.settings.insight), start, end, all_sites
+    return Report(found, site or None, hub.journeys, hub.settings.insight), start, end, all_sites
 
 
 @router.get("/insight", response_class=HTMLResponse)

@@ -174,16 +174,46 @@ def test_small_counts_are_suppressed(insight_hub: HubServer) -> None:
     from hub.insight import Counts
     from hub.insight_report import Report
 
-    report = Report(Counts({"started": {"missed-bin": 12, "bin-days": 3}, "finished": {"missed-bin": 9,
-                    "bin-days": 2}, "why": {"no_internet": 4, "no_device": 7}, "sessions": {"": 15}}),
-                    insight_hub.state.journeys, Settings(min_count=5))
+    one = {"site-a": Counts({"started": {"missed-bin": 12, "bin-days": 3, "fly-tipping": 20},
+                             "finished": {"missed-bin": 9, "bin-days": 2, "fly-tipping": 0},
+                             "why": {"no_internet": 4, "no_device": 7}, "sessions": {"": 35}})}
+    report = Report(one, None, insight_hub.state.journeys, Settings(min_count=5))
     tasks = {r[0]: r[1:] for r in report.tasks().rows}
-    assert tasks["Report a missed bin"] == ["12", "9", "75%"]
+    assert tasks["Report fly-tipping"] == ["20", "0", "0%"]
     assert tasks["Check your bin days"] == ["fewer than 5", "fewer than 5", "suppressed"]
+    # 35 started in all is shown, so 12 must go too, or 35 - 20 - 12 gives the 3; the same for
+    # 11 finished - 9.
+    assert tasks["Report a missed bin"] == ["suppressed", "suppressed", "suppressed"]
+    summary = dict(report.summary().rows)
+    assert (summary["Tasks started"], summary["Tasks finished"]) == ("35", "11")
     why = dict(report.why().rows)
     assert why == {"No phone or computer": "7", "No internet at home": "fewer than 5"}
     chart = dict(report.why().chart)
     assert chart["No internet at home"] is None  # not drawn to scale either
+
+
+def test_no_subtraction_between_sites_gives_a_small_count(insight_hub: HubServer) -> None:
+    """Security review L5: all sites 15 minus site B 12 was site A's 3."""
+    from hub.config import InsightSettings as Settings
+    from hub.insight import Counts
+    from hub.insight_report import Report
+
+    by_site = {"site-a": Counts({"started": {"missed-bin": 3}, "help": {"missed-bin": 6}}),
+               "site-b": Counts({"started": {"missed-bin": 12}, "help": {"missed-bin": 9}}),
+               "site-c": Counts({"help": {"missed-bin": 2}})}
+
+    def seen(site: str | None) -> tuple[str, str]:
+        report = Report(by_site, site, insight_hub.state.journeys, Settings(min_count=5))
+        summary = dict(report.summary().rows)
+        return summary["Tasks started"], summary["Help requested"]
+
+    assert seen(None) == ("15", "17")
+    assert seen("site-a") == ("fewer than 5", "suppressed")  # 6, but 17 - 9 - 6 would give site C's 2
+    assert seen("site-b") == ("suppressed", "9")  # 15 - 12 would give site A's 3
+    assert seen("site-c") == ("0", "fewer than 5")
+    for site in ("site-a", "site-b", "site-c"):  # and no site's figure is anywhere in the page's CSV rows
+        report = Report(by_site, site, insight_hub.state.journeys, Settings(min_count=5))
+        assert [r[1:3] for r in report.tasks().rows] in ([["fewer than 5", "0"]], [["suppressed", "0"]], [])
 
 
 def event(**fields: object) -> dict[str, object]:
