@@ -15,7 +15,7 @@ from hub import handoff
 from hub.cases import ReferenceTaken, create_case
 from hub.connectors.base import TransientRelayError
 from hub.db import Address, Case, CaseUpdate, Device, utcnow
-from hub.devices import device_for_token
+from hub.devices import authenticate
 from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, ingest
 from hub.notify import NotifyError
@@ -70,20 +70,15 @@ def state(request: Request) -> HubState:
 StateDep = Annotated[HubState, Depends(state)]
 
 
-def device(hub: StateDep, authorization: Annotated[str, Header()] = "") -> Device:
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise HTTPException(401, "Send the kiosk's device token as 'Authorization: Bearer <token>'",
-                            headers={"WWW-Authenticate": "Bearer"})
-    with hub.sessions() as session:
-        found = device_for_token(session, token.strip())
-        if found is None:
-            raise HTTPException(401, "Unknown or revoked device token", headers={"WWW-Authenticate": "Bearer"})
-        now = utcnow()
-        if found.last_seen_at is None or now - found.last_seen_at > dt.timedelta(seconds=60):
-            found.last_seen_at = now  # once a minute is enough, and saves a write per request
-            session.commit()
-        return found
+def device(request: Request, hub: StateDep, authorization: Annotated[str, Header()] = "") -> Device:
+    """The kiosk calling: found by the edge (hub/edges.py) before the body was read."""
+    found: Device | str | None = getattr(request.state, "device", None)
+    if found is None:
+        with hub.sessions() as session:
+            found = authenticate(session, authorization)
+    if isinstance(found, str):
+        raise HTTPException(401, found, headers={"WWW-Authenticate": "Bearer"})
+    return found
 
 
 DeviceDep = Annotated[Device, Depends(device)]
@@ -91,13 +86,13 @@ DeviceDep = Annotated[Device, Depends(device)]
 
 @router.get("/health")
 def health(hub: StateDep) -> dict[str, object]:
-    """Up, and any relay alert (counts only: failed cases, cases waiting past the alert time),
-    for a council's monitoring."""
+    """Up, and any relay alert, for a council's monitoring. Public, so counts only: failed cases,
+    cases waiting past the alert time, kiosks holding items (which kiosks: the staff cases page)."""
     alerts = relay_alerts(hub.sessions, hub.settings.relay.alert_after_minutes)
     return {"status": "ok", "relay": {"failed": alerts.failed, "overdue": alerts.overdue,
                                       "oldest_pending_minutes": alerts.oldest_pending_minutes,
                                       "kiosks_holding_items": len(alerts.kiosks)},
-            "alerts": alerts.lines()}
+            "alerts": alerts.lines(name_kiosks=False)}
 
 
 @router.post("/addresses/search", response_model=AddressList)
@@ -230,14 +225,14 @@ async def refresh_from_back_office(hub: HubState, reference: str) -> None:
     except TransientRelayError:
         return
     new = "closed" if status == "closed" else ("in_progress" if notes else "received")
-    shown = f": {notes}" if notes and settings.show_status_notes else ""
+    note = hub.sealer.seal({"note": notes[:300]}) if notes and settings.show_status_notes else None
     with hub.sessions() as session:
         case = session.scalar(select(Case).where(Case.reference == reference))
         if case is not None and case.status != new:
             case.status = new
             text = {"closed": "Closed by the team", "in_progress": "Being dealt with by the team"}.get(new)
             if text:
-                session.add(CaseUpdate(case_id=case.id, text=f"{text}{shown}"[:300]))
+                session.add(CaseUpdate(case_id=case.id, text=text, note_sealed=note))
             session.commit()
 
 
@@ -252,7 +247,8 @@ def request_status(hub: HubState, reference: str) -> RequestStatus | None:
             received_at=case.received_at,
             status=case.status,
             status_text=STATUS_TEXT.get(case.status, case.status),
-            updates=[f"{u.at:%d %B %Y}: {u.text}" for u in case.updates],
+            updates=[f"{u.at:%d %B %Y}: {u.text}" + (f": {hub.sealer.open(u.note_sealed)['note']}"
+                                                      if u.note_sealed else "") for u in case.updates],
         )
 
 

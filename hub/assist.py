@@ -7,7 +7,7 @@ import datetime as dt
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -42,6 +42,7 @@ from kiosk.workflows.messages import (
     StaffPin,
     StaffPins,
 )
+from kiosk.workflows.pin_verifier import keyed_verifier, kiosk_pin_key
 
 api = APIRouter(prefix="/api/v1", responses=API_ERRORS)
 pages = APIRouter()
@@ -98,12 +99,14 @@ def join(hub: StateDep, dev: DeviceDep, body: JoinIn) -> JoinOut:
 
 
 @api.get("/staff-pins", response_model=StaffPins)
-def staff_pins(hub: StateDep, dev: DeviceDep) -> StaffPins:
-    """argon2 hashes of staff PINs for this kiosk's site, kept by the kiosk for when the hub is down."""
+def staff_pins(hub: StateDep, dev: DeviceDep, authorization: Annotated[str, Header()] = "") -> StaffPins:
+    """Verifiers of the PINs of staff who may help at this kiosk's site, kept by the kiosk for when
+    the hub is down: keyed to this kiosk's token, so the list alone checks nothing."""
+    key = kiosk_pin_key(authorization.partition(" ")[2].strip())
     with hub.sessions() as session:
         users = session.scalars(select(StaffUser).where(StaffUser.pin_hash != "", StaffUser.disabled_at.is_(None),
                                                         StaffUser.role.in_(("officer", "library", "admin")))).all()
-    return StaffPins(staff=[StaffPin(staff_id=u.id, name=u.display_name, pin_hash=u.pin_hash)
+    return StaffPins(staff=[StaffPin(staff_id=u.id, name=u.display_name, verifier=keyed_verifier(u.pin_hash, key))
                             for u in users if u.site in ("", dev.site)])
 
 
@@ -123,7 +126,10 @@ def record_audit(hub: StateDep, dev: DeviceDep, body: AuditBatch) -> Accepted:
             if not now - dt.timedelta(days=AUDIT_MAX_AGE_DAYS) <= at <= now + dt.timedelta(minutes=5):
                 raise HTTPException(422, "An audit entry's time must be within the last "
                                          f"{AUDIT_MAX_AGE_DAYS} days")
-            audit(session, e.staff_id, e.staff_name, dev.kiosk_id, dev.site, e.action, e.step, e.id, at)
+            # Named as the hub knows them: nothing a kiosk typed is kept.
+            named = session.get(StaffUser, e.staff_id)
+            assert named is not None  # staff_may_assist found them
+            audit(session, e.staff_id, named.display_name, dev.kiosk_id, dev.site, e.action, e.step, e.id, at)
             new += 1
         session.commit()
     return Accepted(accepted=new)

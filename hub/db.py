@@ -128,6 +128,9 @@ class CaseUpdate(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     text: Mapped[str] = mapped_column(String(300))
+    #: A back office's note, when the council shows them (`open311.show_status_notes`): written
+    #: for staff, so it may name people; encrypted like answers.
+    note_sealed: Mapped[bytes | None] = mapped_column(LargeBinary, nullable=True)
     case: Mapped[Case] = relationship(back_populates="updates")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -44,3 +45,19 @@ def device_for_token(session: Session, token: str) -> Device | None:
     if device is None or device.revoked_at is not None:
         return None
     return device
+
+
+def authenticate(session: Session, authorization: str) -> Device | str:
+    """The kiosk an `Authorization` header speaks for, or why it is refused. Notes when it was
+    last seen (once a minute is enough, and saves a write per request)."""
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return "Send the kiosk's device token as 'Authorization: Bearer <token>'"
+    found = device_for_token(session, token.strip())
+    if found is None:
+        return "Unknown or revoked device token"
+    now = utcnow()
+    if found.last_seen_at is None or now - found.last_seen_at > dt.timedelta(seconds=60):
+        found.last_seen_at = now
+        session.commit()
+    return found

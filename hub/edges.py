@@ -17,7 +17,7 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from hub.devices import device_for_token
+from hub.devices import authenticate
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -71,10 +71,12 @@ class Edges:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path: str = scope["path"]
         if path.startswith("/api/v1/") and path != "/api/v1/health":
-            refused = self._token_refused(scope, headers)
-            if refused:
-                await _answer(send, 401, refused, {"WWW-Authenticate": "Bearer"})
+            with scope["app"].state.hub.sessions() as session:
+                found = authenticate(session, headers.get("authorization", ""))
+            if isinstance(found, str):
+                await _answer(send, 401, found, {"WWW-Authenticate": "Bearer"})
                 return
+            scope.setdefault("state", {})["device"] = found  # the route's DeviceDep needs no second look
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             await _answer(send, 413, f"The request is too large (at most {MAX_BODY_BYTES // 1024} KB)")
@@ -90,17 +92,6 @@ class Edges:
             await _answer(send, refused.status, refused.detail)
             return
         await self.app(scope, _replay(body, receive), send)
-
-    @staticmethod
-    def _token_refused(scope: Scope, headers: dict[str, str]) -> str:
-        """Why a kiosk API call is refused, or "" when its device token is good."""
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            return "Send the kiosk's device token as 'Authorization: Bearer <token>'"
-        hub = scope["app"].state.hub
-        with hub.sessions() as session:
-            found = device_for_token(session, token.strip()) is not None
-        return "" if found else "Unknown or revoked device token"
 
     def _with_headers(self, send: Send) -> Send:
         extra = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),

@@ -19,6 +19,11 @@ class SlidingWindow:
         self._clock = clock
         self._by_client: dict[str, deque[float]] = defaultdict(deque)
         self._all: deque[float] = deque()
+        self._swept = clock()
+
+    def tracked(self) -> int:
+        """Clients with a try still counted (what this limiter holds in memory)."""
+        return len(self._by_client)
 
     def _trim(self, q: deque[float], now: float) -> None:
         while q and q[0] <= now - self.window:
@@ -27,6 +32,10 @@ class SlidingWindow:
     def allow(self, client: str) -> bool:
         """Count a try; False when this client, or everyone together, has had too many."""
         now = self._clock()
+        if now - self._swept >= self.window:  # clients gone quiet are forgotten
+            self._swept = now
+            for quiet in [c for c, q in self._by_client.items() if not q or q[-1] <= now - self.window]:
+                del self._by_client[quiet]
         mine = self._by_client[client]
         self._trim(mine, now)
         self._trim(self._all, now)

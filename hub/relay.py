@@ -155,7 +155,9 @@ class RelayAlerts:
     #: (kiosk id, held, set aside) for kiosks whose outbox holds items the hub never got.
     kiosks: tuple[tuple[str, int, int], ...] = ()
 
-    def lines(self) -> list[str]:
+    def lines(self, name_kiosks: bool = True) -> list[str]:
+        """The alerts in words. `name_kiosks` False for the public health check: counts only, so
+        nobody outside learns the fleet's kiosk names (staff pages name them)."""
         out = []
         if self.failed:
             out.append(f"{self.failed} case{'s' if self.failed != 1 else ''} could not be passed to the back "
@@ -163,6 +165,11 @@ class RelayAlerts:
         if self.overdue:
             out.append(f"{self.overdue} case{'s' if self.overdue != 1 else ''} waiting to be passed on for more "
                        f"than the alert time (the oldest for {self.oldest_pending_minutes} minutes)")
+        if self.kiosks and not name_kiosks:
+            n = len(self.kiosks)
+            out.append(f"{n} kiosk{'s have' if n != 1 else ' has'} items the hub never received "
+                       "(see the staff cases page)")
+            return out
         for kiosk_id, held, quarantined in self.kiosks:
             parts = ([f"{held} refused and held"] if held else []) + (
                 [f"{quarantined} unreadable and set aside"] if quarantined else [])

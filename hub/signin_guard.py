@@ -39,15 +39,23 @@ class SignInGuard:
         self._clock = clock
         self._clients: dict[str, _Record] = defaultdict(_Record)
         self._accounts: dict[str, _Record] = defaultdict(_Record)
+        self._swept = clock()
 
     def wait_for(self, account: str, client: str) -> float:
-        """Seconds before this client may try this account again (0: now)."""
+        """Seconds before this client may try this account again (0: now). Asking remembers
+        nothing: made-up user names cost no memory."""
         now = self._clock()
-        waits = [self._clients[client].blocked_until - now, self._accounts[account.lower()].blocked_until - now]
-        return max(0.0, *waits)
+        waits = [r.blocked_until - now for r in (self._clients.get(client), self._accounts.get(account.lower()))
+                 if r is not None]
+        return max([0.0, *waits])
+
+    def tracked(self) -> int:
+        """Clients and accounts with a failure still counted (what this guard holds in memory)."""
+        return len(self._clients) + len(self._accounts)
 
     def failed(self, account: str, client: str) -> None:
         now = self._clock()
+        self._sweep(now)
         mine = self._trim(self._clients[client], now)
         mine.failures.append(now)
         over = len(mine.failures) - CLIENT_FREE
@@ -68,6 +76,17 @@ class SignInGuard:
         while record.failures and record.failures[0] <= now - WINDOW_S:
             record.failures.popleft()
         return record
+
+    def _sweep(self, now: float) -> None:
+        """Forget clients and accounts whose failures are all past the window and who wait for
+        nothing: a flood of made-up names or addresses does not stay in memory."""
+        if now - self._swept < 60.0:
+            return
+        self._swept = now
+        for records in (self._clients, self._accounts):
+            for key in [k for k, r in records.items()
+                        if r.blocked_until <= now and not self._trim(r, now).failures]:
+                del records[key]
 
     def reset(self) -> None:
         self._clients.clear()

@@ -9,6 +9,7 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from kiosk.workflows import messages as m
+from kiosk.workflows.pin_verifier import kiosk_pin_key
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -43,6 +44,8 @@ class HubClient:
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             transport=transport,
         )
+        #: Checks the staff PIN verifiers the hub sends this kiosk (kiosk/workflows/pin_verifier.py).
+        self.pin_key = kiosk_pin_key(token.strip())
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -1,8 +1,8 @@
 """Staff at the kiosk: who is helping, and the offline fallback.
 
 Officers join with a one-time code from the hub. When the hub cannot be reached, a personal
-staff PIN is checked against argon2 hashes the hub sent earlier (kept in the kiosk's state
-directory; never a PIN itself)."""
+staff PIN is checked against verifiers the hub sent earlier, keyed to this kiosk's device token
+(kiosk/workflows/pin_verifier.py; kept in the kiosk's state directory, never a PIN itself)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from kiosk.workflows.pin_verifier import verify
 
 log = logging.getLogger("kiosk.staff")
 
@@ -34,13 +33,14 @@ class Officer:
 
 
 class StaffPins:
-    def __init__(self, state_file: Path) -> None:
+    def __init__(self, state_file: Path, key: bytes) -> None:
         self._file = state_file
+        self._key = key
 
     def save(self, staff: list[dict[str, Any]]) -> None:
         self._file.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._file.with_suffix(".tmp")
-        tmp.write_text(json.dumps([{"staff_id": s["staff_id"], "name": s["name"], "pin_hash": s["pin_hash"]}
+        tmp.write_text(json.dumps([{"staff_id": s["staff_id"], "name": s["name"], "verifier": s["verifier"]}
                                    for s in staff]))
         tmp.replace(self._file)
 
@@ -52,11 +52,7 @@ class StaffPins:
         return data if isinstance(data, list) else []
 
     def check(self, pin: str) -> tuple[int, str] | None:
-        hasher = PasswordHasher()
         for staff in self.load():
-            try:
-                hasher.verify(str(staff.get("pin_hash", "")), pin)
-            except (VerificationError, InvalidHashError):
-                continue
-            return int(staff["staff_id"]), str(staff["name"])
+            if isinstance(staff, dict) and verify(pin, str(staff.get("verifier", "")), self._key):
+                return int(staff["staff_id"]), str(staff["name"])
         return None

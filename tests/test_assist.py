@@ -14,11 +14,14 @@ from pathlib import Path
 import httpx
 import pytest
 from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError
 from sqlalchemy import select
 
 from hub.db import AssistCode, AuditEntry, HelpRequest
+from hub.devices import create_device
 from hub.ratelimit import limits_of
 from hub.staff import create_staff
+from kiosk.workflows.pin_verifier import kiosk_pin_key, verify
 from tests.hubserver import HubServer, sign_in, start_hub
 from tests.resident import Kiosk, make_kiosk
 from tests.test_screens_render import shoot
@@ -191,7 +194,7 @@ def test_offline_staff_pin(qtbot, qasync_loop, assist_hub: HubServer, tmp_path: 
         online.close()
     assert "482715" not in str(pins) and pins[0]["name"] == "Olu Officer"
     # The same kiosk (same state directory), now without its hub.
-    offline = make_kiosk(qtbot, None, tmp_path / "kiosk", hub_url="http://127.0.0.1:9", token="kt_x")
+    offline = make_kiosk(qtbot, None, tmp_path / "kiosk", hub_url="http://127.0.0.1:9", token=assist_hub.token)
     try:
         offline.start("missed-bin")
         enter_on_pad(offline, "1111")
@@ -228,11 +231,31 @@ def test_officer_page_csrf_and_login_rate_limit(assist_hub: HubServer, staff: St
     assert httpx.get(f"{assist_hub.url}/staff/help").status_code == 401
 
 
-def test_staff_pins_are_never_sent_as_pins(assist_hub: HubServer) -> None:
-    r = httpx.get(f"{assist_hub.url}/api/v1/staff-pins", headers={"Authorization": f"Bearer {assist_hub.token}"})
-    staff = r.json()["staff"]
-    assert [s["name"] for s in staff] == ["Olu Officer"]
-    PasswordHasher().verify(staff[0]["pin_hash"], "482715")
+def test_staff_pins_are_never_sent_as_pins(assist_hub: HubServer, tmp_path: Path) -> None:
+    """Security review M4: a kiosk gets verifiers keyed to its own token; a copied list (a backup
+    of the state directory) checks nothing without that token, and no two kiosks' lists match."""
+    def verifiers(token: str) -> list[dict[str, str]]:
+        r = httpx.get(f"{assist_hub.url}/api/v1/staff-pins", headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200
+        return list(r.json()["staff"])
+
+    staff = verifiers(assist_hub.token)
+    assert [s["name"] for s in staff] == ["Olu Officer"] and "482715" not in str(staff)
+    mine = staff[0]["verifier"]
+    assert verify("482715", mine, kiosk_pin_key(assist_hub.token))
+    assert not verify("482716", mine, kiosk_pin_key(assist_hub.token))
+    with pytest.raises(InvalidHashError):  # not an argon2 hash of the PIN a cracker could try
+        PasswordHasher().verify(mine, "482715")
+    assert not verify("482715", mine, kiosk_pin_key("kt_someone-elses-token"))
+    with assist_hub.state.sessions() as session:
+        other = create_device(session, "kiosk-2", "test-site")
+    theirs = verifiers(other)[0]["verifier"]
+    assert theirs != mine and verify("482715", theirs, kiosk_pin_key(other))
+    assert not verify("482715", mine, kiosk_pin_key(other))
+    # Re-keying the kiosk (a new token) makes its old list worthless.
+    with assist_hub.state.sessions() as session:
+        rekeyed = create_device(session, "kiosk-2", "test-site")
+    assert not verify("482715", theirs, kiosk_pin_key(rekeyed))
 
 
 def test_join_codes_one_live_per_kiosk_and_a_few_wrong_tries_end_it(assist_hub: HubServer,

@@ -18,7 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from hub.db import StaffUser
+from hub.db import AuditEntry, StaffUser
 from hub.edges import MAX_BODY_BYTES, Edges
 from hub.staff import create_staff
 from kiosk.workflows.references import new_reference
@@ -145,10 +145,11 @@ def test_csv_downloads_have_safe_names_and_no_formulas(hub: HubServer) -> None:
         assert disposition.count("filename=") == 1 and disposition.endswith('.csv"')
         assert re.fullmatch(r'attachment; filename="[A-Za-z0-9._-]+"', disposition), disposition
         assert "set-cookie" not in r.headers
-    with hub.state.sessions() as session:
-        admin_id = session.scalar(select(StaffUser.id).where(StaffUser.username == TEST_ADMIN[0]))
-    entry = {"id": uuid.uuid4().hex, "at": dt.datetime.now(dt.UTC).isoformat(), "staff_id": admin_id,
-             "staff_name": '=HYPERLINK("http://evil.example","Click")', "action": "joined"}
+    with hub.state.sessions() as session:  # a name is the one free text an audit row holds
+        formula = create_staff(session, "formula", '=HYPERLINK("http://evil.example","Click")', "officer",
+                               "a-long-password-3").id
+    entry = {"id": uuid.uuid4().hex, "at": dt.datetime.now(dt.UTC).isoformat(), "staff_id": formula,
+             "staff_name": "Whatever the kiosk says", "action": "joined"}
     assert post(hub, "/api/v1/audit", json.dumps({"entries": [entry]})).status_code == 200
     audit = admin.get("/staff/audit.csv")
     assert audit.status_code == 200
@@ -171,6 +172,9 @@ def test_a_kiosk_speaks_only_for_staff_of_its_site_about_the_recent_past(hub: Hu
                                         "staff_name": "Someone", "action": "joined"}]})
 
     assert post(hub, "/api/v1/audit", entry(admin_id)).status_code == 200
+    with hub.state.sessions() as session:  # named as the hub knows them (L7), not as the kiosk wrote
+        names = set(session.scalars(select(AuditEntry.staff_name).where(AuditEntry.staff_id == admin_id)))
+    assert "Someone" not in names and names
     for staff_id in (999999, elsewhere, analyst):
         r = post(hub, "/api/v1/audit", entry(staff_id))
         assert r.status_code == 422 and "cannot assist at this kiosk's site" in r.json()["detail"]

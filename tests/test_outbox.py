@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import html
 import json
 import subprocess
 import sys
@@ -215,10 +216,11 @@ def test_an_unreadable_row_is_set_aside_and_the_rest_are_sent(qtbot, qasync_loop
     assert "Zqxvsealedelsewhere" not in caplog.text
     # The hub is told (counts only), and staff see which kiosk holds something it never got.
     run(qtbot, worker.report_state())
-    health = httpx.get(f"{hub.url}/api/v1/health").json()
+    health = httpx.get(f"{hub.url}/api/v1/health").json()  # public: counts, never a kiosk's name
     assert health["relay"]["kiosks_holding_items"] == 1
-    assert health["alerts"] == ["Kiosk test-kiosk has items the hub never received: 1 unreadable and set aside "
-                                "(see its maintenance screen)"]
+    assert health["alerts"] == ["1 kiosk has items the hub never received (see the staff cases page)"]
+    assert "Kiosk test-kiosk has items the hub never received: 1 unreadable and set aside (see its maintenance " \
+           "screen)" in html.unescape(hub.staff_get("/staff/cases"))
     run(qtbot, client.outbox_state(0, 0, 0))  # as the kiosk reports once that changes
     assert httpx.get(f"{hub.url}/api/v1/health").json()["relay"]["kiosks_holding_items"] == 0
     run(qtbot, client.aclose())

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from hub.ratelimit import limits_of
-from hub.signin_guard import ACCOUNT_MAX_WAIT_S, SignInGuard
+from hub.ratelimit import SlidingWindow, limits_of
+from hub.signin_guard import ACCOUNT_MAX_WAIT_S, WINDOW_S, SignInGuard
 from hub.staff import create_staff
 from tests.hubserver import start_hub
 
@@ -44,6 +44,27 @@ def test_a_flood_of_wrong_passwords_never_locks_anyone_out_for_long() -> None:
     assert waits[:9] == [0] * 9 and waits[9] == 60 and waits[10] == 120 and waits[13] == 960
     # Its wrong guesses never slow staff elsewhere (beyond the accounts it tried).
     assert noisy.wait_for("someone-else", "192.168.1.20") == 0
+
+
+def test_made_up_names_and_addresses_are_forgotten() -> None:
+    """What the limits remember does not grow with a flood of made-up user names or addresses."""
+    clock = Clock()
+    guard = SignInGuard(clock)
+    for n in range(5000):
+        guard.wait_for(f"made-up-{n}", "10.0.0.1")  # asking remembers nothing
+    assert guard.tracked() == 0
+    for n in range(2000):
+        guard.failed(f"made-up-{n}", f"10.1.{n // 250}.{n % 250}")
+    assert guard.tracked() == 2000 + 2000
+    clock.now += WINDOW_S + 1
+    guard.failed("staff0", "10.0.0.1")  # the next failure, once the old ones are past, sweeps
+    assert guard.tracked() == 2
+    codes = SlidingWindow(per_client=10, overall=10**9, window_s=600, clock=clock)
+    for n in range(3000):
+        assert codes.allow(f"10.2.{n // 250}.{n % 250}")
+    assert codes.tracked() == 3000
+    clock.now += 601
+    assert codes.allow("10.3.0.1") and codes.tracked() == 1
 
 
 def test_guessing_one_account_gets_slower_and_the_right_password_still_gets_in(tmp_path: Path) -> None:

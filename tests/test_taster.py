@@ -357,7 +357,7 @@ def test_offline_staff_pin_opens_a_session_and_the_reports_wait_for_the_hub(
     finally:
         online.close()
     # The same terminal, its hub gone: the librarian's synced PIN still opens a session.
-    offline = make_kiosk(qtbot, None, tmp_path / "kiosk", hub_url="http://127.0.0.1:9", token="kt_x")
+    offline = make_kiosk(qtbot, None, tmp_path / "kiosk", hub_url="http://127.0.0.1:9", token=library_hub.token)
     try:
         offline.tap("attract_start")
         offline.wait_page("home_page")

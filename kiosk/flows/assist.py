@@ -49,7 +49,7 @@ class AssistFlow(QObject):
         self._revealed = False
         state = shell.settings.state_dir
         self.staff_lock = Lockout(state / "staff-lock.json", 5, 300)
-        self.staff_pins = StaffPins(state / "staff-pins.json")
+        self.staff_pins = StaffPins(state / "staff-pins.json", shell.services.client.pin_key)
         self._pin_sync = QTimer(shell.window)
         self._pin_sync.timeout.connect(self.sync_staff_pins)
         self._pin_sync.start(PIN_SYNC_MS)

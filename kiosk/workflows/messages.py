@@ -252,7 +252,8 @@ class JoinOut(Reply):
 class StaffPin(Reply):
     staff_id: int
     name: str
-    pin_hash: str
+    #: Checks the PIN on this kiosk only (kiosk/workflows/pin_verifier.py); never a PIN.
+    verifier: str
 
 
 class StaffPins(Reply):
