@@ -92,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "check-config":
         print(f"{args.path}: OK")
         return 0
+    import PySide6.QtCore  # noqa: F401  (first, so the next line can tame its import hook)
+
+    from kiosk.pyside_sources import stop_keeping_sources
+
+    stop_keeping_sources()
     from kiosk.app import run as run_app
     from kiosk.logs import setup_logging
 

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import tempfile
+from pathlib import Path
 
 import httpx
 import pytest
@@ -20,6 +23,16 @@ from tests.resident import Kiosk
 CANARY = "Zqxvphonecanary"
 
 
+def read_qr(qr: QrCode) -> str:
+    """The QR code as drawn on screen, decoded by zbar (Debian's zbar-tools)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        image = Path(tmp) / "qr.png"
+        assert qr.grab().save(str(image))
+        out = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True, timeout=30)
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
 def begin_on_kiosk(kiosk: Kiosk) -> tuple[str, str]:
     """Two questions at the kiosk, then "Finish on my phone"; returns the QR's link and the code."""
     kiosk.start("missed-bin")
@@ -30,6 +43,7 @@ def begin_on_kiosk(kiosk: Kiosk) -> tuple[str, str]:
     kiosk.wait_page("handoff_page")
     qr = kiosk.page.findChild(QrCode, "qr_code")
     assert qr is not None
+    assert read_qr(qr) == qr.data  # what is drawn, read as a phone's camera would
     code = kiosk.label_text("handoff_code")
     assert kiosk.label_text("typed_address") == f"{kiosk.hub.url}/h"  # type: ignore[union-attr]
     assert kiosk.label_text("valid_until").startswith("The link works until ")

@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.app_events import watch
 from kiosk.views.text import tr
@@ -34,6 +42,10 @@ SCRIPTS: dict[str, list[str]] = {
 #: The script key's label: the script's own name, and "ABC" to come back.
 SCRIPT_NAMES: dict[str, str] = {"ar": "عربي", "ur": "اردو"}
 
+#: Boards kept built (each layout in each keyboard language, Latin or native script): showing
+#: one already built takes a few milliseconds, building one tens.
+KEEP_BOARDS = 8
+
 SPOKEN = {"'": N_("apostrophe"), "-": N_("hyphen"), ",": N_("comma"), ".": N_("full stop"), "/": N_("slash"),
           "&": N_("and sign"), "@": N_("at sign"), "_": N_("underscore"), "+": N_("plus")}
 
@@ -56,9 +68,14 @@ class OnScreenKeyboard(QWidget):
         #: its own script is showing instead of the Latin letters.
         self.language = "latin"
         self.native = False
-        self._rows = QVBoxLayout(self)
-        self._rows.setContentsMargins(16, 12, 16, 12)
-        self._rows.setSpacing(8)
+        # Built boards sit here, all hidden but the current one: a hidden widget takes no room,
+        # so the keyboard is as tall as the board showing (a stacked layout takes the tallest).
+        self._boards = QVBoxLayout(self)
+        self._boards.setContentsMargins(16, 12, 16, 12)
+        #: Built boards, the most recently shown last: (layout, language, native) -> board.
+        self._built: dict[tuple[str, str, bool], _Board] = {}
+        #: Goes up when the screen's language changes: a board built before says its keys again.
+        self._wording = 0
         self.keys: dict[str, QPushButton] = {}
         #: A finger is down on a control outside the keyboard: hide only once it lifts, so the
         #: screen does not move under the finger and the tap presses what it touched.
@@ -106,8 +123,9 @@ class OnScreenKeyboard(QWidget):
                 self._build(self.layout_name)
 
     def retranslate(self) -> None:
-        """The language changed: rebuild the keys with the new names (and letters)."""
+        """The language changed: the keys say their names in it (boards are re-worded as shown)."""
         self.setAccessibleName(tr("On-screen keyboard"))
+        self._wording += 1
         if self.layout_name:
             self._build(self.layout_name)
 
@@ -119,21 +137,29 @@ class OnScreenKeyboard(QWidget):
 
     # ---- building -----------------------------------------------------------------
     def _build(self, name: str) -> None:
-        while self._rows.count():
-            item = self._rows.takeAt(0)
-            holder = item.widget() if item is not None else None
-            if holder is not None:  # a row kept left to right (digits), keys and all
-                holder.hide()
-                holder.deleteLater()
-                continue
-            row = item.layout() if item is not None else None
-            while row is not None and row.count():
-                taken = row.takeAt(0)
-                w = taken.widget() if taken is not None else None
-                if w is not None:
-                    w.deleteLater()
-        self.keys.clear()
+        """Show the board for this layout, language and script: built once, then reused."""
+        wanted = (name, self.language, self.native)
+        board = self._built.pop(wanted, None)
+        if board is None:
+            board = self._make_board(name)
+            board.hide()
+            self._boards.addWidget(board)
+        self._built[wanted] = board  # now the most recently used
+        if board.wording != self._wording:
+            board.reword(self._wording)
+        for other in self._built.values():
+            if other is not board:
+                other.hide()
+        board.show()
+        self.keys = board.keys
         self.layout_name = name
+        while len(self._built) > KEEP_BOARDS:
+            oldest = self._built.pop(next(iter(self._built)))
+            self._boards.removeWidget(oldest)
+            oldest.deleteLater()
+
+    def _make_board(self, name: str) -> _Board:
+        board = _Board(self._wording)
         rows = [list(r) for r in LAYOUTS[name]]
         if name == "text" and self.language in SCRIPTS and self.native:
             rows = [rows[0], *[list(r) for r in SCRIPTS[self.language]], rows[-1]]
@@ -144,12 +170,12 @@ class OnScreenKeyboard(QWidget):
             line.setSpacing(8)
             line.addStretch(1)
             if name in ("text", "email") and r == 3 and not self.native:
-                line.addWidget(self._key(tr("Shift"), "shift", tr("Shift: next letter in capitals"), wide=True))
+                line.addWidget(self._key(board, N_("Shift"), "shift", N_("Shift: next letter in capitals"), wide=True))
             for k in keys:
-                spoken = tr(SPOKEN[k]) if k in SPOKEN else tr("Letter {letter}", letter=k) if k.isalpha() else k
-                line.addWidget(self._key(k, k, spoken))
+                line.addWidget(self._key(board, k, k, SPOKEN.get(k, N_("Letter {letter}") if k.isalpha() else "")))
             if r == len(rows) - 1:
-                line.addWidget(self._key(tr("⌫ Delete"), "backspace", tr("Delete the last character"), wide=True))
+                line.addWidget(self._key(board, N_("⌫ Delete"), "backspace", N_("Delete the last character"),
+                                         wide=True))
             line.addStretch(1)
             if name in ("numeric", "phone") or all(k.isdigit() for k in keys):
                 # Digits go 1 2 3 in every language, Arabic and Urdu included: never mirrored.
@@ -158,35 +184,38 @@ class OnScreenKeyboard(QWidget):
                 holder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
                 line.setContentsMargins(0, 0, 0, 0)
                 holder.setLayout(line)
-                self._rows.addWidget(holder)
+                board.rows.addWidget(holder)
             else:
-                self._rows.addLayout(line)
+                board.rows.addLayout(line)
         bottom = QHBoxLayout()
         bottom.setSpacing(8)
         bottom.addStretch(1)
         if name == "text" and self.language in SCRIPTS:
-            label = "ABC" if self.native else SCRIPT_NAMES[self.language]
-            bottom.addWidget(self._key(label, "script", tr("Switch between English letters and {script}",
-                                                           script=SCRIPT_NAMES[self.language]), wide=True))
+            script = SCRIPT_NAMES[self.language]
+            bottom.addWidget(self._key(board, "ABC" if self.native else script, "script",
+                                       N_("Switch between English letters and {script}"), wide=True, script=script))
         if name in ("text", "email", "postcode", "phone"):
-            space = self._key(tr("Space"), "space", tr("Space"), wide=True)
+            space = self._key(board, N_("Space"), "space", N_("Space"), wide=True)
             space.setMinimumWidth(360)
             bottom.addWidget(space)
-        bottom.addWidget(self._key(tr("Enter"), "enter", tr("Enter: go on to the next step"), wide=True))
-        bottom.addWidget(self._key(tr("Hide keyboard"), "hide", tr("Hide the keyboard"), wide=True))
+        bottom.addWidget(self._key(board, N_("Enter"), "enter", N_("Enter: go on to the next step"), wide=True))
+        bottom.addWidget(self._key(board, N_("Hide keyboard"), "hide", N_("Hide the keyboard"), wide=True))
         bottom.addStretch(1)
-        self._rows.addLayout(bottom)
+        board.rows.addLayout(bottom)
+        board.reword(self._wording)
+        return board
 
-    def _key(self, text: str, key: str, spoken: str, wide: bool = False) -> QPushButton:
-        b = QPushButton(text.replace("&", "&&"))  # a lone "&" is a mnemonic marker, drawn as nothing
+    def _key(self, board: _Board, text: str, key: str, spoken: str, wide: bool = False, **values: str) -> QPushButton:
+        """A key; `text` and `spoken` are English, put into the screen's language by the board."""
+        b = QPushButton()
         b.setObjectName(f"key_{key}")
-        b.setAccessibleName(spoken)
         b.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         b.setAutoRepeat(key == "backspace")
         if wide:
             b.setProperty("role", "key-wide")
         b.clicked.connect(lambda _=False, k=key: self.press(k))
-        self.keys[key] = b
+        board.keys[key] = b
+        board.words.append((b, text if wide and key not in ("script",) else "", text, spoken, values))
         return b
 
     # ---- typing -------------------------------------------------------------------
@@ -239,3 +268,24 @@ class OnScreenKeyboard(QWidget):
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self.shown.emit(False)
+
+
+class _Board(QWidget):
+    """One built layout: its keys by name, and what each says, to put into the screen's language."""
+
+    def __init__(self, wording: int) -> None:
+        super().__init__()
+        self.rows = QVBoxLayout(self)
+        self.rows.setContentsMargins(0, 0, 0, 0)
+        self.rows.setSpacing(8)
+        self.keys: dict[str, QPushButton] = {}
+        #: (key, English label to translate or "" to show as it is, label, English spoken name, values)
+        self.words: list[tuple[QPushButton, str, str, str, dict[str, str]]] = []
+        self.wording = wording
+
+    def reword(self, wording: int) -> None:
+        for b, translated, label, spoken, values in self.words:
+            text = tr(translated) if translated else label
+            b.setText(text.replace("&", "&&"))  # a lone "&" is a mnemonic marker, drawn as nothing
+            b.setAccessibleName(tr(spoken, letter=label, **values) if spoken else label)
+        self.wording = wording

@@ -1,4 +1,8 @@
-"""A QR code drawn with QPainter from the qrcode library's module matrix (no Pillow)."""
+"""A QR code drawn with QPainter from the qrcode library's module matrix (no Pillow).
+
+One mask pattern (0, the checkerboard), not the best of all eight: trying them all took 4.9 ms
+a code against 0.9 ms, on the tap that shows it. Every mask makes a valid code that phones
+read; the best one only scores a little better against runs of one colour."""
 
 from __future__ import annotations
 
@@ -12,7 +16,7 @@ class QrCode(QWidget):
     def __init__(self, data: str, side: int = 280) -> None:
         super().__init__()
         self.setObjectName("qr_code")
-        code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+        code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=0)
         code.add_data(data)
         code.make(fit=True)
         self.matrix: list[list[bool]] = code.get_matrix()
