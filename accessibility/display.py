@@ -5,25 +5,29 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6.QtWidgets import QApplication
 
 from accessibility.themes import CONTRASTS, TEXT_SIZES, Palette, Theme, contrast, theme_for
-from kiosk.config import Branding
 from kiosk.views.style import style_sheet
+
+if TYPE_CHECKING:
+    from kiosk.config import Branding
 
 log = logging.getLogger("kiosk.display")
 
 
-def branded_palette(branding: Branding) -> Palette:
-    """The standard palette with the council's top-bar colour, if white text on it is readable."""
+def branded_palette(branding: Branding | str) -> Palette:
+    """The standard palette with the council's top-bar colour (a `Branding` or the colour
+    itself), if white text on it is readable."""
+    colour = branding if isinstance(branding, str) else branding.header_colour
     base = Palette()
-    if contrast(branding.header_colour, base.header_text) < 4.5:
+    if contrast(colour, base.header_text) < 4.5:
         log.warning("branding.header_colour is too light for white text; using the standard colour",
-                    extra={"colour": branding.header_colour, "ratio": round(contrast(branding.header_colour,
-                                                                                     base.header_text), 2)})
+                    extra={"colour": colour, "ratio": round(contrast(colour, base.header_text), 2)})
         return base
-    return replace(base, header=branding.header_colour)
+    return replace(base, header=colour)
 
 
 class DisplaySettings:
@@ -60,7 +64,9 @@ class DisplaySettings:
             self.apply()
 
     def apply(self) -> None:
-        self._app.setStyleSheet(style_sheet(self.theme, self.rtl))
+        sheet = style_sheet(self.theme, self.rtl)
+        if sheet != self._app.styleSheet():  # the same sheet again would re-style every widget
+            self._app.setStyleSheet(sheet)
 
     def chosen(self) -> list[str]:
         """For insight: the settings that differ from standard."""

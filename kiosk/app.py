@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 from accessibility.display import DisplaySettings
 from accessibility.headings import install_heading_role
 from kiosk import systemd
+from kiosk.boot import FirstScreen
 from kiosk.config import KioskSettings, read_token
 from kiosk.controller import KioskController, Services
 from kiosk.hub_client import HubClient
@@ -103,10 +104,12 @@ def collect_on_qt_thread(app: QApplication) -> QTimer:
     return timer
 
 
-def run(settings: KioskSettings) -> int:
+def run(settings: KioskSettings, first: FirstScreen | None = None, notifier: systemd.Notifier | None = None) -> int:
+    """The kiosk's loop. ``first``: the attract screen painted before everything was loaded
+    (kiosk/boot.py), closed once the real window is on the screen."""
     import qasync
 
-    notifier = systemd.Notifier()  # before Qt starts anything that could inherit the socket
+    notifier = notifier or systemd.Notifier()  # before Qt starts anything that could inherit the socket
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("council-kiosk")
@@ -124,6 +127,11 @@ def run(settings: KioskSettings) -> int:
 
     controller.maintenance.exit_app = exit_app
     show_full_screen(window)
+    if first is not None:
+        window.repaint()  # on the screen before the first screen goes, so nothing flickers
+        first.close()
+        first.replay(window.page)
+        first.deleteLater()
     worker_task = loop.create_task(services.worker.run())
     health_task = loop.create_task(services.worker.status.watch(services.client,
                                                                 settings.service.health_check_seconds))

@@ -81,28 +81,29 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return 1
 
+    if args.command == "run":
+        # Qt first (so its import hook can be tamed), then the attract screen, then the rest,
+        # settings checked included (kiosk/boot.py).
+        import PySide6.QtCore  # noqa: F401
+
+        from kiosk.pyside_sources import stop_keeping_sources
+
+        stop_keeping_sources()
+        from kiosk.boot import run_kiosk
+        from kiosk.logs import setup_logging
+
+        setup_logging()
+        return run_kiosk(args.config)
     from kiosk.config import ConfigError, load_settings, read_token
 
     try:
-        settings = load_settings(args.config if args.command == "run" else args.path)
+        settings = load_settings(args.path)
         read_token(settings)
     except ConfigError as exc:
         print(f"kiosk: {exc}", file=sys.stderr)
         return 2
-    if args.command == "check-config":
-        print(f"{args.path}: OK")
-        return 0
-    import PySide6.QtCore  # noqa: F401  (first, so the next line can tame its import hook)
-
-    from kiosk.pyside_sources import stop_keeping_sources
-
-    stop_keeping_sources()
-    from kiosk.app import run as run_app
-    from kiosk.logs import setup_logging
-
-    setup_logging()
-
-    return run_app(settings)
+    print(f"{args.path}: OK")
+    return 0
 
 
 def _translations(args: argparse.Namespace) -> int:

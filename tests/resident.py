@@ -238,6 +238,11 @@ def make_kiosk(qtbot: Any, hub: HubServer | None, tmp: Path, hub_url: str | None
                token: str | None = None, journeys_dir: Path | None = None) -> Kiosk:
     settings = kiosk_settings(tmp, hub_url or (hub.url if hub else "http://127.0.0.1:9"),
                               token or (hub.token if hub else "kt_none"), journeys_dir)
+    return kiosk_from(qtbot, settings, hub)
+
+
+def kiosk_from(qtbot: Any, settings: KioskSettings, hub: HubServer | None = None) -> Kiosk:
+    """A kiosk on these settings, at 1920x1080, just (re)started."""
     services = build_services(settings)
     app = QApplication.instance()
     assert isinstance(app, QApplication)

@@ -14,14 +14,14 @@ from PySide6.QtGui import QClipboard
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app_events import stop_timers
-from kiosk.config import WEEKDAYS
 from kiosk.shell import Shell
-from kiosk.views.pages import AttractPage, HomePage, MessagePage, WhyPage
+from kiosk.views.attract import AttractPage
+from kiosk.views.pages import HomePage, MessagePage, WhyPage
 from kiosk.views.text import tr, trn
 from kiosk.views.window import Overlay
 from kiosk.workflows.engine import JourneySession
+from kiosk.workflows.opening_hours import WEEKDAYS, hours_lines, open_at
 from kiosk.workflows.why import WHY_REASONS
-from kiosk.workflows.words import WEEKDAY_NAMES
 
 log = logging.getLogger("kiosk.session")
 
@@ -55,17 +55,11 @@ class SessionFlow(QObject):
         now = self.clock()
         if self.open_override == now.date():
             return True
-        hours = self.shell.settings.opening_hours.today(now.weekday())
-        if hours == "closed":
-            return False
-        start, end = (dt.time.fromisoformat(t) for t in hours.split("-"))
-        return start <= now.time() <= end
+        return open_at(self.shell.settings.opening_hours.today(now.weekday()), now)
 
     def opening_hours_text(self) -> list[str]:
         hours = self.shell.settings.opening_hours
-        return [tr("{day}: closed", day=tr(WEEKDAY_NAMES[i])) if h == "closed" else
-                tr("{day}: {opens} to {closes}", day=tr(WEEKDAY_NAMES[i]), opens=h[:5], closes=h[6:])
-                for i, h in ((i, hours.today(i)) for i in range(len(WEEKDAYS)))]
+        return hours_lines([hours.today(i) for i in range(len(WEEKDAYS))], tr)
 
     def on_clock(self) -> None:
         """Every minute: switch between the attract and closed screens at opening times."""

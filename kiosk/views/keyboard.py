@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.app_events import watch
 from kiosk.views.text import tr
-from kiosk.workflows.i18n import N_
+from kiosk.workflows.placeholders import N_
 
 LETTER_ROWS = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 LAYOUTS: dict[str, list[list[str]]] = {

@@ -4,11 +4,14 @@ module state here) and fills its {placeholders}; ``trn`` picks the plural form f
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QTranslator
 
-from kiosk.workflows.i18n import Catalog, fill
+from kiosk.workflows.placeholders import fill
+
+if TYPE_CHECKING:
+    from kiosk.workflows.i18n import Catalog
 
 CONTEXT = "kiosk"
 

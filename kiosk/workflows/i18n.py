@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import string
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.workflows.datafile import read_toml
 from kiosk.workflows.model import Journey, Option, Step, Submission
+from kiosk.workflows.placeholders import N_ as N_
+from kiosk.workflows.placeholders import fill, placeholders
 
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 Entry = str | dict[str, str]
@@ -59,33 +60,6 @@ class JourneyFile(BaseModel):
 
 class TranslationError(Exception):
     pass
-
-
-class _Values(dict[str, Any]):
-    """``{name}`` and ``{Name}`` (capital first letter) from the same value."""
-
-    def __missing__(self, key: str) -> Any:
-        lower = key[:1].lower() + key[1:]
-        if key[:1].isupper() and lower in self:
-            text = str(self[lower])
-            return text[:1].upper() + text[1:]
-        return "{" + key + "}"
-
-
-def N_(text: str) -> str:
-    """Marks a text for translation where it is defined (a table); ``tr`` translates it where shown."""
-    return text
-
-
-def fill(template: str, values: dict[str, Any]) -> str:
-    if not values or "{" not in template:
-        return template
-    return string.Formatter().vformat(template, (), _Values(values))
-
-
-def placeholders(template: str) -> set[str]:
-    """The {names} a text fills in; {Name} counts as {name} (it is the same value, capitalised)."""
-    return {name[:1].lower() + name[1:] for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 @dataclass

@@ -3,7 +3,7 @@ the hub sends exactly the English text the kiosk's catalogs translate."""
 
 from __future__ import annotations
 
-from kiosk.workflows.i18n import N_
+from kiosk.workflows.placeholders import N_
 
 #: The bins, in the order the collections look-up lists them.
 GENERAL_WASTE = N_("General waste (grey bin)")
