@@ -85,15 +85,26 @@ def wait_for(condition: Callable[[], bool], seconds: float, what: str, step: Cal
             time.sleep(0.05)
 
 
-def kiosk_config(workdir: Path, hub: Hub) -> Path:
+def kiosk_config(workdir: Path, hub: Hub, demo: bool = False) -> Path:
+    """A kiosk on this hub. ``demo``: as the demo runs, with its lessons, languages, branding
+    (logo) and attract messages, which is how a council runs it."""
     (workdir / "token").write_text(hub.token)
     config = workdir / "kiosk.toml"
+    demo_dir = ROOT / "config" / "demo"
+    extra = (
+        f'lessons_dir = "{ROOT / "config" / "lessons"}"\nlanguages_dir = "{ROOT / "config" / "i18n"}"\n'
+        if demo else "")
+    tables = (
+        f'[branding]\ncouncil_name = "Demo Borough Council"\nlogo = "{ROOT / "config/icons/council-logo.svg"}"\n'
+        '[attract]\nmessages = ["Report a missed bin, book a collection or apply for a discount here.", '
+        '"Open Monday to Friday, 8:30am to 5pm."]\n'
+        if demo else "")
     config.write_text(
         'kiosk_id = "bench-kiosk"\nsite = "bench"\n'
         f'state_dir = "{workdir / "state"}"\njourneys_dir = "{ROOT / "config" / "journeys"}"\n'
-        f'places_file = "{ROOT / "config" / "demo" / "places.toml"}"\n'
+        f'places_file = "{demo_dir / "places.toml"}"\n{extra}'
         f'[hub]\nurl = "{hub.url}"\ndevice_token_file = "{workdir / "token"}"\n'
-        f'[outbox]\nkey = "{OUTBOX_KEY}"\n'
+        f'[outbox]\nkey = "{OUTBOX_KEY}"\n{tables}'
     )
     return config
 

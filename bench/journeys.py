@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import resource
 import statistics
@@ -169,17 +170,16 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--verbose", action="store_true", help="list the slowest steps")
-    args = parser.parse_args()
-    app = QApplication([])
+def measure(rounds: int, demo: bool = True) -> tuple[Driver, float, float]:
+    """Drive the three journeys ``rounds`` times against a hub process; returns the driver (its
+    step times and names) and the peak RSS after the first three journeys and after all."""
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
     # Driven by processEvents() below, like pytest-qt does: the loop counts as running.
     loop = qasync.QEventLoop(app, already_running=True)
     asyncio.set_event_loop(loop)
     with tempfile.TemporaryDirectory() as tmp, hub_process(Path(tmp) / "hub") as hub:
-        services = build_services(load_settings(kiosk_config(Path(tmp), hub)))
+        services = build_services(load_settings(kiosk_config(Path(tmp), hub, demo=demo)))
         window, controller = build_kiosk(app, services)
         window.resize(1920, 1080)
         window.show()
@@ -189,21 +189,40 @@ def main() -> None:
         for journey in (missed_bin, fly_tipping, bulky_waste):
             journey(driver)
         rss_three = peak_rss_mb()
-        for _ in range(args.rounds - 1):
+        for _ in range(rounds - 1):
             for journey in (missed_bin, fly_tipping, bulky_waste):
                 journey(driver)
         worker.cancel()
-        steps = sorted(driver.step_ms)
-        p95 = steps[int(0.95 * (len(steps) - 1))]
-        print(f"tap Continue -> next page painted: p50 {statistics.median(steps):.1f} ms, p95 {p95:.1f} ms, "
-              f"max {steps[-1]:.1f} ms over {len(steps)} taps (target p95 <= 50 ms)")
-        print(f"peak RSS of the kiosk process: {rss_three:.0f} MB after three journeys, "
-              f"{peak_rss_mb():.0f} MB after {args.rounds * 3} (target <= 150 MB)")
-        if args.verbose:
-            slowest = sorted(zip(driver.step_ms, driver.step_names, strict=True), reverse=True)[:15]
-            for ms, name in slowest:
-                print(f"  {ms:6.1f} ms  {name}")
-        print(environment())
+        return driver, rss_three, peak_rss_mb()
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(share * (len(ordered) - 1))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--verbose", action="store_true", help="list the slowest steps")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON line")
+    args = parser.parse_args()
+    driver, rss_three, rss_end = measure(args.rounds)
+    steps = driver.step_ms
+    if args.json:
+        print(json.dumps({"p50": statistics.median(steps), "p95": percentile(steps, 0.95), "taps": len(steps),
+                          "rss_mb": rss_end}))
+        return
+    print(f"tap Continue -> next page painted: p50 {statistics.median(steps):.1f} ms, "
+          f"p95 {percentile(steps, 0.95):.1f} ms, max {max(steps):.1f} ms over {len(steps)} taps "
+          "(target p95 <= 50 ms)")
+    print(f"peak RSS of the kiosk process: {rss_three:.0f} MB after three journeys, "
+          f"{rss_end:.0f} MB after {args.rounds * 3} (target <= 150 MB)")
+    if args.verbose:
+        slowest = sorted(zip(driver.step_ms, driver.step_names, strict=True), reverse=True)[:15]
+        for ms, name in slowest:
+            print(f"  {ms:6.1f} ms  {name}")
+    print(environment())
 
 
 if __name__ == "__main__":

@@ -315,8 +315,8 @@ class KioskWindow(QWidget):
         if old is not None:
             if old.parentWidget() is self.stack:
                 self.stack.removeWidget(old)
-            elif self.page_scroll.widget() is old:
-                self.page_scroll.takeWidget()
+            elif self.page_scroll.page() is old:
+                self.page_scroll.take_page()
             if isinstance(old, ScrollPage):
                 self._slot.removeWidget(old.action_bar)
                 old.action_bar.setParent(old)  # deleted with its page
