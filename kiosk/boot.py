@@ -197,6 +197,10 @@ def show_first_screen(app: QApplication, look: FirstLook) -> FirstScreen:
 def load_the_rest(app: QApplication) -> float:
     """Import what the kiosk needs, a module at a time, handling input in between. Returns the
     longest time input waited, in milliseconds."""
+    # Two things the kiosk never uses, left unloaded: pydantic's plugins (finding them reads the
+    # metadata of every installed package) and httpx's command line (click, rich, pygments).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     longest = 0.0
     for name in STAGE_TWO:
         started = time.perf_counter()

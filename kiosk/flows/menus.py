@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QWidget
 
@@ -159,6 +160,7 @@ class MenusFlow(QObject):
             shell.go().show_step()
 
     def close(self) -> None:
-        if self._translator is not None:
+        # At shutdown Qt may have deleted the translator already (found stopping on SIGTERM).
+        if self._translator is not None and shiboken6.isValid(self._translator):
             self.shell.app.removeTranslator(self._translator)
-            self._translator = None
+        self._translator = None
