@@ -86,7 +86,9 @@ def quit_on_signals(app: QApplication, window: KioskWindow) -> tuple[object, ...
     def stop(signum: int, _frame: object) -> None:
         log.info("stopping on signal %d", signum)
         window.allow_close = True
-        app.quit()
+        # Once the loop runs: a signal just before it starts would make quit() a no-op and the
+        # kiosk would never stop (found: SIGTERM right after "kiosk ready").
+        QTimer.singleShot(0, app.quit)
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
