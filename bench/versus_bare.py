@@ -155,6 +155,8 @@ print(json.dumps({"p50": statistics.median(times), "p95": times[int(0.95 * (len(
 
 
 def pss_mb(pid: int) -> float:
+    """Proportional set size: pages shared with another process count by half, so measure
+    with no other kiosk or Qt process running."""
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
         if line.startswith("Pss:"):
             return int(line.split()[1]) / 1024
@@ -186,7 +188,11 @@ def launch(command: list[str], until: str, then: str | None = None, settle_s: fl
             pss = pss_mb(proc.pid)
     finally:
         proc.terminate()
-        proc.wait(timeout=10)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()  # never left behind: it would share pages with the next and halve their PSS
+            raise
     return first, second, pss
 
 
