@@ -13,7 +13,7 @@ SOURCES = (
     "kiosk/flows/assist.py", "kiosk/flows/menus.py",
     "accessibility/speech.py", "accessibility/keypad.py", "accessibility/explore.py",
     "kiosk/views/pages.py", "kiosk/views/fields.py", "kiosk/views/widgets.py", "kiosk/views/window.py",
-    "kiosk/views/keyboard.py",
+    "kiosk/views/keyboard.py", "kiosk/views/attract.py", "kiosk/workflows/opening_hours.py",
     "kiosk/workflows/validators.py", "kiosk/workflows/engine.py", "kiosk/workflows/describe.py",
     "kiosk/workflows/why.py", "kiosk/workflows/words.py",
 )

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLineEdit
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit
 from sqlalchemy import select
 
 from hub.db import InsightCount
@@ -91,7 +91,8 @@ def test_a_whole_journey_in_polish_reaches_the_council_in_english(kiosk: Kiosk, 
     k.wait_heading("Pod jakim adresem nie opróżniono pojemnika?")
     k.cont()
     assert k.errors() == ["Podaj kod pocztowy"]
-    assert k.label_text("field_error") == "Błąd: Podaj kod pocztowy"
+    assert k.label_text("field_error") == "Podaj kod pocztowy"  # "Błąd:" is heard, not shown (GOV.UK)
+    assert k.widget(QLabel, "field_error").accessibleName() == "Błąd: Podaj kod pocztowy"
     k.find_address("address", "TS18 1AU")
     k.wait_heading("Który pojemnik nie został opróżniony?")
     k.choose("bin_type", "general")

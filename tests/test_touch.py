@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QCheckBox, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPushButton, QWidget
 
 from accessibility.display import branded_palette
 from accessibility.themes import STANDARD
@@ -67,4 +67,5 @@ def test_error_summary_link_moves_focus_to_the_field(kiosk: Kiosk) -> None:
     kiosk.tap("error_link_0")
     edit = kiosk.widget(QLineEdit, "input_name")
     kiosk.qtbot.waitUntil(edit.hasFocus, timeout=2000)
-    assert kiosk.label_text("field_error") == "Error: Enter your full name"
+    assert kiosk.label_text("field_error") == "Enter your full name"  # "Error:" is heard, not shown (GOV.UK)
+    assert kiosk.widget(QLabel, "field_error").accessibleName() == "Error: Enter your full name"

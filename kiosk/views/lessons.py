@@ -29,6 +29,7 @@ from kiosk.views.widgets import (
     WrappingButton,
     button,
     enable_kinetic_scrolling,
+    error_message,
     label,
     link_label,
 )
@@ -121,7 +122,7 @@ class TasterSetupPage(ScrollPage):
         bad = {e.part: e.message for e in errors}
         self.column.addWidget(label("Lessons", "subheading"))
         if "lessons" in bad:
-            self.column.addWidget(label(f"Error: {bad['lessons']}", "error", "lessons_error"))
+            self.column.addWidget(error_message(bad["lessons"], "lessons_error"))
         self.boxes: dict[str, WideCheckBox] = {}
         for lesson in lessons:
             box = WideCheckBox(f"{lesson.title} (about {lesson.minutes} minutes)")
@@ -131,14 +132,14 @@ class TasterSetupPage(ScrollPage):
             self.column.addWidget(box)
         self.column.addWidget(label("How long, in minutes (15 to 120)", "subheading", "minutes_label"))
         if "minutes" in bad:
-            self.column.addWidget(label(f"Error: {bad['minutes']}", "error", "minutes_error"))
+            self.column.addWidget(error_message(bad["minutes"], "minutes_error"))
         self.minutes = text_input("input_minutes", "How long, in minutes", "numeric", 6)
         self.minutes.setText(minutes)
         self.column.addWidget(self.minutes)
         self.column.addWidget(label("Group name (optional)", "subheading", "group_label"))
         self.column.addWidget(label("For example: Tuesday beginners. Not a learner's name.", "hint"))
         if "group" in bad:
-            self.column.addWidget(label(f"Error: {bad['group']}", "error", "group_error"))
+            self.column.addWidget(error_message(bad["group"], "group_error"))
         self.group = text_input("input_group", "Group name (optional)", "text")
         self.group.setText(group)
         self.column.addWidget(self.group)
@@ -430,7 +431,7 @@ class CertificatePage(ScrollPage):
             self.column.addWidget(label("Add your first name to it? (optional)", "subheading", "name_label"))
             self.column.addWidget(label("Only if you want it on the page. Leave the box empty for no name.", "hint"))
             if error:
-                self.column.addWidget(label(f"Error: {error}", "error", "name_error"))
+                self.column.addWidget(error_message(error, "name_error"))
             self.name = text_input("input_first_name", "Your first name (optional)", "text")
             self.name.setText(name)
             if error:

@@ -28,6 +28,7 @@ from kiosk.views.widgets import (
     ScrollPage,
     TileButton,
     button,
+    error_message,
     focusable_heading,
     label,
     link_label,
@@ -204,7 +205,8 @@ class StepPage(ScrollPage):
                 inner.setContentsMargins(0, 0, 0, 0)
                 row.addLayout(inner, 1)
                 for e in view.errors:
-                    inner.addWidget(label(tr("Error: {message}", message=e.message), "error", "field_error"))
+                    inner.addWidget(error_message(e.message, "field_error", tr("Error: {message}",
+                                                                                 message=e.message)))
                 inner.addWidget(self.field)
                 holder = frame
                 self.field.mark_invalid(view.errors[0].part)

@@ -129,6 +129,15 @@ def label(text: str, role: str = "", name: str = "") -> QLabel:
     return lab
 
 
+def error_message(message: str, name: str, prefix: str = "Error: {message}") -> QLabel:
+    """A field's error as GOV.UK shows it: the message in red; "Error:" before it is heard by
+    screen readers and the kiosk's speech, not shown (GOV.UK's visually hidden prefix).
+    ``prefix``: the prefix already in the screen's language (default English)."""
+    lab = label(message, "error", name)
+    lab.setAccessibleName(prefix.replace("{message}", message))
+    return lab
+
+
 def link_label(url: str, name: str) -> QLabel:
     """A web address that wraps (break chances after / ? _; at 200% text a link is wider than a
     portrait screen) and is read whole by screen readers."""
