@@ -34,6 +34,7 @@ from kiosk.workflows.messages import (
     FoundAddress,
     HandoffIn,
     HandoffOut,
+    HandoffProgress,
     Option,
     Options,
     OutboxState,
@@ -270,6 +271,22 @@ def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
                               body.language if body.language in hub.catalogs else "en")
     return HandoffOut(id=made.public_id, url=f"{base}/h/{made.token}", code=handoff.format_code(made.code),
                       typed_address=f"{base}/h", expires_at=made.expires_at)
+
+
+@router.get("/handoffs/{public_id}", response_model=HandoffProgress)
+def handoff_progress(hub: StateDep, dev: DeviceDep, public_id: str) -> HandoffProgress:
+    """For the kiosk that made it only: has a phone taken the journey, or finished it? The kiosk
+    leaves its QR code once one has."""
+    with hub.sessions() as session:
+        h = handoff.by_public_id(session, public_id[:32])
+        if h is None or h.kiosk_id != dev.kiosk_id:
+            raise HTTPException(404, "No such handoff from this kiosk")
+        state = handoff.state_of(h)
+    if state == "completed":
+        return HandoffProgress(state="finished")
+    if state == "expired":
+        return HandoffProgress(state="expired")
+    return HandoffProgress(state="on_phone" if h.claim_hash is not None else "waiting")
 
 
 @router.post("/handoffs/{public_id}/send", response_model=SendLinkOut)

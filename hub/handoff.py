@@ -56,6 +56,7 @@ def dump_session(session: JourneySession) -> dict[str, Any]:
         "changing": session.changing,
         "dynamic": {sid: [[o.value, o.label] for o in opts] for sid, opts in session.dynamic_options().items()},
         "errors": session.error_count,
+        "draft": session.draft,
     }
 
 
@@ -68,6 +69,7 @@ def load_session(journey: Journey, state: dict[str, Any], catalog: Catalog | Non
     for sid, options in state.get("dynamic", {}).items():
         session.set_dynamic_options(sid, [OptionView(v, label) for v, label in options])
     session.error_count = int(state.get("errors", 0))
+    session.draft = state.get("draft")
     return session
 
 

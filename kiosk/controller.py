@@ -84,6 +84,7 @@ class KioskController(QObject):
         self.shell.tasks.shutdown()
         self.shell.idle.stop()
         self.session_flow.close()
+        self.handoff.close()
         self.assist.close()
         self.taster.close()
         self.menus.close()

@@ -108,6 +108,9 @@ class HubClient:
     async def create_handoff(self, state: m.HandoffIn) -> m.HandoffOut:
         return await self._call("POST", "/handoffs", m.HandoffOut, state)
 
+    async def handoff_progress(self, handoff_id: str) -> str:
+        return (await self._call("GET", f"/handoffs/{handoff_id}", m.HandoffProgress)).state
+
     async def send_link(self, handoff_id: str, to: str, token: str, code: str) -> str:
         sent = await self._call("POST", f"/handoffs/{handoff_id}/send", m.SendLinkOut,
                                 m.SendLinkIn(to=to, token=token, code=code))

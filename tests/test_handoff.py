@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from hub import handoff
 from hub.db import Handoff, InsightCount
+from hub.devices import create_device
 from hub.ratelimit import limits_of
 from kiosk.views.qr import QrCode
 from tests.hubserver import HubServer
@@ -232,3 +233,42 @@ def test_opening_the_link_takes_nothing_only_the_residents_press_does(hub: HubSe
         assert "When was your bin due to be collected?" in again.text
     late = httpx.get(f"{hub.url}/h/{token}")  # anyone else, now it is taken
     assert late.status_code == 403 and "open on another device" in late.text
+
+
+def test_what_was_typed_goes_to_the_phone_and_the_kiosk_steps_aside(kiosk: Kiosk, hub: HubServer) -> None:
+    """The current page's typing, not yet sent with Continue, is in the phone's box; once the
+    phone takes the journey the kiosk leaves the QR code, says so, and wipes on Done."""
+    typed = "In the alley behind number 12, Zqxvdraftcanary"
+    kiosk.start("fly-tipping")
+    kiosk.typed_address("where")
+    kiosk.wait_heading("Describe exactly where it is")
+    kiosk.type("input_location_detail", typed)
+    kiosk.tap("handoff")  # no Continue: the words are only in the box
+    kiosk.wait_page("handoff_page")
+    qr = kiosk.page.findChild(QrCode, "qr_code")
+    assert qr is not None
+    url = read_qr(qr)
+    handoff_id = kiosk.controller.handoff._watching[1]  # type: ignore[index]
+    headers = {"Authorization": f"Bearer {hub.token}"}
+    assert httpx.get(f"{hub.url}/api/v1/handoffs/{handoff_id}", headers=headers).json() == {"state": "waiting"}
+
+    def phone(browser: Browser) -> None:
+        page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+        page.goto(url)
+        page.get_by_role("button", name="Continue on this phone").click()
+        expect(page.locator("h1")).to_have_text("Describe exactly where it is")
+        expect(page.locator("textarea, input[type=text]").first).to_have_value(typed)
+        page.context.close()
+
+    with_browser(phone)
+    assert httpx.get(f"{hub.url}/api/v1/handoffs/{handoff_id}", headers=headers).json() == {"state": "on_phone"}
+    kiosk.qtbot.waitUntil(lambda: kiosk.page.objectName() == "on_your_phone", timeout=10000)
+    assert kiosk.label_text("page_heading") == "Your answers are on your phone"
+    assert typed not in " ".join(kiosk.texts())
+    kiosk.tap("action_done")
+    kiosk.wait_page("attract_page")
+    # Another kiosk cannot ask about it.
+    with hub.state.sessions() as session:
+        other = create_device(session, "kiosk-elsewhere", "test-site")
+    assert httpx.get(f"{hub.url}/api/v1/handoffs/{handoff_id}",
+                     headers={"Authorization": f"Bearer {other}"}).status_code == 404

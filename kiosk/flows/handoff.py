@@ -4,14 +4,21 @@ can send the link by email or text, and forgets the answers."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from kiosk.hub_client import HubRejected
 from kiosk.shell import Shell
-from kiosk.views.pages import HandoffPage, MessagePage, busy_page
+from kiosk.views.pages import HandoffPage, MessagePage, StepPage, busy_page
 from kiosk.views.text import tr
 from kiosk.workflows import messages as m
+from kiosk.workflows.engine import is_blank
+
+#: How often the kiosk asks whether a phone has taken the journey, while it shows the QR code.
+PROGRESS_MS = 3000
+#: How long "Your answers are on your phone" stays before the kiosk wipes and goes back to the start.
+ON_PHONE_MS = 20_000
 
 
 def valid_until(expires_at: dt.datetime) -> str:
@@ -24,6 +31,22 @@ class HandoffFlow(QObject):
     def __init__(self, shell: Shell) -> None:
         super().__init__()
         self.shell = shell
+        # Parented to the window: they go with it, and never fire on a deleted page.
+        self._progress = QTimer(shell.window)
+        self._progress.setInterval(PROGRESS_MS)
+        self._progress.timeout.connect(self._ask_progress)
+        self._leave = QTimer(shell.window)
+        self._leave.setSingleShot(True)
+        self._leave.timeout.connect(self._wipe_if_still_there)
+        self._watching: tuple[HandoffPage, str] | None = None
+        self._told: MessagePage | None = None
+
+    def draft(self) -> Any:
+        """What the resident typed or chose on the page showing, not yet sent with Continue."""
+        page = self.shell.window.page
+        field = page.field if isinstance(page, StepPage) else None
+        value = field.value() if field is not None else None
+        return None if is_blank(value) else value
 
     def start(self) -> None:
         shell = self.shell
@@ -35,7 +58,7 @@ class HandoffFlow(QObject):
             journey_id=session.journey.id, answers=session.answers, history=session.history,
             changing=session.changing,
             dynamic={sid: [(o.value, o.label) for o in opts] for sid, opts in session.dynamic_options().items()},
-            language=shell.catalog.code,
+            language=shell.catalog.code, draft=self.draft(),
         )
         shell.show(busy_page(tr("Please wait"), tr("Getting a link for your phone…")), "busy")
 
@@ -48,6 +71,8 @@ class HandoffFlow(QObject):
             page.done.connect(lambda: shell.go().end_session("handoff"))
             page.send_requested.connect(lambda to: self._send_link(page, made, to))
             shell.show(page, "question")
+            self._watching = (page, made.id)
+            self._progress.start()
 
         def failed(_exc: Exception) -> None:
             if shell.resident.journey is not session:
@@ -61,6 +86,51 @@ class HandoffFlow(QObject):
             shell.show(page, "question")
 
         shell.hub_call(shell.services.client.create_handoff(state), done, failed)
+
+    # ---- is the phone there yet? -----------------------------------------------------------
+    def _ask_progress(self) -> None:
+        watching = self._watching
+        if watching is None or self.shell.window.page is not watching[0]:
+            self._progress.stop()
+            self._watching = None
+            return
+        page, handoff_id = watching
+
+        def answered(state: str) -> None:
+            if self.shell.window.page is page and state in ("on_phone", "finished"):
+                self._on_phone(state == "finished")
+
+        # A hub that does not answer changes nothing: the QR code stays, and we ask again.
+        self.shell.hub_call(self.shell.services.client.handoff_progress(handoff_id), answered, lambda _exc: None)
+
+    def _on_phone(self, finished: bool) -> None:
+        """A phone has the journey: the QR code goes, the resident is told, and the kiosk wipes."""
+        self._progress.stop()
+        self._watching = None
+        shell = self.shell
+        if finished:
+            heading, lines = tr("Finished on your phone"), [
+                tr("Your phone has sent it to the council. Your reference is on your phone."),
+                tr("Nothing you typed stays on this kiosk.")]
+        else:
+            heading, lines = tr("Your answers are on your phone"), [
+                tr("Carry on there. Your phone will give you a reference when you send it."),
+                tr("Nothing you typed stays on this kiosk.")]
+        page = MessagePage("on_your_phone", heading, lines, [("done", tr("Done"), "primary")])
+        page.action.connect(lambda _key: shell.go().end_session("handoff"))
+        shell.show(page, "confirmation")  # the shorter idle time of an end page
+        self._told = page
+        self._leave.start(ON_PHONE_MS)
+
+    def _wipe_if_still_there(self) -> None:
+        if self._told is not None and self.shell.window.page is self._told:
+            self.shell.go().end_session("handoff")
+        self._told = None
+
+    def close(self) -> None:
+        self._progress.stop()
+        self._leave.stop()
+        self._watching = self._told = None
 
     def _send_link(self, page: HandoffPage, made: m.HandoffOut, to: str) -> None:
         if not to.strip():

@@ -18,7 +18,7 @@ from kiosk.workflows.model import Condition, Journey, Step, StepType
 Answer = Any
 
 
-def _blank(raw: Any) -> bool:
+def is_blank(raw: Any) -> bool:
     if raw is None:
         return True
     if isinstance(raw, str):
@@ -48,6 +48,9 @@ class JourneySession:
         self._dynamic: dict[str, tuple[OptionView, ...]] = {}
         self._error: v.FieldError | None = None
         self._raw: Any = None
+        #: Typed on the current step but not yet sent (it came from a kiosk with the journey):
+        #: shown in the boxes until the resident moves on.
+        self.draft: Any = None
         self.error_count = 0
         self.last_error_kind = ""
 
@@ -70,7 +73,8 @@ class JourneySession:
 
     def view(self) -> StepView:
         step = self.current
-        value = self._raw if self._error is not None else self.answer_for_widget(step)
+        value = (self._raw if self._error is not None
+                 else self.draft if self.draft is not None else self.answer_for_widget(step))
         submit_label = self.journey.submit.submit_label if self.journey.submit else self.catalog.text("Continue")
         return describe_step(
             self.journey,
@@ -112,13 +116,13 @@ class JourneySession:
                 value = self.validate(step, raw)
             except v.FieldError as err:
                 self._error = err
-                self._raw = raw
+                self._raw, self.draft = raw, None
                 self.error_count += 1
                 self.last_error_kind = err.kind
                 return False
             self.answers[step.id] = value  # None records a skipped optional question
         self._error = None
-        self._raw = None
+        self._raw = self.draft = None
         self.history.append(self._next_step_id(step))
         return True
 
@@ -160,14 +164,14 @@ class JourneySession:
             return False
         self.history.pop()
         self._error = None
-        self._raw = None
+        self._raw = self.draft = None
         return True
 
     def change(self, step_id: str) -> None:
         """From check answers, revisit one answer; Continue then returns to check answers."""
         self.changing = True
         self._error = None
-        self._raw = None
+        self._raw = self.draft = None
         self.history.append(step_id)
 
     def path(self) -> list[str]:
@@ -185,7 +189,7 @@ class JourneySession:
     # ---- validation ---------------------------------------------------------------
     def validate(self, step: Step, raw: Any) -> Answer:
         name = step.error_name or self.catalog.text("an answer")
-        if _blank(raw):
+        if is_blank(raw):
             if step.optional:
                 return None
             if step.type in (StepType.CHOICE, StepType.YES_NO):

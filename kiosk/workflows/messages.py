@@ -144,6 +144,18 @@ class HandoffIn(Request):
                                              Field(max_length=100)]], Field(max_length=20)] = {}
     #: The kiosk's language code; the phone pages use it when the hub has that language.
     language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
+    #: What was typed or chosen on the current page and not yet sent with Continue: the phone
+    #: shows it in the same boxes, so nothing typed is lost on the way.
+    draft: (Annotated[str, Field(max_length=5000)] | Annotated[dict[str, Any], Field(max_length=10)]
+            | Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=100)] | None) = None
+
+
+class HandoffProgress(Reply):
+    """Where a journey sent to a phone has got to, for the kiosk showing its QR code:
+    ``waiting`` (nobody has taken it), ``on_phone`` (a phone took it), ``finished`` (sent from
+    the phone), ``expired``."""
+
+    state: Literal["waiting", "on_phone", "finished", "expired"]
 
 
 class HandoffOut(Reply):
