@@ -9,16 +9,16 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSocketNotifier, Qt, QTimer
 from PySide6.QtGui import QCursor, QFont, QGuiApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from accessibility.display import DisplaySettings
 from accessibility.headings import install_heading_role
 from kiosk import systemd
-from kiosk.boot import FirstScreen
 from kiosk.config import KioskSettings, read_token
 from kiosk.controller import KioskController, Services
 from kiosk.hub_client import HubClient
@@ -106,9 +106,10 @@ def collect_on_qt_thread(app: QApplication) -> QTimer:
     return timer
 
 
-def run(settings: KioskSettings, first: FirstScreen | None = None, notifier: systemd.Notifier | None = None) -> int:
-    """The kiosk's loop. ``first``: the attract screen painted before everything was loaded
-    (kiosk/boot.py), closed once the real window is on the screen."""
+def run(settings: KioskSettings, shown: Callable[[QWidget | None], None] | None = None,
+        notifier: systemd.Notifier | None = None) -> int:
+    """The kiosk's loop. ``shown`` is called with the page on screen once the real window is
+    (kiosk/boot.py closes its first screen then, and replays a touch made on it)."""
     import qasync
 
     notifier = notifier or systemd.Notifier()  # before Qt starts anything that could inherit the socket
@@ -129,11 +130,9 @@ def run(settings: KioskSettings, first: FirstScreen | None = None, notifier: sys
 
     controller.maintenance.exit_app = exit_app
     show_full_screen(window)
-    if first is not None:
+    if shown is not None:
         window.repaint()  # on the screen before the first screen goes, so nothing flickers
-        first.close()
-        first.replay(window.page)
-        first.deleteLater()
+        shown(window.page)
     worker_task = loop.create_task(services.worker.run())
     health_task = loop.create_task(services.worker.status.watch(services.client,
                                                                 settings.service.health_check_seconds))

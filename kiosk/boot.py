@@ -161,6 +161,12 @@ class FirstScreen(QWidget):
             self.drawn.emit()
         return handled
 
+    def hand_over(self, page: QWidget | None) -> None:
+        """The real window is on the screen: go, and press there what was touched here."""
+        self.close()
+        self.replay(page)
+        self.deleteLater()
+
     def replay(self, page: QWidget | None) -> None:
         """Press on the real screen what was touched on this one."""
         if self.touched and page is not None:
@@ -246,4 +252,4 @@ def run_kiosk(config: Path) -> int:
     log.info("loaded", extra={"ms_since_start": process_age_ms(), "longest_input_wait_ms": round(waited)})
     from kiosk.app import run
 
-    return run(settings, first=first, notifier=notifier)
+    return run(settings, shown=first.hand_over if first is not None else None, notifier=notifier)
