@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import httpx
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
 
 from hub import api, assist, handoff, pages, phone, relay_staff, taster
 from hub.config import HubSettings
@@ -81,6 +83,8 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     )
     app.add_middleware(Edges, public_https=settings.public_url.startswith("https://"))
     app.state.hub = hub_state
+    # GOV.UK Frontend's stylesheet and script, and the hub's own: served by the hub, no CDN.
+    app.mount("/static", StaticFiles(directory=Path(__file__).resolve().parent / "static"), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     app.include_router(relay_staff.router)

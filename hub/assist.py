@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from hub.api import DeviceDep, StateDep
 from hub.csv_download import csv_download
 from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, audit, utcnow
+from hub.form_dates import read_date
 from hub.handoff import digest
 from hub.pages import NO_STORE, templates
 from hub.permissions import home_page, require, scope_of
@@ -146,7 +147,8 @@ def waiting(seconds: float) -> str:
 
 
 def page(request: Request, hub: HubState, name: str, context: dict[str, object], status: int = 200) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"council": hub.settings.council_name, **context},
+    return templates.TemplateResponse(request, name, {"council": hub.settings.council_name,
+                                                      "refresh": hub.settings.staff_refresh_seconds, **context},
                                       status_code=status, headers=NO_STORE)
 
 
@@ -275,10 +277,13 @@ AUDIT_COLUMNS = ["Time (UTC)", "Staff", "Staff id", "Kiosk", "Site", "Action", "
 
 
 @pages.get("/staff/audit", response_class=HTMLResponse)
-def audit_page(request: Request, hub: StateDep, who: AdminDep, day: dt.date | None = None) -> HTMLResponse:
-    day = day or utcnow().date()
-    return page(request, hub, "staff_audit.html", {"user": who.user, "csrf": who.csrf, "day": day,
-                                                    "columns": AUDIT_COLUMNS, "rows": audit_rows(hub, day)})
+def audit_page(request: Request, hub: StateDep, who: AdminDep) -> HTMLResponse:
+    today = utcnow().date()
+    field = read_date(request.query_params, "day", "the day", today)
+    day = field.date or today
+    return page(request, hub, "staff_audit.html", {
+        "user": who.user, "csrf": who.csrf, "day": day, "day_parts": field.parts, "error": field.error,
+        "columns": AUDIT_COLUMNS, "entries": audit_rows(hub, day)}, 422 if field.error else 200)
 
 
 @pages.get("/staff/audit.csv")

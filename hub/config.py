@@ -137,6 +137,9 @@ class HubSettings(Strict):
     handoff: HandoffSettings = HandoffSettings()
     notify: NotifySettings | None = None
     taster: TasterSettings = TasterSettings()
+    #: How often the live parts of staff pages (help requests, the library's terminals) update
+    #: themselves, without reloading the page over anything being typed.
+    staff_refresh_seconds: Annotated[int, Field(ge=5, le=300)] = 10
 
     @field_validator("timezone")
     @classmethod

@@ -27,8 +27,10 @@ class Table:
     title: str
     columns: list[str]
     rows: list[list[str]]
-    #: (label, value or None when suppressed) for a bar chart of the first numeric column.
-    chart: list[tuple[str, int | None]] = field(default_factory=list)
+    #: The bar chart: for each label, a value per series (None when suppressed). Every series
+    #: a table's title names is drawn ("Tasks started and finished": both).
+    chart: list[tuple[str, list[int | None]]] = field(default_factory=list)
+    series: list[str] = field(default_factory=lambda: ["Count"])
 
 
 class Report:
@@ -117,9 +119,9 @@ class Report:
         rows, chart = [], []
         for jid, st, fi in zip(self._task_ids(), started, finished, strict=True):
             rows.append([self.title(jid), self.num(st), self.num(fi), self.rate(fi, st)])
-            chart.append((self.title(jid), st.shown))
+            chart.append((self.title(jid), [st.shown, fi.shown]))
         return Table("tasks", "Tasks started and finished", ["Task", "Started", "Finished", "Completion rate"],
-                     rows, chart)
+                     rows, chart, ["Started", "Finished"])
 
     def funnel(self, journey_id: str) -> Table:
         journey = self.journeys[journey_id]
@@ -140,9 +142,9 @@ class Report:
                                                self.cell("left", gave_up))
             why = "; ".join(f"{self.num(c)} {r}" for (r, _), c in zip(reasons, why_cells, strict=True)) or "none"
             rows.append([label, self.num(reached), self.num(left_here), why])
-            chart.append((label, reached.shown))
+            chart.append((label, [reached.shown, left_here.shown]))
         return Table(f"funnel-{journey_id}", f"Where residents gave up: {journey.title}",
-                     ["Step", "Reached", "Left here", "Why they left"], rows, chart)
+                     ["Step", "Reached", "Left here", "Why they left"], rows, chart, ["Reached", "Left here"])
 
     def funnels(self) -> list[Table]:
         return [self.funnel(j) for j in self._task_ids() if j in self.journeys]
@@ -159,9 +161,9 @@ class Report:
                 label = st.summary_label or st.question
             n = self.cell("errors", [key])
             rows.append([self.title(jid), label, "" if part == "-" else part, kind.replace("_", " "), self.num(n)])
-            chart.append((f"{self.title(jid)}: {label}", n.shown))
+            chart.append((f"{self.title(jid)}: {label}", [n.shown]))
         return Table("errors", "Questions with the most errors", ["Task", "Question", "Part", "Kind of error",
-                                                                  "Errors"], rows, chart)
+                                                                  "Errors"], rows, chart, ["Errors"])
 
     def _simple(self, name: str, title: str, metric: str, first: str, labels: dict[str, str],
                 cells: list[Cell] | None = None) -> Table:
@@ -169,7 +171,7 @@ class Report:
         cells = cells if cells is not None else [self.cell(metric, [k]) for k in keys]
         rows = [[labels.get(k, k), self.num(c)] for k, c in zip(keys, cells, strict=True)]
         return Table(name, title, [first, "Count"], rows,
-                     [(labels.get(k, k), c.shown) for k, c in zip(keys, cells, strict=True)])
+                     [(labels.get(k, k), [c.shown]) for k, c in zip(keys, cells, strict=True)])
 
     def _languages(self) -> tuple[list[Cell], Cell]:
         """Every session has one language: the languages add up to the sessions."""
@@ -193,23 +195,39 @@ class Report:
                 self.languages(), self.why()]
 
 
+#: Bar colours, one per series: GOV.UK blue and a dark green, each at least 3:1 against white
+#: (WCAG 1.4.11), and told apart by the legend's words as well as by colour.
+SERIES_COLOURS = ("#1d70b8", "#0b5e3a")
+
+
 def bar_chart(table: Table, width: int = 640) -> str:
-    """A horizontal bar chart as inline SVG, readable without JavaScript; the table beside it
-    carries the same numbers for screen readers (the SVG is aria-hidden)."""
+    """A horizontal bar chart as inline SVG, readable without JavaScript: a bar per series for
+    each label, a legend naming the series. The table beside it carries the same numbers for
+    screen readers (the SVG is aria-hidden)."""
     if not table.chart:
         return ""
-    row_h, label_w = 36, 260
-    top = max((v or 0) for _, v in table.chart) or 1
-    bars = []
-    for i, (name, value) in enumerate(table.chart):
-        y = i * row_h
-        w = 0 if value is None else round((width - label_w - 120) * value / top)
-        shown = "suppressed" if value is None else str(value)
-        bars.append(
-            f'<text x="0" y="{y + 23}" font-size="16">{html.escape(name[:34])}</text>'
-            f'<rect x="{label_w}" y="{y + 6}" width="{w}" height="24" fill="#1d70b8"/>'
-            f'<text x="{label_w + w + 8}" y="{y + 23}" font-size="16">{html.escape(shown)}</text>'
-        )
-    height = row_h * len(table.chart)
-    return (f'<svg role="img" aria-hidden="true" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            f'xmlns="http://www.w3.org/2000/svg" font-family="Arial, sans-serif" fill="#0b0c0c">{"".join(bars)}</svg>')
+    bar_h, gap, label_w, legend_h = 22, 14, 260, 34 if len(table.series) > 1 else 0
+    group_h = bar_h * len(table.series) + gap
+    top = max((v or 0) for _, values in table.chart for v in values) or 1
+    parts = []
+    if legend_h:
+        x = 0
+        for i, name in enumerate(table.series):
+            parts.append(f'<rect x="{x}" y="6" width="18" height="18" fill="{SERIES_COLOURS[i % 2]}"/>'
+                         f'<text x="{x + 26}" y="21" font-size="16">{html.escape(name)}</text>')
+            x += 40 + 10 * len(name)
+    for i, (name, values) in enumerate(table.chart):
+        y = legend_h + i * group_h
+        middle = y + bar_h * len(values) // 2 + 6
+        parts.append(f'<text x="0" y="{middle}" font-size="16">{html.escape(name[:34])}</text>')
+        for j, value in enumerate(values):
+            w = 0 if value is None else round((width - label_w - 120) * value / top)
+            shown = "suppressed" if value is None else str(value)
+            by = y + j * bar_h
+            parts.append(f'<rect x="{label_w}" y="{by + 2}" width="{w}" height="{bar_h - 4}" '
+                         f'fill="{SERIES_COLOURS[j % 2]}"/>'
+                         f'<text x="{label_w + w + 8}" y="{by + bar_h - 6}" font-size="14">{html.escape(shown)}</text>')
+    height = legend_h + group_h * len(table.chart)
+    return (f'<svg class="hub-chart" role="img" aria-hidden="true" width="{width}" height="{height}" '
+            f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg" font-family="Arial, sans-serif" '
+            f'fill="#0b0c0c">{"".join(parts)}</svg>')

@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from sqlalchemy import select
 
 from hub.api import StateDep, refresh_from_back_office, request_status
 from hub.csv_download import csv_download
 from hub.db import Case, StaffUser, audit
+from hub.form_dates import read_date
 from hub.insight import counts_by_site, sites
 from hub.insight_report import Report, bar_chart
 from hub.permissions import allowed, require, scope_of
@@ -23,11 +22,12 @@ from hub.ratelimit import SlidingWindow, limits_of
 from hub.relay_staff import alerts_for, failed_by_journey, relay_history
 from hub.staff import SignedIn, signed_in, staff_user
 from hub.state import HubState
+from hub.templating import make_templates
 from kiosk.workflows.i18n import english
 from kiosk.workflows.validators import normalise_reference
 
 router = APIRouter()
-templates = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+templates = make_templates()
 NO_STORE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"}
 #: Public tracking page views per client per 10 minutes (a resident checks a few times; a
 #: script walking references is stopped).
@@ -127,16 +127,27 @@ def _report(hub: HubState, site: str, start: dt.date | None, end: dt.date | None
 
 
 @router.get("/insight", response_class=HTMLResponse)
-def insight_page(request: Request, hub: StateDep, user: InsightDep, site: str = "",
-                 start: dt.date | None = None, end: dt.date | None = None) -> HTMLResponse:
-    report, start, end, all_sites = _report(hub, site, start, end)
+def insight_page(request: Request, hub: StateDep, user: InsightDep, site: str = "") -> HTMLResponse:
+    today = dt.date.today()
+    end = read_date(request.query_params, "end", "the end date", today)
+    start = read_date(request.query_params, "start", "the start date",
+                      (end.date or today) - dt.timedelta(days=29))
+    field_errors = {name: f.error for name, f in (("start", start), ("end", end)) if f.error}
+    if start.date and end.date and start.date > end.date:
+        field_errors["start"] = "The start date must be on or before the end date"
+    first, last = (start.date or today - dt.timedelta(days=29)), (end.date or today)
+    if field_errors:
+        first, last = today - dt.timedelta(days=29), today  # the last 30 days while the dates are put right
+    report, first, last, all_sites = _report(hub, site, first, last)
     tables = report.tables()
-    query = urlencode({"site": site, "start": start.isoformat(), "end": end.isoformat()})
+    query = urlencode({"site": site, "start": first.isoformat(), "end": last.isoformat()})
     return templates.TemplateResponse(request, "insight.html", {
         "council": hub.settings.council_name, "user": user, "tables": tables, "site": site, "sites": all_sites,
-        "start": start, "end": end, "query": query, "charts": {t.name: Markup(bar_chart(t)) for t in tables},
+        "start_parts": start.parts, "end_parts": end.parts, "field_errors": field_errors,
+        "errors": [{"text": text, "href": f"#{name}-day"} for name, text in field_errors.items()],
+        "query": query, "charts": {t.name: Markup(bar_chart(t)) for t in tables},
         "cost_note": report.cost_assumptions(), "min_count": hub.settings.insight.min_count,
-    }, headers=NO_STORE)
+    }, status_code=422 if field_errors else 200, headers=NO_STORE)
 
 
 @router.get("/insight/{name}.csv")

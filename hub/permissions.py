@@ -72,3 +72,17 @@ def home_page(user: StaffUser) -> str:
     """Where a member of staff lands after signing in: the page their role is for."""
     return {"officer": "/staff/help", "library": "/staff/library", "insight": "/insight",
             "admin": "/staff/cases"}.get(user.role, "/staff/help")
+
+
+#: The staff pages, in the order the navigation lists them, with what opening each needs.
+STAFF_PAGES: tuple[tuple[str, str, Action], ...] = (
+    ("/staff/cases", "Cases", "read_cases"), ("/staff/help", "Help requests", "help_requests"),
+    ("/staff/library", "Library", "library"), ("/insight", "Insight", "insight"),
+    ("/staff/audit", "Audit log", "audit"),
+)
+
+
+def navigation(user: StaffUser, path: str) -> list[dict[str, object]]:
+    """The pages ``user`` may open, for the service navigation (GOV.UK Frontend's item shape)."""
+    return [{"href": href, "text": text, "current": path == href, "active": path.startswith(href + "/")}
+            for href, text, action in STAFF_PAGES if PERMISSIONS[action].get(user.role) is not None]

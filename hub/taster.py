@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from typing import Annotated
+from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -19,6 +19,7 @@ from hub.api import DeviceDep, StateDep
 from hub.assist import CODE_MINUTES, WhoDep, audit, issue_code, page
 from hub.csv_download import csv_download
 from hub.db import Device, TasterBooking, TasterCertificate, TasterRun, utcnow
+from hub.form_dates import parts_of, read_date, read_time
 from hub.handoff import digest
 from hub.permissions import scope_of
 from hub.staff import SignedIn, check_csrf
@@ -214,8 +215,10 @@ def library_page(request: Request, hub: StateDep, who: LibraryDep, days: int = 3
     return library(request, hub, who, days)
 
 
-def library(request: Request, hub: HubState, who: SignedIn, days: int = 30, error: str = "",
-            code: str = "", kiosk: str = "", status: int = 200) -> HTMLResponse:
+def library(request: Request, hub: HubState, who: SignedIn, days: int = 30, field_errors: dict[str, str] | None = None,
+            code: str = "", kiosk: str = "", status: int = 200, form: dict[str, Any] | None = None) -> HTMLResponse:
+    """The library page; after a refused booking, ``form`` is what was typed (shown again) and
+    ``field_errors`` says what is wrong with which part."""
     site = _site_filter(who)
     now = utcnow()
     zone = ZoneInfo(hub.settings.timezone)
@@ -253,11 +256,18 @@ def library(request: Request, hub: HubState, who: SignedIn, days: int = 30, erro
                      "minutes": b.minutes, "kiosks": ", ".join(b.kiosks.split()), "group": b.group_name,
                      "lessons": ", ".join(titles.get(i, i) for i in b.lessons.split())} for b in bookings]
     today = dt.datetime.now(zone)
+    field_errors = field_errors or {}
+    first_box = {"kiosks": "kiosks", "day": "day-day", "time": "time", "minutes": "minutes", "lessons": "lessons",
+                 "group": "group"}
     return page(request, hub, "staff_library.html", {
-        "user": who.user, "csrf": who.csrf, "terminals": terminals, "bookings": booking_rows, "error": error,
+        "user": who.user, "csrf": who.csrf, "terminals": terminals, "bookings": booking_rows,
+        "field_errors": field_errors,
+        "errors": [{"text": text, "href": f"#{first_box.get(part, part)}"} for part, text in field_errors.items()],
+        "form": form or {"kiosks": [], **{f"day_{k}": v for k, v in parts_of(today.date()).items()}, "time": "10:00",
+                         "minutes": "60", "lessons": list(titles), "group": ""},
         "lessons": titles, "days": days, "columns": COUNT_COLUMNS,
         "counts": lesson_counts(hub, site, now - dt.timedelta(days=max(1, min(days, 3650)))),
-        "today": f"{today:%Y-%m-%d}", "min_minutes": MIN_MINUTES, "max_minutes": MAX_MINUTES,
+        "example_day": f"{today:%-d %-m %Y}", "min_minutes": MIN_MINUTES, "max_minutes": MAX_MINUTES,
         "code": code, "code_kiosk": kiosk, "code_minutes": CODE_MINUTES,
     }, status)
 
@@ -322,8 +332,11 @@ def terminal_code(request: Request, hub: StateDep, who: LibraryDep, kiosk_id: st
 
 @pages.post("/staff/library/bookings")
 def book(request: Request, hub: StateDep, who: LibraryDep, csrf: Annotated[str, Form()] = "",
-         kiosks: Annotated[list[str] | None, Form()] = None, day: Annotated[str, Form()] = "",
-         time: Annotated[str, Form()] = "", minutes: Annotated[str, Form()] = "",
+         kiosks: Annotated[list[str] | None, Form()] = None,
+         day_day: Annotated[str, Form(alias="day-day", max_length=10)] = "",
+         day_month: Annotated[str, Form(alias="day-month", max_length=10)] = "",
+         day_year: Annotated[str, Form(alias="day-year", max_length=10)] = "",
+         time: Annotated[str, Form(max_length=20)] = "", minutes: Annotated[str, Form(max_length=20)] = "",
          lessons: Annotated[list[str] | None, Form()] = None,
          group: Annotated[str, Form(max_length=200)] = "") -> Response:
     check_csrf(who, csrf)
@@ -334,25 +347,31 @@ def book(request: Request, hub: StateDep, who: LibraryDep, csrf: Annotated[str, 
             query = query.where(Device.site == site)
         known = {d.kiosk_id: d.site for d in session.scalars(query).all()}
     chosen = [k for k in (kiosks or []) if k in known]
-    try:
-        local = dt.datetime.combine(dt.date.fromisoformat(day), dt.time.fromisoformat(time))
-    except ValueError:
-        local = None
+    typed = {"kiosks": chosen, "day_day": day_day, "day_month": day_month, "day_year": day_year, "time": time,
+             "minutes": minutes, "lessons": lessons or [], "group": group}
+    errors: dict[str, str] = {}
+    if not chosen:
+        errors["kiosks"] = "Choose at least one terminal"
+    day = read_date({"day-day": day_day, "day-month": day_month, "day-year": day_year}, "day", "the date",
+                    dt.date.today())
+    if day.error:
+        errors["day"] = day.error
+    start = read_time(time)
+    if start is None:
+        errors["time"] = "Enter the start time on the 24-hour clock, like 14:30"
     plan: TasterPlan | None = None
-    problem = ""
     try:  # the same rules as the set-up form on a terminal
         plan = plan_from_form(lessons or [], minutes, group, list(lessons_of(hub)))
     except TasterFormError as exc:
-        problem = exc.errors[0].message
-    if not chosen:
-        problem = "Choose at least one terminal"
-    elif local is None:
-        problem = "Enter the date and start time, like 2026-12-01 and 10:00"
-    if problem or local is None or plan is None:
-        return library(request, hub, who, error=problem, status=422)
+        for e in exc.errors:
+            errors.setdefault(e.part, e.message)
+    if errors or day.date is None or start is None or plan is None:
+        return library(request, hub, who, field_errors=errors, status=422, form=typed)
+    local = dt.datetime.combine(day.date, start)
     starts = local.replace(tzinfo=ZoneInfo(hub.settings.timezone)).astimezone(dt.UTC).replace(tzinfo=None)
     if starts + dt.timedelta(minutes=plan.minutes) <= utcnow():
-        return library(request, hub, who, error="That time has already passed", status=422)
+        return library(request, hub, who, field_errors={"day": "That time has already passed"}, status=422,
+                       form=typed)
     with hub.sessions() as session:
         session.add(TasterBooking(site=known[chosen[0]], kiosks=" ".join(chosen), starts_at=starts,
                                   minutes=plan.minutes, lessons=" ".join(plan.lessons),

@@ -69,7 +69,7 @@ def claim_first(client: httpx.Client) -> str:
     assert form is not None, page.text
     code_page = client.post(form.group(1), data={"csrf": form.group(2)})
     assert code_page.status_code == 200
-    code = re.search(r'<strong id="code">(\d{3} \d{3})</strong>', code_page.text)
+    code = re.search(r'<strong id="code"[^>]*>(\d{3} \d{3})</strong>', code_page.text)
     assert code is not None
     return code.group(1).replace(" ", "")
 

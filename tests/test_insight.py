@@ -150,16 +150,18 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
     with httpx.Client(base_url=insight_hub.url, auth=AUTH) as client:
         page = client.get("/insight")
         assert page.status_code == 200
-        text = html.unescape(page.text)
-        assert "<th scope=\"row\">Completion rate</th><td>50%</td>" in text  # 3 of 6 tasks
-        assert "assisted share)</th><td>33%</td>" in text  # 1 of 3 finished
-        assert "Moved to a phone: started</th><td>1</td>" in text
-        assert "Estimated cost avoided</th><td>£16.94</td>" in text  # 2 x (8.62 - 0.15)
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(page.text)))  # as read
+        assert " Completion rate 50% " in text  # 3 of 6 tasks
+        assert "assisted share) 33% " in text  # 1 of 3 finished
+        assert " Moved to a phone: started 1 " in text
+        assert " Estimated cost avoided £16.94 " in text  # 2 x (8.62 - 0.15)
         for name in ("summary", "tasks", "funnel-missed-bin", "errors", "why", "languages", "accessibility"):
-            table = re.search(rf'<section aria-labelledby="h-{name}">.*?<tbody>(.*?)</tbody>', page.text, re.S)
+            table = re.search(rf'<section aria-labelledby="h-{name}"[^>]*>.*?<tbody[^>]*>(.*?)</tbody>', page.text,
+                              re.S)
             assert table is not None, name
-            rows = [[html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
-                    for row in re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S)]
+            rows = [[html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+                     for cell in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+                    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.S)]
             csv_rows = list(csv.reader(io.StringIO(client.get(f"/insight/{name}.csv").text)))
             assert csv_rows[1:] == rows, name
         funnel = list(csv.reader(io.StringIO(client.get("/insight/funnel-missed-bin.csv").text)))
@@ -189,7 +191,7 @@ def test_small_counts_are_suppressed(insight_hub: HubServer) -> None:
     why = dict(report.why().rows)
     assert why == {"No phone or computer": "7", "No internet at home": "fewer than 5"}
     chart = dict(report.why().chart)
-    assert chart["No internet at home"] is None  # not drawn to scale either
+    assert chart["No internet at home"] == [None]  # not drawn to scale either
 
 
 def test_no_subtraction_between_sites_gives_a_small_count(insight_hub: HubServer) -> None:
