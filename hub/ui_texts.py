@@ -12,7 +12,8 @@ HERE = Path(__file__).resolve().parent
 #: Modules whose marked texts reach a resident.
 SOURCES = ("phone.py", "api.py")
 #: The pages a resident sees on a phone, in the kiosk's language.
-TEMPLATES = ("phone_open.html", "phone_step.html", "phone_check.html", "phone_done.html", "track.html")
+TEMPLATES = ("phone_layout.html", "phone_open.html", "phone_step.html", "phone_check.html", "phone_done.html",
+             "track.html")
 
 
 def hub_ui_texts() -> dict[str, str]:

@@ -126,8 +126,9 @@ def test_a_whole_journey_in_polish_reaches_the_council_in_english(kiosk: Kiosk, 
     url = k.label_text("track_url")
     assert url.endswith(f"/track/{reference}?lang=pl")
     track = httpx.get(url)
-    assert track.status_code == 200 and '<html lang="pl" dir="ltr">' in track.text
-    assert "<h1>Zgłoś nieopróżniony pojemnik</h1>" in track.text and "<h2>Stan</h2>" in track.text
+    assert track.status_code == 200 and '<html lang="pl" dir="ltr" class="govuk-template">' in track.text
+    assert '<h1 class="govuk-heading-l">Zgłoś nieopróżniony pojemnik</h1>' in track.text
+    assert '<h2 class="govuk-heading-m">Stan</h2>' in track.text
     # Insight counts the language chosen.
     k.services.worker.wake()
 
@@ -295,7 +296,7 @@ def test_the_phone_carries_on_in_the_kiosk_language(kiosk: Kiosk, hub: HubServer
         assert "Kontynuuj na tym telefonie" in phone.get(qr.data).text  # opening the link takes nothing
         page = phone.post(qr.data)
         assert page.status_code == 200
-        assert '<html lang="pl" dir="ltr">' in page.text
+        assert '<html lang="pl" dir="ltr" class="govuk-template">' in page.text
         assert "Kiedy pojemnik miał zostać opróżniony?" in page.text
         csrf = re.search(r'name="csrf" value="([^"]+)"', page.text)
         assert csrf is not None
@@ -303,7 +304,8 @@ def test_the_phone_carries_on_in_the_kiosk_language(kiosk: Kiosk, hub: HubServer
                                                 "when-month": "2", "when-year": "2026"})
         assert wrong.status_code == 422
         assert "Podaj prawdziwą datę (datę planowanego odbioru)" in wrong.text
-        assert "Dzień" in wrong.text and "‹ Wstecz" in wrong.text
+        assert "Dzień" in wrong.text and ">Wstecz</button>" in wrong.text  # GOV.UK draws the back arrow itself
+        assert '<span class="govuk-visually-hidden">Błąd:</span>' in wrong.text  # heard, not shown
     # Arabic: the phone page is right to left.
     k.tap("done")
     k.wait_page("attract_page")
@@ -316,9 +318,9 @@ def test_the_phone_carries_on_in_the_kiosk_language(kiosk: Kiosk, hub: HubServer
     assert qr is not None
     with httpx.Client(follow_redirects=True) as phone:
         page = phone.get(qr.data)
-        assert '<html lang="ar" dir="rtl">' in page.text and "تابع على هذا الهاتف" in page.text
+        assert '<html lang="ar" dir="rtl" class="govuk-template">' in page.text and "تابع على هذا الهاتف" in page.text
         page = phone.post(qr.data)
-        assert '<html lang="ar" dir="rtl">' in page.text
+        assert '<html lang="ar" dir="rtl" class="govuk-template">' in page.text
         assert "أي حاوية لم تُجمع؟" in page.text
 
 

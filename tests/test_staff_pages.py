@@ -148,3 +148,48 @@ def test_without_javascript_the_pages_work_and_say_how_to_refresh(hub: HubServer
         page.context.close()
 
     with_browser(no_js)
+
+
+def new_handoff(hub: HubServer, language: str = "en") -> str:
+    state = {"journey_id": "missed-bin", "history": ["address", "bin_type"], "language": language,
+             "answers": {"address": {"uprn": "100110000001", "line1": "3 High Street", "line2": "",
+                                     "town": "Stockton-on-Tees", "postcode": "TS18 1AU"}}}
+    made = httpx.post(f"{hub.url}/api/v1/handoffs", json=state, headers={"Authorization": f"Bearer {hub.token}"})
+    assert made.status_code == 201, made.text
+    return str(made.json()["url"])
+
+
+@pytest.mark.parametrize("width", [1280, 320])
+def test_phone_pages_reflow_and_pass_axe_in_english_and_arabic(hub: HubServer, width: int) -> None:
+    links = {"en": new_handoff(hub), "ar": new_handoff(hub, "ar")}
+
+    def phone(browser: Browser) -> list[str]:
+        found: list[str] = []
+        for language, link in links.items():
+            page = browser.new_context(viewport={"width": width, "height": 844}).new_page()
+            page.goto(link)
+            assert page.locator("html").get_attribute("dir") == ("rtl" if language == "ar" else "ltr")
+            found += problems(page, width)  # "Carry on with your answers"
+            page.locator("button[type=submit]").click()
+            expect(page.locator("h1")).to_be_visible()
+            found += problems(page, width)  # which bin: radios
+            page.locator("button[value=continue]").click()
+            expect(page.locator(".govuk-error-summary")).to_be_visible()
+            found += problems(page, width)  # the same, with an error summary and message
+            page.locator("input[type=radio]").first.check()
+            page.locator("button[value=continue]").click()
+            page.locator("button[value=continue]").click()  # a date, left empty
+            expect(page.locator(".govuk-error-summary")).to_be_visible()
+            found += problems(page, width)
+            page.context.close()
+        page = browser.new_context(viewport={"width": width, "height": 844}).new_page()
+        page.goto(f"{hub.url}/h")
+        page.get_by_role("button", name="Continue").click()
+        found += problems(page, width)  # the short-code page with its error
+        page.goto(f"{hub.url}/track/KQ4M-7XTB-3HNP")
+        found += problems(page, width)
+        page.context.close()
+        return found
+
+    found = with_browser(phone, timeout=300)
+    assert found == [], "\n".join(found)
