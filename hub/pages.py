@@ -6,10 +6,10 @@ import datetime as dt
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hub.api import StateDep, refresh_from_back_office, request_status
 from hub.csv_download import csv_download
@@ -69,19 +69,30 @@ def case_journey(hub: HubState, reference: str) -> str:
         return case.journey_id if case is not None else ""
 
 
+#: Cases to a page on the staff cases list.
+CASES_PER_PAGE = 50
+
+
 @router.get("/staff/cases", response_class=HTMLResponse)
-def inbox(request: Request, hub: StateDep, who: WhoDep) -> HTMLResponse:
+def inbox(request: Request, hub: StateDep, who: WhoDep, page: Annotated[int, Query(ge=1, le=100_000)] = 1
+          ) -> HTMLResponse:
     user = who.user
     site = scope_of(user, "read_cases")
     with hub.sessions() as session:
-        query = select(Case).order_by(Case.received_at.desc()).limit(200)
+        query = select(Case).order_by(Case.received_at.desc(), Case.id.desc())
+        counted = select(func.count()).select_from(Case)
         if site is not None:
-            query = query.where(Case.site == site)
-        cases = session.scalars(query).all()
+            query, counted = query.where(Case.site == site), counted.where(Case.site == site)
+        total = session.scalar(counted) or 0
+        pages = max(1, -(-total // CASES_PER_PAGE))
+        page = min(page, pages)
+        cases = session.scalars(query.offset((page - 1) * CASES_PER_PAGE).limit(CASES_PER_PAGE)).all()
     return templates.TemplateResponse(
         request, "inbox.html", {"council": hub.settings.council_name, "cases": cases, "user": user,
                                 "alerts": alerts_for(hub).lines(), "failed": failed_by_journey(hub),
-                                "csrf": who.csrf}, headers=NO_STORE
+                                "csrf": who.csrf, "page": page, "pages": pages, "total": total,
+                                "first": (page - 1) * CASES_PER_PAGE + 1 if total else 0,
+                                "last": (page - 1) * CASES_PER_PAGE + len(cases)}, headers=NO_STORE
     )
 
 

@@ -18,6 +18,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from hub.db import TasterRun
 from hub.staff import create_staff
+from kiosk.workflows.validators import REFERENCE_ALPHABET
 from tests.hubserver import TEST_ADMIN, HubServer, start_hub
 from tests.phone import with_browser
 
@@ -192,4 +193,38 @@ def test_phone_pages_reflow_and_pass_axe_in_english_and_arabic(hub: HubServer, w
         return found
 
     found = with_browser(phone, timeout=300)
+    assert found == [], "\n".join(found)
+
+
+def test_the_cases_page_pages_through_every_case(hub: HubServer) -> None:
+    headers = {"Authorization": f"Bearer {hub.token}"}
+    made = []
+    for n in range(55):
+        reference = "KQ4M-7XTB-" + "".join(REFERENCE_ALPHABET[(n // len(REFERENCE_ALPHABET) ** i) % len(
+            REFERENCE_ALPHABET)] for i in range(4))
+        body = {"reference": reference, "journey_id": "missed-bin", "journey_version": 1, "channel": "self-service",
+                "submitted_at": dt.datetime.now(dt.UTC).isoformat(), "answers": {"bin_type": "general"},
+                "summary": [{"question": "Bin", "answer": "General waste"}]}
+        r = httpx.post(f"{hub.url}/api/v1/submissions", json=body,
+                       headers={**headers, "Idempotency-Key": uuid.uuid4().hex})
+        assert r.status_code in (200, 201), r.text
+        made.append(reference)
+    first = hub.staff_get("/staff/cases")
+    total = first.count('href="/staff/cases/KQ4M-')
+    assert total == 50 and "Showing cases 1 to 50 of " in first and 'aria-label="Pages of cases"' in first
+    second = hub.staff_get("/staff/cases?page=2")
+    assert "Showing cases 51 to " in second and made[0] in second  # the oldest is on the last page
+    assert made[-1] in first and made[-1] not in second  # the newest on the first, once
+
+    def narrow(browser: Browser) -> list[str]:
+        page = browser.new_context(viewport={"width": 320, "height": 900}).new_page()
+        sign_in(page, hub, TEST_ADMIN)
+        page.goto(f"{hub.url}/staff/cases?page=2")
+        page.get_by_role("navigation", name="Pages of cases").get_by_role("link", name="Previous").click()
+        expect(page.get_by_text("Showing cases 1 to 50")).to_be_visible()
+        found = problems(page, 320)
+        page.context.close()
+        return found
+
+    found = with_browser(narrow)
     assert found == [], "\n".join(found)

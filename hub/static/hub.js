@@ -34,3 +34,8 @@ for (const part of document.querySelectorAll("[data-live]")) {
   };
   window.setInterval(refresh, seconds * 1000);
 }
+
+// "Print this page" (the taster certificate): a button, since the CSP allows no inline handler.
+for (const button of document.querySelectorAll("[data-print]")) {
+  button.addEventListener("click", () => window.print());
+}
