@@ -7,6 +7,8 @@ import logging
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCursor, QFont
 from PySide6.QtWidgets import QApplication
 
 from accessibility.themes import CONTRASTS, TEXT_SIZES, Palette, Theme, contrast, theme_for
@@ -16,6 +18,15 @@ if TYPE_CHECKING:
     from kiosk.config import Branding
 
 log = logging.getLogger("kiosk.display")
+
+
+def prepare_app(app: QApplication, touch_only: bool) -> None:
+    """The kiosk's typeface for every widget, and no mouse pointer on a touch-only screen."""
+    font = QFont("Noto Sans")
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    app.setFont(font)
+    if touch_only:
+        app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
 
 
 def branded_palette(branding: Branding | str) -> Palette:

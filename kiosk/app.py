@@ -12,11 +12,11 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSocketNotifier, Qt, QTimer
-from PySide6.QtGui import QCursor, QFont, QGuiApplication
+from PySide6.QtCore import QSocketNotifier, QTimer
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
-from accessibility.display import DisplaySettings
+from accessibility.display import DisplaySettings, prepare_app
 from accessibility.headings import install_heading_role
 from kiosk import systemd
 from kiosk.config import KioskSettings, read_token
@@ -46,16 +46,8 @@ def build_services(settings: KioskSettings) -> Services:
                     catalogs=catalogs)
 
 
-def prepare_app(app: QApplication, settings: KioskSettings) -> None:
-    font = QFont("Noto Sans")
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    app.setFont(font)
-    if settings.touch_only:
-        app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
-
-
 def build_kiosk(app: QApplication, services: Services) -> tuple[KioskWindow, KioskController]:
-    prepare_app(app, services.settings)
+    prepare_app(app, services.settings.touch_only)
     install_heading_role(app)
     window = KioskWindow(services.settings.branding)
     display = DisplaySettings(app, services.settings.branding)

@@ -29,10 +29,10 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer, Signal
-from PySide6.QtGui import QCursor, QFont, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QAbstractButton, QApplication, QVBoxLayout, QWidget
 
-from accessibility.display import branded_palette
+from accessibility.display import branded_palette, prepare_app
 from accessibility.headings import install_heading_role
 from accessibility.themes import theme_for
 from kiosk.views.attract import AttractPage
@@ -177,11 +177,7 @@ class FirstScreen(QWidget):
 
 
 def show_first_screen(app: QApplication, look: FirstLook) -> FirstScreen:
-    font = QFont("Noto Sans")
-    font.setStyleHint(QFont.StyleHint.SansSerif)
-    app.setFont(font)
-    if look.touch_only:
-        app.setOverrideCursor(QCursor(Qt.CursorShape.BlankCursor))
+    prepare_app(app, look.touch_only)
     install_heading_role(app)
     app.setStyleSheet(style_sheet(theme_for("standard", "standard", branded_palette(look.header_colour))))
     screen = FirstScreen(look, dt.datetime.now())
