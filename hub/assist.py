@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from hub.api import DeviceDep, StateDep
 from hub.csv_download import csv_download
 from hub.db import AssistCode, AuditEntry, Device, HelpRequest, StaffUser, audit, utcnow
+from hub.devices import bearer_token
 from hub.form_dates import read_date
 from hub.handoff import digest
 from hub.pages import NO_STORE, templates
@@ -103,7 +104,7 @@ def join(hub: StateDep, dev: DeviceDep, body: JoinIn) -> JoinOut:
 def staff_pins(hub: StateDep, dev: DeviceDep, authorization: Annotated[str, Header()] = "") -> StaffPins:
     """Verifiers of the PINs of staff who may help at this kiosk's site, kept by the kiosk for when
     the hub is down: keyed to this kiosk's token, so the list alone checks nothing."""
-    key = kiosk_pin_key(authorization.partition(" ")[2].strip())
+    key = kiosk_pin_key(bearer_token(authorization))
     with hub.sessions() as session:
         users = session.scalars(select(StaffUser).where(StaffUser.pin_hash != "", StaffUser.disabled_at.is_(None),
                                                         StaffUser.role.in_(("officer", "library", "admin")))).all()

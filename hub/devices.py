@@ -47,13 +47,19 @@ def device_for_token(session: Session, token: str) -> Device | None:
     return device
 
 
+def bearer_token(authorization: str) -> str:
+    """The token of an ``Authorization: Bearer <token>`` header, or "" for any other header."""
+    scheme, _, token = authorization.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" else ""
+
+
 def authenticate(session: Session, authorization: str) -> Device | str:
     """The kiosk an `Authorization` header speaks for, or why it is refused. Notes when it was
     last seen (once a minute is enough, and saves a write per request)."""
-    scheme, _, token = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
+    token = bearer_token(authorization)
+    if not token:
         return "Send the kiosk's device token as 'Authorization: Bearer <token>'"
-    found = device_for_token(session, token.strip())
+    found = device_for_token(session, token)
     if found is None:
         return "Unknown or revoked device token"
     now = utcnow()

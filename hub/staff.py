@@ -122,6 +122,7 @@ def signed_in(request: Request) -> SignedIn:
     """Staff pages: a signed-in session, or HTTP Basic for reading (scripts, CSV downloads)."""
     found = current(request)
     if found is not None:
+        request.state.staff = found  # the page's header (hub/templating.py) needs no second look-up
         return found
     header = request.headers.get("authorization", "")
     if header.lower().startswith("basic "):

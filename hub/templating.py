@@ -12,16 +12,15 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
 from hub.permissions import navigation
-from hub.staff import current
+from hub.staff import SignedIn
 
 HERE = Path(__file__).resolve().parent
 
 
 def staff_header(request: Request) -> dict[str, Any]:
-    """For staff pages only: the signed-in member of staff (cookie session) and their pages."""
-    if not request.url.path.startswith(("/staff", "/insight")):
-        return {"staff": None, "nav": []}
-    who = current(request)
+    """For staff pages: the member of staff signed in with a cookie session (as the page's own
+    sign-in check found them, hub/staff.py) and the pages they may open."""
+    who: SignedIn | None = getattr(request.state, "staff", None)
     return {"staff": who, "nav": navigation(who.user, request.url.path) if who is not None else []}
 
 

@@ -17,8 +17,6 @@ from kiosk.workflows.engine import is_blank
 
 #: How often the kiosk asks whether a phone has taken the journey, while it shows the QR code.
 PROGRESS_MS = 3000
-#: How long "Your answers are on your phone" stays before the kiosk wipes and goes back to the start.
-ON_PHONE_MS = 20_000
 
 
 def valid_until(expires_at: dt.datetime) -> str:
@@ -31,15 +29,11 @@ class HandoffFlow(QObject):
     def __init__(self, shell: Shell) -> None:
         super().__init__()
         self.shell = shell
-        # Parented to the window: they go with it, and never fire on a deleted page.
+        # Parented to the window: it goes with it, and never fires on a deleted page.
         self._progress = QTimer(shell.window)
         self._progress.setInterval(PROGRESS_MS)
         self._progress.timeout.connect(self._ask_progress)
-        self._leave = QTimer(shell.window)
-        self._leave.setSingleShot(True)
-        self._leave.timeout.connect(self._wipe_if_still_there)
         self._watching: tuple[HandoffPage, str] | None = None
-        self._told: MessagePage | None = None
 
     def draft(self) -> Any:
         """What the resident typed or chose on the page showing, not yet sent with Continue."""
@@ -104,7 +98,9 @@ class HandoffFlow(QObject):
         self.shell.hub_call(self.shell.services.client.handoff_progress(handoff_id), answered, lambda _exc: None)
 
     def _on_phone(self, finished: bool) -> None:
-        """A phone has the journey: the QR code goes, the resident is told, and the kiosk wipes."""
+        """A phone has the journey: the QR code goes and the resident is told. The kiosk wipes on
+        Done, or when the end page's idle time runs out (with its warning, and longer for those
+        who asked for more time), as after any confirmation."""
         self._progress.stop()
         self._watching = None
         shell = self.shell
@@ -118,19 +114,11 @@ class HandoffFlow(QObject):
                 tr("Nothing you typed stays on this kiosk.")]
         page = MessagePage("on_your_phone", heading, lines, [("done", tr("Done"), "primary")])
         page.action.connect(lambda _key: shell.go().end_session("handoff"))
-        shell.show(page, "confirmation")  # the shorter idle time of an end page
-        self._told = page
-        self._leave.start(ON_PHONE_MS)
-
-    def _wipe_if_still_there(self) -> None:
-        if self._told is not None and self.shell.window.page is self._told:
-            self.shell.go().end_session("handoff")
-        self._told = None
+        shell.show(page, "confirmation")
 
     def close(self) -> None:
         self._progress.stop()
-        self._leave.stop()
-        self._watching = self._told = None
+        self._watching = None
 
     def _send_link(self, page: HandoffPage, made: m.HandoffOut, to: str) -> None:
         if not to.strip():
