@@ -25,6 +25,7 @@ from hub.edges import Edges
 from hub.insight import sweep
 from hub.notify import NotifyClient
 from hub.relay import RelayWorker
+from hub.schema import prepare
 from hub.state import HubState
 from kiosk.workflows.i18n import load_catalogs
 from kiosk.workflows.lessons import load_lessons
@@ -33,6 +34,7 @@ from kiosk.workflows.loader import load_journeys
 
 def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     engine = make_engine(settings.database_url)
+    prepare(engine)  # an empty database gets the schema; an out-of-date one stops the hub here
     sessions = make_sessions(engine)
     journeys = {j.id: j for j in load_journeys([settings.journeys_dir])}
     client = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))

@@ -8,11 +8,14 @@ import logging
 import sys
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from hub.config import SettingsError, load_settings
 from hub.crypto import new_key
 from hub.db import make_engine, make_sessions
 from hub.devices import create_device, revoke_device
 from hub.gazetteer import GazetteerError, load_gazetteer
+from hub.schema import SchemaOutOfDate, head, prepare, revision, upgrade
 from hub.staff import ROLES, create_staff, disable_staff
 
 
@@ -41,6 +44,10 @@ def main(argv: list[str] | None = None) -> int:
     disable = sub.add_parser("disable-staff", help="stop a staff account: no sign-in, sessions ended, PIN withdrawn")
     disable.add_argument("username")
     sub.add_parser("new-key", help="print a new data key for data_key")
+    db = sub.add_parser("db", help="the database's schema")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    db_sub.add_parser("upgrade", help="bring the database to this hub's schema (back it up first)")
+    db_sub.add_parser("revision", help="print the database's schema revision and the one this hub needs")
     args = parser.parse_args(argv)
 
     if args.command == "new-key":
@@ -51,16 +58,25 @@ def main(argv: list[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"hub: {exc}", file=sys.stderr)
         return 2
+    engine = make_engine(settings.database_url)
+    if args.command == "db":
+        return _db(args.db_command, engine)
+    try:
+        prepare(engine)
+    except SchemaOutOfDate as exc:
+        print(f"hub: {exc}", file=sys.stderr)
+        return 2
     if args.command == "serve":
         import uvicorn
 
         from hub.app import create_app
 
+        engine.dispose()
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
         # No access log: request lines would carry handoff tokens and references.
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="info", access_log=False)
         return 0
-    sessions = make_sessions(make_engine(settings.database_url))
+    sessions = make_sessions(engine)
     with sessions() as session:
         if args.command == "create-token":
             value = create_device(session, args.kiosk_id, args.site)
@@ -97,6 +113,18 @@ def main(argv: list[str] | None = None) -> int:
                 return 1
             print(f"Disabled {args.username}: signed out everywhere; their PIN leaves the kiosks at the next sync")
     return 0
+
+
+def _db(command: str, engine: Engine) -> int:
+    if command == "upgrade":
+        before, after = upgrade(engine)
+        print(f"Database upgraded from {before or 'empty'} to {after}" if before != after
+              else f"Database already at {after}")
+        return 0
+    with engine.connect() as connection:
+        have = revision(connection)
+    print(f"database: {have or 'none'}\nthis hub needs: {head()}")
+    return 0 if have == head() else 1
 
 
 if __name__ == "__main__":

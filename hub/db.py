@@ -1,4 +1,6 @@
-"""Hub storage (SQLAlchemy 2). SQLite by default; nothing here is SQLite-specific."""
+"""Hub storage (SQLAlchemy 2): SQLite by default, PostgreSQL (psycopg 3) for larger councils.
+
+The schema is made and changed by ``hub.schema`` (Alembic), never here."""
 
 from __future__ import annotations
 
@@ -13,14 +15,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     create_engine,
     event,
-    inspect,
-    text,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
@@ -99,6 +100,12 @@ class Case(Base):
     #: An earlier try may have reached the back office (a timeout after sending): the next one
     #: looks for the case there before posting it again.
     relay_uncertain: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    #: The hub process relaying it now, and until when: another process leaves it alone until
+    #: the lease runs out (a process that died mid-send gives it up that way).
+    relay_owner: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    relay_lease_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    #: The version of the journey the kiosk used: the answers are read by that version's steps.
+    journey_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     #: When the back office's status was last asked for (tracking asks at most every few minutes).
     status_checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
     #: Assisted cases: the officer's staff id, and which steps the officer answered.
@@ -316,11 +323,84 @@ class TasterCertificate(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
 
 
+class JourneyVersion(Base):
+    """Every version of every journey a hub has published: a kiosk updated later than the hub
+    (or earlier) sends the version it used, and its answers are checked against that one."""
+
+    __tablename__ = "journey_versions"
+    journey_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: The journey as JSON (the model's own dump), and a SHA-256 of it.
+    definition: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class LimitHit(Base):
+    """One counted try for a rate limit or the sign-in guard, shared by every hub process."""
+
+    __tablename__ = "limit_hits"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    limiter: Mapped[str] = mapped_column(String(40))
+    client: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+Index("ix_limit_hits_client", LimitHit.limiter, LimitHit.client, LimitHit.at)
+Index("ix_limit_hits_at", LimitHit.limiter, LimitHit.at)
+
+
+class LimitBlock(Base):
+    """A client or account that must wait before trying again (the sign-in guard)."""
+
+    __tablename__ = "limit_blocks"
+    limiter: Mapped[str] = mapped_column(String(40), primary_key=True)
+    client: Mapped[str] = mapped_column(String(200), primary_key=True)
+    until: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+
+
+class HubJob(Base):
+    """A periodic job every hub process offers to run: the one that moves ``next_run_at``
+    on first runs it, so the sweeps run once however many processes there are."""
+
+    __tablename__ = "hub_jobs"
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    next_run_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_run_by: Mapped[str] = mapped_column(String(64), default="")
+
+
+class Heartbeat(Base):
+    """How a kiosk last said it was: versions, its outbox, health; never a resident's data."""
+
+    __tablename__ = "heartbeats"
+    kiosk_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    site: Mapped[str] = mapped_column(String(64), index=True)
+    reported_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    software_version: Mapped[str] = mapped_column(String(32))
+    #: A digest of the journeys it runs (and their versions), and of its settings file.
+    journeys_version: Mapped[str] = mapped_column(String(64))
+    config_version: Mapped[str] = mapped_column(String(64))
+    outbox_queued: Mapped[int] = mapped_column(Integer)
+    outbox_oldest_seconds: Mapped[int] = mapped_column(Integer)
+    outbox_held: Mapped[int] = mapped_column(Integer)
+    outbox_quarantined: Mapped[int] = mapped_column(Integer)
+    #: A code for the last fault (e.g. "hub_unreachable"), "" when all is well.
+    last_error: Mapped[str] = mapped_column(String(40))
+    uptime_seconds: Mapped[int] = mapped_column(Integer)
+    free_disk_mb: Mapped[int] = mapped_column(Integer)
+    #: Which screen it shows, as a code ("attract", "journey", "assist", "taster", "closed").
+    screen: Mapped[str] = mapped_column(String(20))
+
+
 def make_engine(url: str) -> Engine:
+    """An engine for ``database_url``. ``postgresql://`` means psycopg 3 (the one PostgreSQL
+    driver the hub ships with). Makes no tables: ``hub.schema.prepare`` does that."""
+    if url.startswith(("postgresql://", "postgres://")):
+        url = "postgresql+psycopg://" + url.split("://", 1)[1]
     connect_args = {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args=connect_args)
+    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=url.startswith("postgresql"))
     if url.startswith("sqlite"):
 
         @event.listens_for(engine, "connect")
@@ -331,25 +411,7 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
-    Base.metadata.create_all(engine)
-    add_missing_columns(engine)
     return engine
-
-
-def add_missing_columns(engine: Engine) -> None:
-    """A small forward migration: columns added to a model since a database was made are
-    added to it (each new column has a default). Nothing is ever dropped or changed."""
-    inspector = inspect(engine)
-    with engine.begin() as conn:
-        for table in Base.metadata.sorted_tables:
-            have = {c["name"] for c in inspector.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in have:
-                    continue
-                kind = column.type.compile(dialect=engine.dialect)
-                default = column.server_default.arg if column.server_default is not None else None  # type: ignore[attr-defined]
-                clause = f" DEFAULT '{default}'" if isinstance(default, str) else ""
-                conn.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{clause}'))
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

@@ -18,7 +18,8 @@ import qasync
 from PySide6.QtWidgets import QApplication
 
 from kiosk.logs import setup_logging
-from tests.hubserver import HubServer, start_hub
+from tests.hubserver import POSTGRES_PORT, HubServer, start_hub
+from tests.pgserver import postgres
 from tests.resident import Kiosk, make_kiosk
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +38,21 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     # destroy a kiosk's Qt objects off the Qt thread (seen: a deadlock in QWidget.setLayout).
     gc.disable()
     return loop
+
+
+@pytest.fixture(scope="session", autouse=True)
+def hub_database() -> Iterator[str]:
+    """Which database the run's hubs use: SQLite files, or, with HUB_TEST_DATABASE=postgresql
+    (./run-tests' second pass), a PostgreSQL server started for the run and stopped after it."""
+    if os.environ.get("HUB_TEST_DATABASE", "sqlite") != "postgresql":
+        yield "sqlite"
+        return
+    with postgres() as server:
+        os.environ[POSTGRES_PORT] = str(server.port)
+        try:
+            yield "postgresql"
+        finally:
+            del os.environ[POSTGRES_PORT]
 
 
 @pytest.fixture(scope="session")

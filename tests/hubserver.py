@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import socket
+import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +26,8 @@ from hub.state import HubState
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_ADMIN = ("tess", "test-admin-password-1")
+#: Set (by conftest) to the port of the run's PostgreSQL server when the hub's tests run on it.
+POSTGRES_PORT = "HUB_TEST_POSTGRES_PORT"
 
 
 class _Server(uvicorn.Server):
@@ -87,21 +91,47 @@ class HubServer:
         assert page.status_code == 200, page.text
         return page.text
 
+    def stored_bytes(self) -> bytes:
+        """Everything the hub's database holds, as stored: SQLite's files (with -wal), or a
+        dump of the PostgreSQL database."""
+        return stored_bytes(self.state.settings.database_url)
+
     def new_device(self, kiosk_id: str, site: str = "test-site") -> str:
         with self.state.sessions() as session:
             return create_device(session, kiosk_id, site)
+
+
+def database_url(tmp: Path) -> str:
+    """Where a test hub keeps its data: SQLite in ``tmp``, or, when this run is the hub's tests
+    on PostgreSQL (``HUB_TEST_DATABASE=postgresql``), a new database on the run's server."""
+    port = os.environ.get(POSTGRES_PORT)
+    if not port:
+        return f"sqlite:///{tmp / 'hub.sqlite3'}"
+    from tests.pgserver import new_database
+
+    return new_database(int(port))
+
+
+def stored_bytes(url: str) -> bytes:
+    if url.startswith("sqlite:///"):
+        db = Path(url.removeprefix("sqlite:///"))
+        return b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+    plain = "postgresql://" + url.split("://", 1)[1]
+    from tests.pgserver import pg_bin
+
+    return subprocess.run([pg_bin("pg_dump"), "--dbname", plain], check=True, capture_output=True).stdout
 
 
 def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | None = None,
               port: int | None = None, token: str | None = None, data_key: str | None = None,
               journeys_dir: Path | None = None, insight: InsightSettings | None = None,
               notify: NotifySettings | None = None, open311_timeout: float = 2,
-              open311_extra: dict[str, Any] | None = None, **extra: Any) -> HubServer:
+              open311_extra: dict[str, Any] | None = None, db_url: str | None = None, **extra: Any) -> HubServer:
     port = port or free_port()
     settings = HubSettings(
         public_url=f"http://127.0.0.1:{port}",
         council_name="Test Borough Council",
-        database_url=f"sqlite:///{tmp / 'hub.sqlite3'}",
+        database_url=db_url or database_url(tmp),
         data_key=data_key or new_key(),
         journeys_dir=journeys_dir or ROOT / "config" / "journeys",
         lessons_dir=ROOT / "config" / "lessons" if journeys_dir is None else tmp / "no-lessons",

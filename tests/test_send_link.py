@@ -62,8 +62,7 @@ def test_link_by_email_then_by_text(kiosk_at_handoff: Kiosk, notify: FakeNotify,
     kind, body = notify.sent[-1]
     assert kind == "sms" and body["phone_number"] == "07700900982" and body["template_id"] == "sms-template"
     # Neither the address nor the number was kept at the hub.
-    db = Path(notify_hub.state.settings.database_url.removeprefix("sqlite:///"))
-    raw = b"".join(p.read_bytes() for p in db.parent.glob(db.name + "*"))
+    raw = notify_hub.stored_bytes()
     assert b"resident@example.com" not in raw and b"07700900982" not in raw
 
 
