@@ -79,7 +79,9 @@ def join(hub: StateDep, dev: DeviceDep, body: JoinIn) -> JoinOut:
         if live is None or live.code_hash != digest(code):
             if live is not None:
                 # Guessing: a few wrong codes end the live one (the officer gets a new one).
-                live.wrong_tries += 1
+                session.execute(update(AssistCode).where(AssistCode.id == live.id)
+                                .values(wrong_tries=AssistCode.wrong_tries + 1))
+                session.refresh(live)  # counted in the database: every process's wrong tries add up
                 if live.wrong_tries >= WRONG_CODE_TRIES:
                     live.used_at = utcnow()
                 audit(session, 0, "(unknown)", dev.kiosk_id, dev.site, "code_refused",

@@ -23,6 +23,7 @@ from sqlalchemy import (
     create_engine,
     event,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship, sessionmaker
 
@@ -390,6 +391,14 @@ class Heartbeat(Base):
     free_disk_mb: Mapped[int] = mapped_column(Integer)
     #: Which screen it shows, as a code ("attract", "journey", "assist", "taster", "closed").
     screen: Mapped[str] = mapped_column(String(20))
+
+
+def insert_for(session: Session, model: type[Base]) -> Any:
+    """An INSERT in the session's own dialect, with ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update``: how a count goes up or a row arrives once, whichever of several
+    hub processes gets there first, without reading it first."""
+    dialect = session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)
 
 
 def make_engine(url: str) -> Engine:

@@ -7,11 +7,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
-from hub.db import InsightCount, InsightEvent, utcnow
+from hub.db import InsightCount, InsightEvent, insert_for, utcnow
 from kiosk.workflows.messages import EventIn
 from kiosk.workflows.model import Journey
 
@@ -69,12 +70,13 @@ def ingest(session: Session, events: list[EventIn], journeys: dict[str, Journey]
         check_event(event, journeys)
     new = 0
     for event in events:
-        if session.get(InsightEvent, event.id) is not None:
-            continue
         at = event.at.astimezone(dt.UTC).replace(tzinfo=None) if event.at.tzinfo else event.at
-        session.add(InsightEvent(id=event.id, kind=event.kind, at=at, session_id=event.session, site=site,
-                                 kiosk_id=kiosk_id, journey=event.journey or "", step=event.step or ""))
-        session.flush()
+        # Stored and counted only by whichever request (in whichever hub process) stores it first.
+        stored = cast(CursorResult[Any], session.execute(insert_for(session, InsightEvent).values(
+            id=event.id, kind=event.kind, at=at, session_id=event.session, site=site, kiosk_id=kiosk_id,
+            journey=event.journey or "", step=event.step or "").on_conflict_do_nothing()))
+        if not stored.rowcount:
+            continue
         for metric, key in _metrics(session, event):
             add_count(session, at.date(), site, metric, key)
         new += 1
@@ -83,13 +85,11 @@ def ingest(session: Session, events: list[EventIn], journeys: dict[str, Journey]
 
 
 def add_count(session: Session, day: dt.date, site: str, metric: str, key: str) -> None:
-    """One more in a daily count: the one way every count at the hub goes up."""
-    row = session.get(InsightCount, (day, site, metric, key))
-    if row is None:
-        session.add(InsightCount(day=day, site=site, metric=metric, key=key, count=1))
-        session.flush()
-    else:
-        row.count += 1
+    """One more in a daily count: the one way every count at the hub goes up. In the database,
+    in one statement: two hub processes counting at once both count."""
+    add = insert_for(session, InsightCount).values(day=day, site=site, metric=metric, key=key, count=1)
+    session.execute(add.on_conflict_do_update(index_elements=["day", "site", "metric", "key"],
+                                              set_={"count": InsightCount.count + 1}))
 
 
 def sweep(session: Session, retention_days: int, now: dt.datetime | None = None) -> int:

@@ -18,7 +18,7 @@ from hub.form_dates import read_date
 from hub.insight import counts_by_site, sites
 from hub.insight_report import Report, bar_chart
 from hub.permissions import allowed, require, scope_of
-from hub.ratelimit import SlidingWindow, limits_of
+from hub.ratelimit import limits_of
 from hub.relay_staff import alerts_for, failed_by_journey, relay_history
 from hub.staff import SignedIn, signed_in, staff_user
 from hub.state import HubState
@@ -43,7 +43,7 @@ async def track_page(request: Request, hub: StateDep, reference: str, lang: str 
     (the confirmation's QR code carries it); the back office's own updates stay as written."""
     c = hub.catalogs.get(lang[:3]) or english()
     client = request.client.host if request.client else "unknown"
-    if not limits_of(request.app.state).get("track", lambda: SlidingWindow(TRACK_TRIES, 10**9)).allow(client):
+    if not limits_of(request.app.state).get("track", TRACK_TRIES).allow(client):
         # Per client only: one busy client never stops the rest from tracking their requests.
         return templates.TemplateResponse(
             request, "track.html", {"council": hub.settings.council_name, "status": None, "too_many": True,

@@ -35,10 +35,9 @@ COOKIE = "handoff_"
 
 def limiter(request: Request) -> SlidingWindow:
     cfg = request.app.state.hub.settings.handoff
-    return limits_of(request.app.state).get(
-        # Per client only: a limit on everyone together would let one client lock out every
-        # resident. (30^8 codes, 10 tries per client per 10 minutes: guessing is useless anyway.)
-        "handoff_code", lambda: SlidingWindow(cfg.code_tries_per_client, overall=10**12))
+    # Per client only: a limit on everyone together would let one client lock out every
+    # resident. (30^8 codes, 10 tries per client per 10 minutes: guessing is useless anyway.)
+    return limits_of(request.app.state).get("handoff_code", cfg.code_tries_per_client)
 
 
 def catalog_for(hub: HubState, h: Handoff | None) -> Catalog:

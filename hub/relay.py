@@ -1,7 +1,11 @@
 """Relay worker: delivers stored cases to their connector, retrying with backoff.
 
 The cases table is the durable queue: a case is ``pending`` until a connector accepts it,
-so a hub restart simply picks up where it stopped.
+so a hub restart simply picks up where it stopped. Several hub processes may relay from one
+database: each **claims** the cases it will send with a lease (``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, and a conditional update everywhere), so no case is sent by two at once; a process
+that dies mid-send gives its cases up when the lease runs out, and the next try looks for the
+case at the back office before posting it again.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import os
+import secrets
+import socket
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.config import RelaySettings
@@ -24,6 +31,10 @@ from kiosk.workflows.model import Journey
 log = logging.getLogger("hub.relay")
 #: A Retry-After longer than a day is a misconfigured server: try again after a day anyway.
 MAX_RETRY_AFTER = 86400.0
+#: How long a claim on a case lasts: far longer than any send (connectors time out in seconds).
+LEASE = dt.timedelta(minutes=5)
+#: Cases claimed at a time: a process takes its share and leaves the rest to the others.
+BATCH = 20
 
 
 class RelayWorker:
@@ -41,6 +52,8 @@ class RelayWorker:
         self._connectors = connectors
         self._settings = settings
         self._wake = asyncio.Event()
+        #: Who holds a lease: this process (a host, a pid and a random part, for the logs).
+        self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
     def wake(self) -> None:
         self._wake.set()
@@ -57,55 +70,91 @@ class RelayWorker:
             self._wake.clear()
 
     async def relay_due(self) -> int:
-        """Try every case that is due; returns how many were delivered."""
-        with self._sessions() as session:
-            due = session.scalars(
-                select(Case.id).where(Case.relay_state == "pending", Case.next_relay_at <= utcnow())
-            ).all()
+        """Try every case that is due and not claimed by another process; returns how many
+        were delivered."""
         delivered = 0
-        for case_id in due:
-            delivered += await self._relay_one(case_id)
+        while due := await asyncio.to_thread(self.claim):
+            for case_id in due:
+                delivered += await self._relay_one(case_id)
         return delivered
 
+    def claim(self) -> list[int]:
+        """Take a lease on up to ``BATCH`` due cases nobody holds; their ids."""
+        now = utcnow()
+        free = or_(Case.relay_lease_until.is_(None), Case.relay_lease_until < now)
+        with self._sessions() as session:
+            candidates = session.scalars(
+                select(Case.id).where(Case.relay_state == "pending", Case.next_relay_at <= now, free)
+                .order_by(Case.next_relay_at).limit(BATCH).with_for_update(skip_locked=True)).all()
+            if not candidates:
+                return []
+            until = now + LEASE
+            # Conditional, so that on SQLite (no row locks) two relays cannot both take a case.
+            session.execute(update(Case).where(Case.id.in_(candidates), free)
+                            .values(relay_owner=self.owner, relay_lease_until=until))
+            session.commit()
+            return list(session.scalars(select(Case.id).where(
+                Case.id.in_(candidates), Case.relay_owner == self.owner, Case.relay_lease_until == until)))
+
+    def _release(self, case: Case) -> None:
+        case.relay_owner = ""
+        case.relay_lease_until = None
+
     async def _relay_one(self, case_id: int) -> int:
+        # The database work runs in a worker thread: the event loop keeps serving requests.
+        begun = await asyncio.to_thread(self._begin, case_id)
+        if begun is None:
+            return 0
+        outgoing, connector = begun
+        try:
+            external_id = await connector.send(outgoing)
+        except Exception as exc:  # refused, TransientRelayError, or anything unforeseen
+            await asyncio.to_thread(self._not_sent, case_id, outgoing.maybe_sent, exc)
+            return 0
+        await asyncio.to_thread(self._sent, case_id, external_id)
+        log.info("relayed %s via %s", outgoing.reference, connector.name)
+        return 1
+
+    def _begin(self, case_id: int) -> tuple[Outgoing, Connector] | None:
+        """The case to send, if this process still holds it, marked as maybe sent."""
         with self._sessions() as session:
             case = session.get(Case, case_id)
-            if case is None or case.relay_state != "pending":
-                return 0
+            if case is None or case.relay_state != "pending" or case.relay_owner != self.owner:
+                return None
             journey = self._journeys.get(case.journey_id)
             connector = self._connectors.get(case.connector)
             if journey is None or connector is None:
+                self._release(case)
                 self._fail(session, case, f"no journey or connector '{case.connector}' configured")
-                return 0
+                return None
             payload = self._sealer.open(case.sealed)
-            maybe_sent = case.relay_uncertain
             outgoing = Outgoing(case.reference, journey, payload["answers"], payload["summary"], case.channel,
                                 received_at=case.received_at, location=payload.get("location"),
-                                maybe_sent=maybe_sent, kiosk_id=case.kiosk_id, site=case.site)
+                                maybe_sent=case.relay_uncertain, kiosk_id=case.kiosk_id, site=case.site)
             # Should the hub stop while the post is on its way, the next try must look for the
             # case at the back office first: recorded before sending, cleared by the outcome.
             case.relay_uncertain = True
             session.commit()
-        try:
-            external_id = await connector.send(outgoing)
-        except PermanentRelayError as exc:
-            with self._sessions() as session:
-                case = session.get(Case, case_id)
-                assert case is not None
+            return outgoing, connector
+
+    def _not_sent(self, case_id: int, maybe_sent: bool, exc: Exception) -> None:
+        with self._sessions() as session:
+            case = session.get(Case, case_id)
+            assert case is not None
+            self._release(case)
+            if isinstance(exc, PermanentRelayError):
                 case.relay_uncertain = False  # refused: it is not there
                 self._fail(session, case, str(exc))
-            return 0
-        except Exception as exc:  # TransientRelayError, or anything unforeseen: try again later
-            with self._sessions() as session:
-                case = session.get(Case, case_id)
-                assert case is not None
+            else:  # try again later
                 case.relay_uncertain = maybe_sent
                 self._retry_later(session, case, exc)
-            return 0
+
+    def _sent(self, case_id: int, external_id: str) -> None:
         with self._sessions() as session:
             case = session.get(Case, case_id)
             assert case is not None
             case.relay_state = "sent"
+            self._release(case)
             case.relay_attempts += 1
             case.relay_uncertain = False
             case.external_id = external_id[:64]
@@ -115,8 +164,6 @@ class RelayWorker:
             if case.connector != "inbox":
                 session.add(CaseUpdate(case_id=case.id, text="Passed to the team that deals with it"))
             session.commit()
-        log.info("relayed %s via %s", outgoing.reference, connector.name)
-        return 1
 
     def _retry_later(self, session: Session, case: Case, exc: Exception) -> None:
         case.relay_attempts += 1
@@ -129,7 +176,7 @@ class RelayWorker:
             reason = str(exc)
         else:
             reason = f"{type(exc).__name__}: {exc}"
-            log.exception("relay of %s failed unexpectedly", case.reference)
+            log.error("relay of %s failed unexpectedly", case.reference, exc_info=exc)
         case.next_relay_at = utcnow() + dt.timedelta(seconds=delay)
         case.relay_error = reason[:500]
         session.add(RelayAttempt(case_id=case.id, outcome="retry",

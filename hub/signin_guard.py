@@ -11,83 +11,97 @@ Only wrong passwords count, and they are counted two ways:
   in, wherever the guesses come from.
 
 The sign-in form and HTTP Basic (for scripts) share one guard, so neither gets around the other.
-State is in memory, per hub process.
+The failures and waits are in the database: every hub process behind the proxy counts the same.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections import defaultdict, deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+
+from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy.orm import Session, sessionmaker
+
+from hub.db import LimitBlock, LimitHit, insert_for
 
 WINDOW_S = 900.0
 CLIENT_FREE = 10
 ACCOUNT_FREE = 5
 CLIENT_MAX_WAIT_S = 3600.0
 ACCOUNT_MAX_WAIT_S = 60.0
+CLIENT, ACCOUNT = "sign-in client", "sign-in account"
 
 
-@dataclass
-class _Record:
-    failures: deque[float] = field(default_factory=deque)
-    blocked_until: float = 0.0
+def at_time(seconds: float) -> dt.datetime:
+    """A clock reading (seconds since the epoch) as the database stores times (UTC, naive)."""
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
 
 
 class SignInGuard:
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, sessions: sessionmaker[Session], clock: Callable[[], float] = time.time) -> None:
+        self._sessions = sessions
         self._clock = clock
-        self._clients: dict[str, _Record] = defaultdict(_Record)
-        self._accounts: dict[str, _Record] = defaultdict(_Record)
         self._swept = clock()
 
     def wait_for(self, account: str, client: str) -> float:
         """Seconds before this client may try this account again (0: now). Asking remembers
         nothing: made-up user names cost no memory."""
-        now = self._clock()
-        waits = [r.blocked_until - now for r in (self._clients.get(client), self._accounts.get(account.lower()))
-                 if r is not None]
-        return max([0.0, *waits])
+        now = at_time(self._clock())
+        with self._sessions() as session:
+            until = session.scalar(select(func.max(LimitBlock.until)).where(
+                tuple_(LimitBlock.limiter, LimitBlock.client).in_([(CLIENT, client), (ACCOUNT, account.lower())])))
+        return max(0.0, (until - now).total_seconds()) if until is not None else 0.0
 
     def tracked(self) -> int:
-        """Clients and accounts with a failure still counted (what this guard holds in memory)."""
-        return len(self._clients) + len(self._accounts)
+        """Clients and accounts with a failure or a wait still stored."""
+        with self._sessions() as session:
+            hits = {tuple(r) for r in session.execute(
+                select(LimitHit.limiter, LimitHit.client).where(LimitHit.limiter.in_((CLIENT, ACCOUNT))).distinct())}
+            blocks = {tuple(r) for r in session.execute(select(LimitBlock.limiter, LimitBlock.client).where(
+                LimitBlock.limiter.in_((CLIENT, ACCOUNT))))}
+        return len(hits | blocks)
 
     def failed(self, account: str, client: str) -> None:
-        now = self._clock()
-        self._sweep(now)
-        mine = self._trim(self._clients[client], now)
-        mine.failures.append(now)
-        over = len(mine.failures) - CLIENT_FREE
-        if over >= 0:
-            mine.blocked_until = now + min(60.0 * 2 ** over, CLIENT_MAX_WAIT_S)
-        theirs = self._trim(self._accounts[account.lower()], now)
-        theirs.failures.append(now)
-        over = len(theirs.failures) - ACCOUNT_FREE
-        if over >= 0:
-            theirs.blocked_until = now + min(2.0 * 2 ** over, ACCOUNT_MAX_WAIT_S)
+        seconds = self._clock()
+        now, since = at_time(seconds), at_time(seconds - WINDOW_S)
+        with self._sessions() as session:
+            self._sweep(session, seconds)
+            for limiter, key, free, wait, most in ((CLIENT, client, CLIENT_FREE, 60.0, CLIENT_MAX_WAIT_S),
+                                                   (ACCOUNT, account.lower(), ACCOUNT_FREE, 2.0, ACCOUNT_MAX_WAIT_S)):
+                session.add(LimitHit(limiter=limiter, client=key, at=now))
+                session.flush()
+                failures = session.scalar(select(func.count()).where(
+                    LimitHit.limiter == limiter, LimitHit.client == key, LimitHit.at > since)) or 0
+                over = failures - free
+                if over >= 0:
+                    until = at_time(seconds + min(wait * 2 ** over, most))
+                    session.execute(insert_for(session, LimitBlock).values(limiter=limiter, client=key, until=until)
+                                    .on_conflict_do_update(index_elements=["limiter", "client"],
+                                                           set_={"until": until}))
+            session.commit()
 
     def succeeded(self, account: str) -> None:
         """The right password: this account's slate is clean again (the client's is not: signing
         in to one's own account must not reset guessing at others)."""
-        self._accounts.pop(account.lower(), None)
+        with self._sessions() as session:
+            for table in (LimitHit, LimitBlock):
+                session.execute(delete(table).where(table.limiter == ACCOUNT, table.client == account.lower()))
+            session.commit()
 
-    def _trim(self, record: _Record, now: float) -> _Record:
-        while record.failures and record.failures[0] <= now - WINDOW_S:
-            record.failures.popleft()
-        return record
-
-    def _sweep(self, now: float) -> None:
-        """Forget clients and accounts whose failures are all past the window and who wait for
-        nothing: a flood of made-up names or addresses does not stay in memory."""
-        if now - self._swept < 60.0:
+    def _sweep(self, session: Session, seconds: float) -> None:
+        """Forget failures past the window and waits that are over: a flood of made-up names or
+        addresses does not stay in the database."""
+        if seconds - self._swept < 60.0:
             return
-        self._swept = now
-        for records in (self._clients, self._accounts):
-            for key in [k for k, r in records.items()
-                        if r.blocked_until <= now and not self._trim(r, now).failures]:
-                del records[key]
+        self._swept = seconds
+        mine = LimitHit.limiter.in_((CLIENT, ACCOUNT))
+        session.execute(delete(LimitHit).where(mine, LimitHit.at <= at_time(seconds - WINDOW_S)))
+        session.execute(delete(LimitBlock).where(LimitBlock.limiter.in_((CLIENT, ACCOUNT)),
+                                                 LimitBlock.until <= at_time(seconds)))
 
     def reset(self) -> None:
-        self._clients.clear()
-        self._accounts.clear()
+        with self._sessions() as session:
+            for table in (LimitHit, LimitBlock):
+                session.execute(delete(table).where(or_(table.limiter == CLIENT, table.limiter == ACCOUNT)))
+            session.commit()

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from hub.api import DeviceDep, StateDep
@@ -296,7 +296,8 @@ def extend_run(hub: StateDep, who: LibraryDep, run_id: str, csrf: Annotated[str,
     check_csrf(who, csrf)
     with hub.sessions() as session:
         row = _run_for(session, who, run_id)
-        row.hub_extra_minutes += minutes
+        session.execute(update(TasterRun).where(TasterRun.id == row.id)
+                        .values(hub_extra_minutes=TasterRun.hub_extra_minutes + minutes))
         audit(session, who.user.id, who.user.display_name, row.kiosk_id, row.site, "extended_taster",
               f"{minutes} minutes, from the hub")
         session.commit()

@@ -4,14 +4,19 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
+from hub.db import make_engine, make_sessions
 from hub.ratelimit import SlidingWindow, limits_of
+from hub.schema import prepare
 from hub.signin_guard import ACCOUNT_MAX_WAIT_S, WINDOW_S, SignInGuard
 from hub.staff import create_staff
-from tests.hubserver import start_hub
+from tests.hubserver import database_url, start_hub
 
 
 class Clock:
@@ -22,9 +27,18 @@ class Clock:
         return self.now
 
 
-def test_a_flood_of_wrong_passwords_never_locks_anyone_out_for_long() -> None:
+@pytest.fixture
+def sessions(tmp_path: Path) -> Iterator[sessionmaker[Session]]:
+    """The hub's database (SQLite, or PostgreSQL in the second pass): where the counts live."""
+    engine = make_engine(database_url(tmp_path))
+    prepare(engine)
+    yield make_sessions(engine)
+    engine.dispose()
+
+
+def test_a_flood_of_wrong_passwords_never_locks_anyone_out_for_long(sessions: sessionmaker[Session]) -> None:
     clock = Clock()
-    guard = SignInGuard(clock)
+    guard = SignInGuard(sessions, clock)
     # An attacker spreads 300 guesses over 30 addresses and 3 accounts.
     for n in range(300):
         account, client = f"staff{n % 3}", f"10.0.0.{n % 30}"
@@ -36,7 +50,8 @@ def test_a_flood_of_wrong_passwords_never_locks_anyone_out_for_long() -> None:
         assert guard.wait_for(account, "192.168.1.20") <= ACCOUNT_MAX_WAIT_S
     assert guard.wait_for("someone-else", "192.168.1.20") == 0
     # A guessing client waits longer each time, up to an hour.
-    noisy = SignInGuard(clock)
+    guard.reset()
+    noisy = SignInGuard(sessions, clock)
     waits = []
     for n in range(14):
         noisy.failed(f"user{n}", "10.9.9.9")
@@ -46,10 +61,10 @@ def test_a_flood_of_wrong_passwords_never_locks_anyone_out_for_long() -> None:
     assert noisy.wait_for("someone-else", "192.168.1.20") == 0
 
 
-def test_made_up_names_and_addresses_are_forgotten() -> None:
+def test_made_up_names_and_addresses_are_forgotten(sessions: sessionmaker[Session]) -> None:
     """What the limits remember does not grow with a flood of made-up user names or addresses."""
     clock = Clock()
-    guard = SignInGuard(clock)
+    guard = SignInGuard(sessions, clock)
     for n in range(5000):
         guard.wait_for(f"made-up-{n}", "10.0.0.1")  # asking remembers nothing
     assert guard.tracked() == 0
@@ -59,7 +74,7 @@ def test_made_up_names_and_addresses_are_forgotten() -> None:
     clock.now += WINDOW_S + 1
     guard.failed("staff0", "10.0.0.1")  # the next failure, once the old ones are past, sweeps
     assert guard.tracked() == 2
-    codes = SlidingWindow(per_client=10, overall=10**9, window_s=600, clock=clock)
+    codes = SlidingWindow(sessions, "codes", per_client=10, overall=10**9, window_s=600, clock=clock)
     for n in range(3000):
         assert codes.allow(f"10.2.{n // 250}.{n % 250}")
     assert codes.tracked() == 3000
@@ -73,7 +88,7 @@ def test_guessing_one_account_gets_slower_and_the_right_password_still_gets_in(t
         with hub.state.sessions() as session:
             create_staff(session, "olu", "Olu Officer", "officer", "the-right-password-1")
         clock = Clock()
-        limits_of(hub.app.state).sign_in = SignInGuard(clock)  # the hub's guard, on a clock the test moves
+        limits_of(hub.app.state).sign_in = SignInGuard(hub.state.sessions, clock)  # the hub's guard, on a clock the test moves
         with httpx.Client(base_url=hub.url) as c:
             csrf = re.search(r'name="csrf" value="([^"]+)"', c.get("/staff/login").text)
             assert csrf is not None
