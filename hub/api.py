@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from pydantic import Field
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from hub import handoff
 from hub.cases import ReferenceTaken, create_case
@@ -71,15 +72,20 @@ def state(request: Request) -> HubState:
 StateDep = Annotated[HubState, Depends(state)]
 
 
-def device(request: Request, hub: StateDep, authorization: Annotated[str, Header()] = "") -> Device:
-    """The kiosk calling: found by the edge (hub/edges.py) before the body was read."""
+async def device(request: Request, hub: StateDep, authorization: Annotated[str, Header()] = "") -> Device:
+    """The kiosk calling: found by the edge (hub/edges.py) before the body was read. (Async, so
+    that reading what the edge found costs no hop to a worker thread.)"""
     found: Device | str | None = getattr(request.state, "device", None)
     if found is None:
-        with hub.sessions() as session:
-            found = authenticate(session, authorization)
+        found = await run_in_threadpool(_authenticate, hub, authorization)
     if isinstance(found, str):
         raise HTTPException(401, found, headers={"WWW-Authenticate": "Bearer"})
     return found
+
+
+def _authenticate(hub: HubState, authorization: str) -> Device | str:
+    with hub.sessions() as session:
+        return authenticate(session, authorization)
 
 
 DeviceDep = Annotated[Device, Depends(device)]
@@ -150,7 +156,7 @@ def options(hub: StateDep, _: DeviceDep, source: str) -> Options:
 
 
 @router.post("/submissions", response_model=SubmissionOut, status_code=201)
-async def submit(
+def submit(
     response: Response,
     hub: StateDep,
     dev: DeviceDep,
@@ -210,23 +216,35 @@ async def refresh_from_back_office(hub: HubState, reference: str) -> None:
     A back office that does not answer leaves the stored status as it is."""
     if hub.open311 is None or hub.settings.open311 is None:
         return
-    settings = hub.settings.open311
-    with hub.sessions() as session:
-        case = session.scalar(select(Case).where(Case.reference == reference))
-        if case is None or case.connector != "open311" or case.relay_state != "sent" or not case.external_id:
-            return
-        fresh = utcnow() - dt.timedelta(minutes=settings.status_refresh_minutes)
-        if case.status == "closed" or (case.status_checked_at is not None and case.status_checked_at > fresh):
-            return
-        case.status_checked_at = utcnow()  # before asking: page views meanwhile do not ask again
-        session.commit()
-        external_id = case.external_id
+    external_id = await run_in_threadpool(_due_for_refresh, hub, reference)
+    if external_id is None:
+        return
     try:
         status, notes = await hub.open311.status(external_id)
     except TransientRelayError:
         return
+    await run_in_threadpool(_store_status, hub, reference, status, notes)
+
+
+def _due_for_refresh(hub: HubState, reference: str) -> str | None:
+    """The back office's id for the case, if it is time to ask about it (noted as asked)."""
+    assert hub.settings.open311 is not None
+    with hub.sessions() as session:
+        case = session.scalar(select(Case).where(Case.reference == reference))
+        if case is None or case.connector != "open311" or case.relay_state != "sent" or not case.external_id:
+            return None
+        fresh = utcnow() - dt.timedelta(minutes=hub.settings.open311.status_refresh_minutes)
+        if case.status == "closed" or (case.status_checked_at is not None and case.status_checked_at > fresh):
+            return None
+        case.status_checked_at = utcnow()  # before asking: page views meanwhile do not ask again
+        session.commit()
+        return case.external_id
+
+
+def _store_status(hub: HubState, reference: str, status: str, notes: str) -> None:
+    assert hub.settings.open311 is not None
     new = "closed" if status == "closed" else ("in_progress" if notes else "received")
-    note = hub.sealer.seal({"note": notes[:300]}) if notes and settings.show_status_notes else None
+    note = hub.sealer.seal({"note": notes[:300]}) if notes and hub.settings.open311.show_status_notes else None
     with hub.sessions() as session:
         case = session.scalar(select(Case).where(Case.reference == reference))
         if case is not None and case.status != new:
@@ -304,13 +322,7 @@ async def send_link(hub: StateDep, dev: DeviceDep, public_id: str, body: SendLin
                 raise FieldError("Enter a mobile number, like 07700 900 982, or an email address")
     except FieldError as err:
         raise HTTPException(422, err.message) from None
-    with hub.sessions() as session:
-        h = handoff.by_public_id(session, public_id[:32])
-        if (h is None or h.kiosk_id != dev.kiosk_id or h.token_hash != handoff.digest(body.token)
-                or h.code_hash != handoff.digest(handoff.normalise_code(body.code))):
-            raise HTTPException(404, "No such handoff from this kiosk")
-        if handoff.state_of(h) != "open":
-            raise HTTPException(410, "This handoff has expired or been sent")
+    await run_in_threadpool(_check_send, hub, dev, public_id, body)
     link = f"{hub.settings.public_url.rstrip('/')}/h/{body.token}"
     try:
         if by == "email":
@@ -345,10 +357,20 @@ def outbox_state(hub: StateDep, dev: DeviceDep, body: OutboxState) -> Accepted:
     return Accepted(accepted=1)
 
 
+def _check_send(hub: HubState, dev: Device, public_id: str, body: SendLinkIn) -> None:
+    with hub.sessions() as session:
+        h = handoff.by_public_id(session, public_id[:32])
+        if (h is None or h.kiosk_id != dev.kiosk_id or h.token_hash != handoff.digest(body.token)
+                or h.code_hash != handoff.digest(handoff.normalise_code(body.code))):
+            raise HTTPException(404, "No such handoff from this kiosk")
+        if handoff.state_of(h) != "open":
+            raise HTTPException(410, "This handoff has expired or been sent")
+
+
 @router.get("/requests/{reference}", response_model=RequestStatus)
 async def track(hub: StateDep, _: DeviceDep, reference: Annotated[str, Field(max_length=20)]) -> RequestStatus:
     await refresh_from_back_office(hub, reference.upper())
-    found = request_status(hub, reference.upper())
+    found = await run_in_threadpool(request_status, hub, reference.upper())
     if found is None:
         raise HTTPException(404, "We cannot find a request with that reference")
     return found

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from hub import api, assist, handoff, pages, phone, relay_staff, taster
+from hub import api, assist, fleet, handoff, pages, phone, relay_staff, taster
 from hub.config import HubSettings
 from hub.connectors.base import Connector
 from hub.connectors.email import EmailConnector
@@ -22,7 +23,8 @@ from hub.connectors.webhook import WebhookConnector
 from hub.crypto import Sealer
 from hub.db import make_engine, make_sessions
 from hub.edges import Edges
-from hub.insight import sweep
+from hub.insight import sweep as insight_sweep
+from hub.jobs import claim
 from hub.notify import NotifyClient
 from hub.relay import RelayWorker
 from hub.schema import prepare
@@ -55,18 +57,24 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
                          open311 if isinstance(open311, Open311Connector) else None, lessons,
                          load_catalogs(settings.languages_dir))
 
-    async def sweep_daily() -> None:
-        while True:
+    def sweep() -> None:
+        """Raw events past retention, spent handoffs and certificates: once an hour, by one
+        hub process however many share the database."""
+        if claim(sessions, "sweep", dt.timedelta(hours=1), relay.owner):
             with sessions() as session:
-                sweep(session, settings.insight.raw_retention_days)
+                insight_sweep(session, settings.insight.raw_retention_days)
                 handoff.sweep(session)
                 taster.sweep(session)
-            await asyncio.sleep(3600)
+
+    async def sweep_hourly() -> None:
+        while True:
+            await asyncio.to_thread(sweep)
+            await asyncio.sleep(600)  # offer every 10 minutes; the job itself runs hourly
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tasks = [asyncio.create_task(relay.run())] if run_relay else []
-        tasks.append(asyncio.create_task(sweep_daily()))
+        tasks.append(asyncio.create_task(sweep_hourly()))
         yield
         for task in tasks:
             task.cancel()
@@ -95,6 +103,8 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     app.include_router(assist.pages)
     app.include_router(taster.api)
     app.include_router(taster.pages)
+    app.include_router(fleet.api)
+    app.include_router(fleet.pages)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -17,6 +17,9 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
+
+from hub.db import Device
 from hub.devices import authenticate
 
 Scope = MutableMapping[str, Any]
@@ -71,8 +74,8 @@ class Edges:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path: str = scope["path"]
         if path.startswith("/api/v1/") and path != "/api/v1/health":
-            with scope["app"].state.hub.sessions() as session:
-                found = authenticate(session, headers.get("authorization", ""))
+            # A database look-up: in a worker thread, never on the event loop.
+            found = await run_in_threadpool(_authenticate, scope["app"].state.hub, headers.get("authorization", ""))
             if isinstance(found, str):
                 await _answer(send, 401, found, {"WWW-Authenticate": "Bearer"})
                 return
@@ -106,6 +109,11 @@ class Edges:
             await send(message)
 
         return sending
+
+
+def _authenticate(hub: Any, authorization: str) -> Device | str:
+    with hub.sessions() as session:
+        return authenticate(session, authorization)
 
 
 async def _read(receive: Receive) -> bytes:

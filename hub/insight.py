@@ -7,9 +7,8 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from hub.db import InsightCount, InsightEvent, insert_for, utcnow
@@ -72,10 +71,11 @@ def ingest(session: Session, events: list[EventIn], journeys: dict[str, Journey]
     for event in events:
         at = event.at.astimezone(dt.UTC).replace(tzinfo=None) if event.at.tzinfo else event.at
         # Stored and counted only by whichever request (in whichever hub process) stores it first.
-        stored = cast(CursorResult[Any], session.execute(insert_for(session, InsightEvent).values(
+        stored = session.scalar(insert_for(session, InsightEvent).values(
             id=event.id, kind=event.kind, at=at, session_id=event.session, site=site, kiosk_id=kiosk_id,
-            journey=event.journey or "", step=event.step or "").on_conflict_do_nothing()))
-        if not stored.rowcount:
+            journey=event.journey or "", step=event.step or "").on_conflict_do_nothing()
+            .returning(InsightEvent.id))
+        if stored is None:
             continue
         for metric, key in _metrics(session, event):
             add_count(session, at.date(), site, metric, key)

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from sqlalchemy import func, select
+from starlette.concurrency import run_in_threadpool
 
 from hub.api import StateDep, refresh_from_back_office, request_status
 from hub.csv_download import csv_download
@@ -43,7 +44,7 @@ async def track_page(request: Request, hub: StateDep, reference: str, lang: str 
     (the confirmation's QR code carries it); the back office's own updates stay as written."""
     c = hub.catalogs.get(lang[:3]) or english()
     client = request.client.host if request.client else "unknown"
-    if not limits_of(request.app.state).get("track", TRACK_TRIES).allow(client):
+    if not await run_in_threadpool(limits_of(request.app.state).get("track", TRACK_TRIES).allow, client):
         # Per client only: one busy client never stops the rest from tracking their requests.
         return templates.TemplateResponse(
             request, "track.html", {"council": hub.settings.council_name, "status": None, "too_many": True,
@@ -51,10 +52,10 @@ async def track_page(request: Request, hub: StateDep, reference: str, lang: str 
                                     "dir": "rtl" if c.rtl else "ltr"},
             status_code=429, headers={**NO_STORE, "Retry-After": "600"})
     await refresh_from_back_office(hub, normalise_reference(reference[:20]))
-    found = request_status(hub, normalise_reference(reference[:20]))
+    found = await run_in_threadpool(request_status, hub, normalise_reference(reference[:20]))
     title = ""
     if found is not None:
-        journey_id = case_journey(hub, found.reference)
+        journey_id = await run_in_threadpool(case_journey, hub, found.reference)
         title = c.journey(hub.journeys[journey_id]).title if journey_id in hub.journeys else found.title
     return templates.TemplateResponse(
         request, "track.html", {"council": hub.settings.council_name, "status": found, "reference": reference[:20],

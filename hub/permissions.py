@@ -14,7 +14,8 @@ from fastapi import HTTPException
 
 from hub.db import StaffUser
 
-Action = Literal["read_cases", "resend_case", "resend_failed", "help_requests", "library", "insight", "audit"]
+Action = Literal["read_cases", "resend_case", "resend_failed", "help_requests", "library", "insight", "audit",
+                 "fleet"]
 Reach = Literal["own site", "every site"]
 
 PERMISSIONS: dict[Action, dict[str, Reach]] = {
@@ -32,6 +33,8 @@ PERMISSIONS: dict[Action, dict[str, Reach]] = {
     "insight": {"insight": "every site", "admin": "every site"},
     # Who did what in residents' sessions.
     "audit": {"admin": "every site"},
+    # The kiosks: whether they report, their versions and outboxes (the fleet page, /metrics).
+    "fleet": {"officer": "own site", "library": "own site", "admin": "every site"},
 }
 
 WHY_NOT: dict[Action, str] = {
@@ -42,6 +45,7 @@ WHY_NOT: dict[Action, str] = {
     "library": "The library page is for library staff",
     "insight": "Insight pages are for the admin and insight roles",
     "audit": "The audit log is for admins",
+    "fleet": "The fleet page is for officers, library staff and admins",
 }
 
 
@@ -78,7 +82,7 @@ def home_page(user: StaffUser) -> str:
 STAFF_PAGES: tuple[tuple[str, str, Action], ...] = (
     ("/staff/cases", "Cases", "read_cases"), ("/staff/help", "Help requests", "help_requests"),
     ("/staff/library", "Library", "library"), ("/insight", "Insight", "insight"),
-    ("/staff/audit", "Audit log", "audit"),
+    ("/staff/fleet", "Kiosks", "fleet"), ("/staff/audit", "Audit log", "audit"),
 )
 
 

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
 from hub import handoff
@@ -250,7 +251,11 @@ def raw_answer(s: JourneySession, form: FormData) -> Any:
 
 @router.post("/j/{public_id}", response_class=HTMLResponse, response_model=None)
 async def act(request: Request, hub: StateDep, h: OwnedDep) -> Response:
-    form = await request.form()
+    form = await request.form()  # read on the event loop; the rest is database work, in a thread
+    return await run_in_threadpool(_act, request, hub, h, form)
+
+
+def _act(request: Request, hub: HubState, h: Handoff, form: FormData) -> Response:
     if form.get("csrf") != h.csrf:
         c = catalog_for(hub, h)
         return message(request, hub, c.text("Sorry, that did not work"),

@@ -52,13 +52,19 @@ class RelayWorker:
         self._connectors = connectors
         self._settings = settings
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
         #: Who holds a lease: this process (a host, a pid and a random part, for the logs).
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
     def wake(self) -> None:
-        self._wake.set()
+        """Relay now rather than at the next poll; safe to call from a route's worker thread."""
+        if self._loop is None:
+            return
+        with contextlib.suppress(RuntimeError):  # the loop has closed: the hub is stopping
+            self._loop.call_soon_threadsafe(self._wake.set)
 
     async def run(self) -> None:
+        self._loop = asyncio.get_running_loop()
         while True:
             try:
                 await self.relay_due()

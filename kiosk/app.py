@@ -26,6 +26,7 @@ from kiosk.outbox import Outbox
 from kiosk.outbox_worker import OutboxWorker
 from kiosk.places import load_places
 from kiosk.views.window import KioskWindow
+from kiosk.vitals import Vitals, settings_digest
 from kiosk.workflows.i18n import load_catalogs
 from kiosk.workflows.lessons import load_lessons
 from kiosk.workflows.loader import load_journeys
@@ -39,7 +40,9 @@ def build_services(settings: KioskSettings) -> Services:
     outbox = Outbox(settings.state_dir / "outbox.sqlite3", settings.outbox.key)
     client = HubClient(settings.hub.url, token, settings.hub.connect_timeout_seconds,
                        settings.hub.read_timeout_seconds)
-    worker = OutboxWorker(outbox, client, settings.outbox.first_retry_seconds, settings.outbox.max_retry_seconds)
+    vitals = Vitals(outbox, settings.state_dir, journeys, settings_digest(settings))
+    worker = OutboxWorker(outbox, client, settings.outbox.first_retry_seconds, settings.outbox.max_retry_seconds,
+                          vitals=vitals)
     lessons = load_lessons(settings.lessons_dir, {j.id for j in journeys}) if settings.lessons_dir else []
     catalogs = load_catalogs(settings.languages_dir)
     return Services(settings, journeys, outbox, client, worker, load_places(settings.places_file), lessons=lessons,
@@ -53,6 +56,8 @@ def build_kiosk(app: QApplication, services: Services) -> tuple[KioskWindow, Kio
     display = DisplaySettings(app, services.settings.branding)
     controller = KioskController(window, services, display)
     services.worker.set_listener(controller.on_send_state)
+    if services.worker.vitals is not None:
+        services.worker.vitals.screen = controller.screen_code
     return window, controller
 
 

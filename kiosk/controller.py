@@ -30,6 +30,7 @@ from kiosk.lockdown import Lockdown
 from kiosk.shell import Services, Shell
 from kiosk.tasks import TaskRunner
 from kiosk.views.window import KioskWindow
+from kiosk.workflows.messages import Screen
 
 __all__ = ["KioskController", "Services"]
 
@@ -98,6 +99,20 @@ class KioskController(QObject):
         self.session_flow.open_override = self.session_flow.clock().date()
 
     # ---- Navigation: how one flow reaches another -----------------------------------------
+    def screen_code(self) -> Screen:
+        """Which screen shows, as a code for the heartbeat (never what is on it)."""
+        shell = self.session_flow.shell
+        if self.window.overlay is not None or shell.resident.officer is not None:
+            return "assist"
+        if self.taster.active:
+            return "taster"
+        fixed: dict[str, Screen] = {"attract_page": "attract", "closed_page": "closed", "maintenance": "maintenance"}
+        if shell.page_name() in fixed:
+            return fixed[shell.page_name()]
+        if shell.resident.confirmation is not None:
+            return "confirmation"
+        return "journey" if shell.resident.journey is not None else "home"
+
     def show_attract(self) -> None:
         self.session_flow.show_attract()
 

@@ -135,6 +135,9 @@ class HubClient:
         """Bookings due on this terminal, and staff requests for its running taster session."""
         return await self._call("GET", "/taster", m.TasterState)
 
+    async def heartbeat(self, beat: m.Heartbeat) -> None:
+        await self._call("POST", "/heartbeat", m.Accepted, beat)
+
     async def outbox_state(self, queued: int, held: int, quarantined: int) -> None:
         await self._call("POST", "/outbox-state", m.Accepted,
                          m.OutboxState(queued=queued, held=held, quarantined=quarantined))

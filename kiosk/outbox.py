@@ -152,6 +152,12 @@ class Outbox:
         row = self._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'queued' AND kind = ?", (kind,)).fetchone()
         return int(row[0])
 
+    def oldest_age(self, now: float | None = None) -> float:
+        """Seconds the oldest queued submission has waited (0 when none waits)."""
+        row = self._db.execute("SELECT MIN(created_at) FROM outbox WHERE state = 'queued' AND kind = 'submission'"
+                               ).fetchone()
+        return max(0.0, (now or time.time()) - row[0]) if row[0] is not None else 0.0
+
     def held(self) -> int:
         return int(self._db.execute("SELECT COUNT(*) FROM outbox WHERE state = 'held'").fetchone()[0])
 

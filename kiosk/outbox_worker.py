@@ -12,17 +12,22 @@ from typing import Any
 from kiosk.hub_client import HubClient, HubError, HubRejected, HubUnavailable
 from kiosk.hub_status import HubStatus
 from kiosk.outbox import Outbox, OutboxItem
+from kiosk.vitals import Vitals
+from kiosk.workflows.messages import Fault
 
 log = logging.getLogger("kiosk.outbox")
 
 #: Refusals that may pass (auth being fixed, a proxy in front of a hub being restarted, rate
 #: limits): keep retrying rather than hold.
 RETRYABLE_STATUSES = {401, 403, 404, 408, 409, 425, 429}
+#: A heartbeat at least this often (and whenever the queue's state changes).
+HEARTBEAT_SECONDS = 60.0
 
 
 class OutboxWorker:
     def __init__(self, outbox: Outbox, client: HubClient, first_retry: float = 5.0, max_retry: float = 300.0,
-                 on_change: Callable[[str, str], None] | None = None, status: HubStatus | None = None) -> None:
+                 on_change: Callable[[str, str], None] | None = None, status: HubStatus | None = None,
+                 vitals: Vitals | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         self._outbox = outbox
         self._client = client
         self._first = first_retry
@@ -33,8 +38,13 @@ class OutboxWorker:
         self.status = status or HubStatus()
         self.status.on_back = self.hub_back
         self.last_error = ""
-        #: What the hub was last told about this queue (see report_state).
+        #: The same, as a code for the heartbeat.
+        self.fault: Fault = ""
+        #: What the hub was last told about this queue, and when (see report_state).
         self._reported: tuple[bool, int, int] | None = None
+        self._reported_at = -HEARTBEAT_SECONDS
+        self.vitals = vitals
+        self._clock = clock
 
     def set_listener(self, on_change: Callable[[str, str], None]) -> None:
         self._on_change = on_change
@@ -50,7 +60,7 @@ class OutboxWorker:
             except Exception:  # a storage fault must not stop sending for good
                 log.exception("outbox pass failed")
             due_at = self._outbox.next_due_at()
-            timeout = 60.0 if due_at is None else max(0.05, due_at - time.time())
+            timeout = HEARTBEAT_SECONDS if due_at is None else max(0.05, min(due_at - time.time(), HEARTBEAT_SECONDS))
             # asyncio.timeout, not wait_for: no inner task, so cancelling the worker is immediate.
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(timeout):
@@ -81,7 +91,7 @@ class OutboxWorker:
         try:
             await self._client.submit(item.payload, item.idempotency_key)
         except HubRejected as exc:
-            self.last_error = str(exc)
+            self.last_error, self.fault = str(exc), "hub_refused"
             if exc.status in RETRYABLE_STATUSES:
                 self._outbox.retry_later(item.id, str(exc), self._delay(item.attempts))
                 self._on_change(reference, "waiting")
@@ -92,7 +102,7 @@ class OutboxWorker:
             return 0
         except HubUnavailable as exc:
             self.status.failed()
-            self.last_error = str(exc)
+            self.last_error, self.fault = str(exc), "hub_unreachable"
             delay = self._delay(item.attempts)
             self._outbox.retry_later(item.id, str(exc), delay)
             # The hub is down for all of them: everything waits as long (the health check
@@ -102,23 +112,31 @@ class OutboxWorker:
             self._on_change(reference, "waiting")
             return None
         self.status.ok()
+        self.fault = ""
         self._outbox.delete(item.id)
         self._on_change(reference, "sent")
         return 1
 
     async def report_state(self) -> None:
-        """Tell the hub how the queue stands (counts only) when items are held or set aside, or
-        the queue empties or fills: staff see it without walking to the kiosk."""
+        """Tell the hub how this kiosk is: a heartbeat (versions, the queue's counts, health,
+        the screen as a code) once a minute, and at once when items are held or set aside or the
+        queue empties or fills: staff see it on the fleet page without walking to the kiosk.
+        Without vitals (tests of the queue alone), the queue's counts only."""
         queued, held, quarantined = self._outbox.depth(), self._outbox.held(), self._outbox.quarantined()
         state = (queued > 0, held, quarantined)
-        if state == self._reported or self.status.reachable is False:
+        now = self._clock()
+        due = self.vitals is not None and now - self._reported_at >= HEARTBEAT_SECONDS
+        if (state == self._reported and not due) or self.status.reachable is False:
             return
         try:
-            await self._client.outbox_state(queued, held, quarantined)
+            if self.vitals is not None:
+                await self._client.heartbeat(self.vitals.beat(self.fault))
+            else:
+                await self._client.outbox_state(queued, held, quarantined)
         except HubError as exc:
             log.warning("could not report the outbox state: %s", exc)
             return
-        self._reported = state
+        self._reported, self._reported_at = state, now
 
     def hub_back(self) -> None:
         """The health check reached the hub again: send now, not when the backoff ends."""
@@ -151,7 +169,7 @@ class OutboxWorker:
             return True
         except HubUnavailable as exc:
             self.status.failed()
-            self.last_error = str(exc)
+            self.last_error, self.fault = str(exc), "hub_unreachable"
             for e in events:
                 self._outbox.retry_later(e.id, str(exc), self._delay(e.attempts))
             return False

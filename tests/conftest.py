@@ -40,6 +40,20 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
     return loop
 
 
+#: The hub's tests: ./run-tests runs them again with the hub on PostgreSQL (``-m hub``).
+HUB_MODULES = {
+    "test_hub_api", "test_hub_edges", "test_insight", "test_open311", "test_connectors", "test_permissions",
+    "test_signin_guard", "test_api_fuzz", "test_handoff", "test_assist", "test_taster", "test_send_link",
+    "test_staff_pages", "test_migrations", "test_fleet", "test_council_scale",
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.module is not None and item.module.__name__.rpartition(".")[2] in HUB_MODULES:
+            item.add_marker(pytest.mark.hub)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def hub_database() -> Iterator[str]:
     """Which database the run's hubs use: SQLite files, or, with HUB_TEST_DATABASE=postgresql

@@ -7,13 +7,13 @@ import re
 import socket
 import subprocess
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import uvicorn
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from hub.app import create_app
 from hub.config import HubSettings, InsightSettings, NotifySettings, Open311Settings, RelaySettings
@@ -58,12 +58,16 @@ class HubServer:
     thread: threading.Thread
     #: The admin's browser for ``staff_get``, signed in once (sign-ins are throttled).
     admin: httpx.Client | None = None
+    #: SQL the hub ran on its event loop's own thread (blocking every request meanwhile): must
+    #: stay empty. Database work belongs in a worker thread.
+    on_event_loop: list[str] = field(default_factory=list)
 
     def stop(self) -> None:
         if self.admin is not None:
             self.admin.close()
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        assert not self.on_event_loop, f"database work on the hub's event loop: {self.on_event_loop[:5]}"
 
     def cases(self, journey_id: str | None = None) -> list[Case]:
         with self.state.sessions() as session:
@@ -151,10 +155,17 @@ def start_hub(tmp: Path, open311_url: str | None = None, relay: RelaySettings | 
         token = create_device(session, "test-kiosk", "test-site", token)
     server = _Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, daemon=True, name="hub")
+    hub = HubServer(f"http://127.0.0.1:{port}", token, state, app, server, thread)
+
+    @event.listens_for(state.sessions.kw["bind"], "before_cursor_execute")
+    def _on_loop(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if threading.current_thread() is thread:  # uvicorn's loop runs on this thread alone
+            hub.on_event_loop.append(statement[:100])
+
     thread.start()
     if not server.ready.wait(timeout=20) or not server.started:
         raise RuntimeError("hub did not start")
-    return HubServer(f"http://127.0.0.1:{port}", token, state, app, server, thread)
+    return hub
 
 
 def sign_in(hub: HubServer, who: tuple[str, str]) -> httpx.Client:

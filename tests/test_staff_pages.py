@@ -28,13 +28,14 @@ ANALYST = ("ana", "insight-password-1")
 WCAG = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]}}
 PAGES = {
     TEST_ADMIN: ["/staff/cases", "/staff/cases/KQ4M-7XTB-3HNP", "/staff/help", "/staff/library", "/insight",
-                 "/staff/audit"],
-    OFFICER: ["/staff/cases", "/staff/help"],
-    LIBRARIAN: ["/staff/library", "/staff/help"],
+                 "/staff/fleet", "/staff/audit"],
+    OFFICER: ["/staff/cases", "/staff/help", "/staff/fleet"],
+    LIBRARIAN: ["/staff/library", "/staff/help", "/staff/fleet"],
     ANALYST: ["/insight"],
 }
-NAV = {TEST_ADMIN: ["Cases", "Help requests", "Library", "Insight", "Audit log"], OFFICER: ["Cases", "Help requests"],
-       LIBRARIAN: ["Help requests", "Library"], ANALYST: ["Insight"]}
+NAV = {TEST_ADMIN: ["Cases", "Help requests", "Library", "Insight", "Kiosks", "Audit log"],
+       OFFICER: ["Cases", "Help requests", "Kiosks"], LIBRARIAN: ["Help requests", "Library", "Kiosks"],
+       ANALYST: ["Insight"]}
 
 
 @pytest.fixture(scope="module")
@@ -53,6 +54,11 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
     assert httpx.post(f"{server.url}/api/v1/submissions", json=answers,
                       headers={**headers, "Idempotency-Key": uuid.uuid4().hex}).status_code == 201
     assert httpx.post(f"{server.url}/api/v1/help", json={}, headers=headers).status_code == 201
+    beat = {"software_version": "0.2.0", "journeys_version": "ab12cd34ef56ab78", "config_version": "0011223344556677",
+            "outbox_queued": 3, "outbox_oldest_seconds": 1500, "outbox_held": 1, "outbox_quarantined": 0,
+            "last_error": "hub_refused", "uptime_seconds": 3600, "free_disk_mb": 20000, "screen": "journey"}
+    assert httpx.post(f"{server.url}/api/v1/heartbeat", json=beat, headers=headers).status_code == 200
+    server.new_device("library-terminal-2", "test-site")  # never reports
     yield server
     server.stop()
 

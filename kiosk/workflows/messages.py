@@ -241,6 +241,31 @@ class OutboxState(Request):
     quarantined: Annotated[int, Field(ge=0, le=10**7)]
 
 
+#: What a kiosk may say it is showing: a code, never what is on the screen.
+Screen = Literal["starting", "attract", "home", "journey", "confirmation", "assist", "taster", "closed",
+                 "maintenance"]
+#: The kinds of fault a kiosk reports: codes the fleet page explains, never an error's text.
+Fault = Literal["", "hub_unreachable", "hub_refused", "storage", "other"]
+
+
+class Heartbeat(Request):
+    """How a kiosk is, once a minute: for the fleet page and /metrics. Versions, counts, codes
+    and sizes only; nothing a resident typed or chose."""
+
+    software_version: Annotated[str, Field(max_length=32, pattern=r"^[0-9A-Za-z.+-]+$")]
+    #: Digests (hex) of the journeys it runs, with their versions, and of its settings file.
+    journeys_version: Annotated[str, Field(max_length=64, pattern=r"^[0-9a-f]*$")]
+    config_version: Annotated[str, Field(max_length=64, pattern=r"^[0-9a-f]*$")]
+    outbox_queued: Annotated[int, Field(ge=0, le=10**7)]
+    outbox_oldest_seconds: Annotated[int, Field(ge=0, le=10**9)]
+    outbox_held: Annotated[int, Field(ge=0, le=10**7)]
+    outbox_quarantined: Annotated[int, Field(ge=0, le=10**7)]
+    last_error: Fault
+    uptime_seconds: Annotated[int, Field(ge=0, le=10**9)]
+    free_disk_mb: Annotated[int, Field(ge=0, le=10**9)]
+    screen: Screen
+
+
 # ---- officer assist ------------------------------------------------------------------------
 class HelpIn(Request):
     journey: Annotated[str, Field(pattern=r"^[a-z0-9-]{0,64}$")] = ""
