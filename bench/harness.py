@@ -27,6 +27,9 @@ class Hub:
     url: str
     token: str
     workdir: Path
+    #: Every process's address when several serve one database (``url`` is the first).
+    urls: tuple[str, ...] = ()
+    pids: tuple[int, ...] = ()
 
 
 def free_port() -> int:
@@ -36,13 +39,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def hub_process(workdir: Path, port: int | None = None) -> Iterator[Hub]:
-    """``hub serve`` as a subprocess, with the demo gazetteer and a device token (made once per
+def hub_process(workdir: Path, port: int | None = None, database_url: str | None = None,
+                processes: int = 1) -> Iterator[Hub]:
+    """``hub serve`` as a subprocess (or ``processes`` of them on one database, each on its own
+    port, as behind a reverse proxy), with the demo gazetteer and a device token (made once per
     working folder, so a hub started again in the same folder is the same hub)."""
     workdir.mkdir(parents=True, exist_ok=True)
     config = workdir / "hub.toml"
+    url = database_url or f"sqlite:///{workdir / 'hub.sqlite3'}"
     config.write_text(
-        f'database_url = "sqlite:///{workdir / "hub.sqlite3"}"\n'
+        f'database_url = "{url}"\n'
         f'data_key = "{HUB_KEY}"\n'
         f'journeys_dir = "{ROOT / "config" / "journeys"}"\n'
     )
@@ -54,17 +60,27 @@ def hub_process(workdir: Path, port: int | None = None) -> Iterator[Hub]:
                        cwd=ROOT, capture_output=True)
         subprocess.run([*run, "create-token", "bench-kiosk", "--site", "bench", "--token-file", str(token_file)],
                        check=True, cwd=ROOT, capture_output=True)
-    port = port or free_port()
+    ports = [port or free_port()] + [free_port() for _ in range(processes - 1)]
     log = (workdir / "hub.log").open("a")
-    proc = subprocess.Popen([*run, "serve", "--port", str(port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    procs = [subprocess.Popen([*run, "serve", "--port", str(p)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+             for p in ports]
+    urls = tuple(f"http://127.0.0.1:{p}" for p in ports)
     try:
-        wait_for(lambda: _healthy(url), 30, "hub start")
-        yield Hub(url, token_file.read_text().strip(), workdir)
+        for url in urls:
+            wait_for(lambda url=url: _healthy(url), 30, "hub start")  # type: ignore[misc]
+        yield Hub(urls[0], token_file.read_text().strip(), workdir, urls, tuple(p.pid for p in procs))
     finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.wait(timeout=10)
         log.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU a process has used so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _healthy(url: str) -> bool:

@@ -1,65 +1,126 @@
-"""Hub intake on loopback: submissions per second and latency percentiles.
+"""Hub intake on loopback: submissions per second, latency percentiles and hub CPU per submission.
 
     .venv/bin/python -m bench.hub_load [--requests 2000] [--concurrency 8]
+                                       [--database sqlite|postgresql] [--processes 1]
 
-Each request is a new submission (its own reference and idempotency key) to ``hub serve``
-(one uvicorn worker, SQLite) in another process. Bounded: it stops after --requests.
+Each request is a new submission (its own reference and idempotency key) to ``hub serve`` in
+other processes (``--processes`` of them on one database, the clients spread across them as a
+reverse proxy would). With ``--database postgresql`` a PostgreSQL server is started for the run
+(initdb into a temporary directory, default durability settings) and stopped after it. Bounded:
+it stops after --requests.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import contextlib
 import datetime as dt
 import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
-from bench.harness import environment, hub_process
+from bench.harness import cpu_seconds, environment, hub_process
 from kiosk.workflows.references import new_reference
+
+
+@dataclass
+class Load:
+    latencies: list[float]
+    wall: float
+    errors: int
+    references: list[str]
+
+    @property
+    def per_second(self) -> float:
+        return len(self.latencies) / self.wall
+
+    def percentile(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[int(p * (len(ordered) - 1))]
+
+
+def submit_load(urls: Sequence[str], token: str, requests: int, concurrency: int) -> Load:
+    """``requests`` new submissions from ``concurrency`` clients, client i to ``urls[i % n]``."""
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def one(client: httpx.Client, sent: list[str]) -> float | None:
+        reference = new_reference()
+        body = {
+            "reference": reference, "journey_id": "missed-bin", "journey_version": 1,
+            "channel": "self-service", "submitted_at": dt.datetime.now(dt.UTC).isoformat(),
+            "answers": {"bin_type": "general", "details": "Bench load test"},
+            "summary": [{"question": "Bin", "answer": "General waste"}],
+        }
+        start = time.perf_counter()
+        try:
+            r = client.post("/api/v1/submissions", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
+        except httpx.HTTPError:
+            return None
+        elapsed = time.perf_counter() - start
+        if r.status_code != 201:
+            return None
+        sent.append(reference)
+        return elapsed
+
+    per_worker = requests // concurrency
+
+    def worker(i: int) -> tuple[list[float], int, list[str]]:
+        sent: list[str] = []
+        times: list[float] = []
+        errors = 0
+        with httpx.Client(base_url=urls[i % len(urls)], headers=headers, timeout=60) as client:
+            for _ in range(per_worker):
+                t = one(client, sent)
+                if t is None:
+                    errors += 1
+                else:
+                    times.append(t)
+        return times, errors, sent
+
+    start = time.perf_counter()
+    with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
+        results = list(pool.map(worker, range(concurrency)))
+    wall = time.perf_counter() - start
+    return Load([t for r in results for t in r[0]], wall, sum(r[1] for r in results),
+                [ref for r in results for ref in r[2]])
+
+
+@contextlib.contextmanager
+def database(kind: str) -> Iterator[str | None]:
+    if kind == "sqlite":
+        yield None
+        return
+    from tests.pgserver import postgres
+
+    with postgres(durable=True) as server:
+        yield server.new_database()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--processes", type=int, default=1)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, hub_process(Path(tmp) / "hub") as hub:
-        headers = {"Authorization": f"Bearer {hub.token}"}
-
-        def one(client: httpx.Client) -> float:
-            body = {
-                "reference": new_reference(), "journey_id": "missed-bin", "journey_version": 1,
-                "channel": "self-service", "submitted_at": dt.datetime.now(dt.UTC).isoformat(),
-                "answers": {"bin_type": "general", "details": "Bench load test"},
-                "summary": [{"question": "Bin", "answer": "General waste"}],
-            }
-            start = time.perf_counter()
-            r = client.post("/api/v1/submissions", json=body, headers={"Idempotency-Key": uuid.uuid4().hex})
-            elapsed = time.perf_counter() - start
-            if r.status_code != 201:
-                raise RuntimeError(f"HTTP {r.status_code}: {r.text[:200]}")
-            return elapsed
-
-        per_worker = args.requests // args.concurrency
-
-        def worker(_: int) -> list[float]:
-            with httpx.Client(base_url=hub.url, headers=headers, timeout=30) as client:
-                one(client)  # warm the connection
-                return [one(client) for _ in range(per_worker)]
-
-        start = time.perf_counter()
-        with concurrent.futures.ThreadPoolExecutor(args.concurrency) as pool:
-            latencies = sorted(t for batch in pool.map(worker, range(args.concurrency)) for t in batch)
-        wall = time.perf_counter() - start
-    n = len(latencies)
-    p99 = latencies[int(0.99 * (n - 1))]
-    print(f"hub intake: {n / wall:.0f} submissions/s over {n} requests, {args.concurrency} concurrent clients; "
-          f"latency p50 {statistics.median(latencies) * 1000:.1f} ms, p99 {p99 * 1000:.1f} ms")
+    with (tempfile.TemporaryDirectory() as tmp, database(args.database) as url,
+          hub_process(Path(tmp) / "hub", database_url=url, processes=args.processes) as hub):
+        submit_load(hub.urls, hub.token, args.concurrency * 4, args.concurrency)  # warm up
+        cpu_before = sum(cpu_seconds(pid) for pid in hub.pids)
+        load = submit_load(hub.urls, hub.token, args.requests, args.concurrency)
+        cpu = sum(cpu_seconds(pid) for pid in hub.pids) - cpu_before
+    n = len(load.latencies)
+    print(f"hub intake ({args.database}, {args.processes} process{'es' if args.processes != 1 else ''}): "
+          f"{load.per_second:.0f} submissions/s over {n} requests, {args.concurrency} concurrent clients; "
+          f"latency p50 {statistics.median(load.latencies) * 1000:.1f} ms, p99 {load.percentile(0.99) * 1000:.1f} ms; "
+          f"errors {load.errors}; hub CPU {cpu / max(n, 1) * 1000:.2f} ms per submission (relay included)")
     print(environment())
 
 
