@@ -47,7 +47,7 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
         connectors["email"] = EmailConnector(settings.email)
     if settings.webhook is not None:
         connectors["webhook"] = WebhookConnector(settings.webhook, client)
-    sealer = Sealer(settings.data_key)
+    sealer = Sealer(settings.data_key, settings.previous_data_keys)
     relay = RelayWorker(sessions, sealer, journeys, connectors, settings.relay)
     notify = NotifyClient(settings.notify, client) if settings.notify is not None else None
     open311 = connectors.get("open311")

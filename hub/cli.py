@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy.engine import Engine
 
 from hub.config import SettingsError, load_settings
-from hub.crypto import new_key
-from hub.db import make_engine, make_sessions
+from hub.crypto import Sealer, new_key
+from hub.db import make_engine, make_sessions, reseal_all
 from hub.devices import create_device, revoke_device
 from hub.gazetteer import GazetteerError, load_gazetteer
 from hub.schema import SchemaOutOfDate, head, prepare, revision, upgrade
@@ -44,6 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     disable = sub.add_parser("disable-staff", help="stop a staff account: no sign-in, sessions ended, PIN withdrawn")
     disable.add_argument("username")
     sub.add_parser("new-key", help="print a new data key for data_key")
+    sub.add_parser("rotate-data-key", help="re-seal every stored answer, note and name with data_key "
+                   "(after moving the old key to previous_data_keys)")
     db = sub.add_parser("db", help="the database's schema")
     db_sub = db.add_subparsers(dest="db_command", required=True)
     db_sub.add_parser("upgrade", help="bring the database to this hub's schema (back it up first)")
@@ -107,6 +109,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"hub: {exc}", file=sys.stderr)
                 return 2
             print(f"Staff account {args.username} ({args.role}) saved")
+        elif args.command == "rotate-data-key":
+            counts = reseal_all(session, Sealer(settings.data_key, settings.previous_data_keys))
+            print("Re-sealed with data_key: " + ", ".join(f"{n} {what}" for what, n in counts.items())
+                  + ". previous_data_keys can now be removed.")
         elif args.command == "disable-staff":
             if not disable_staff(session, args.username):
                 print(f"hub: no staff account called {args.username!r}", file=sys.stderr)

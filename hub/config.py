@@ -120,6 +120,9 @@ class HubSettings(Strict):
     database_url: str = "sqlite:///hub.sqlite3"
     #: Fernet key (urlsafe base64, 32 bytes) that encrypts residents' answers at rest.
     data_key: Annotated[str, Field(min_length=44, max_length=44)]
+    #: Keys data was sealed with before ``data_key`` (rotation): still opened, never sealed with;
+    #: ``hub rotate-data-key`` re-seals everything with ``data_key``, then they can go.
+    previous_data_keys: list[Annotated[str, Field(min_length=44, max_length=44)]] = []
     journeys_dir: Path = Path("config/journeys")
     lessons_dir: Path = Path("config/lessons")
     #: Translations (the kiosk's config/i18n): phone pages continue in the kiosk's language.

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Text,
     create_engine,
     event,
+    select,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
@@ -391,6 +392,31 @@ class Heartbeat(Base):
     free_disk_mb: Mapped[int] = mapped_column(Integer)
     #: Which screen it shows, as a code ("attract", "journey", "assist", "taster", "closed").
     screen: Mapped[str] = mapped_column(String(20))
+
+
+#: Every column holding data sealed with the data key (key rotation re-seals them all).
+SEALED = ((Case, "sealed", "answers"), (CaseUpdate, "note_sealed", "back-office notes"),
+          (Handoff, "sealed", "handoffs"), (TasterCertificate, "first_name_sealed", "certificate names"))
+
+
+def reseal_all(session: Session, sealer: Any) -> dict[str, int]:
+    """Re-seal every sealed value with the sealer's current key, a thousand rows at a commit."""
+    counts = {}
+    for model, column, what in SEALED:
+        done, last = 0, None
+        key = model.__mapper__.primary_key[0]
+        while True:
+            query = select(model).where(getattr(model, column).is_not(None)).order_by(key).limit(1000)
+            rows = session.scalars(query if last is None else query.where(key > last)).all()
+            if not rows:
+                break
+            for row in rows:
+                setattr(row, column, sealer.reseal(getattr(row, column)))
+            last = getattr(rows[-1], key.name)
+            done += len(rows)
+            session.commit()
+        counts[what] = done
+    return counts
 
 
 def insert_for(session: Session, model: type[Base]) -> Any:

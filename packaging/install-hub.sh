@@ -23,7 +23,8 @@ id council-hub >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr
 mkdir -p "$prefix"
 rsync -a --delete --exclude .git --exclude .venv --exclude .demo "$src/" "$prefix/"
 /usr/bin/python3 -m venv "$prefix/.venv"
-"$prefix/.venv/bin/pip" install -q --disable-pip-version-check -r "$prefix/requirements.txt"
+# The hub alone: no Qt (requirements.txt adds the kiosk's packages on top of these).
+"$prefix/.venv/bin/pip" install -q --disable-pip-version-check -r "$prefix/requirements-hub.txt"
 chmod -R go-w "$prefix"
 install -d -m 0750 -o root -g council-hub /etc/council-hub
 install -d -m 0700 -o council-hub -g council-hub /var/lib/council-hub
@@ -35,6 +36,9 @@ if [ ! -f /etc/council-hub/hub.toml ]; then
 fi
 hub() { (cd "$prefix" && runuser -u council-hub -- env PYTHONPATH="$prefix" "$prefix/.venv/bin/python" -m hub \
   --config /etc/council-hub/hub.toml "$@"); }
+# A new database gets the schema; one from an earlier version is brought up to date (back it up
+# first: docs/operations.md). A hub refuses to start on an out-of-date schema.
+hub db upgrade
 [ -n "$gazetteer" ] && hub load-gazetteer "$gazetteer"
 install -m 0644 "$prefix/packaging/systemd/council-hub.service" /etc/systemd/system/council-hub.service
 systemctl daemon-reload

@@ -15,6 +15,7 @@ from sqlalchemy import select, text
 
 from hub.cli import main as hub_main
 from hub.crypto import Sealer
+from hub.crypto import new_key as hub_new_key
 from hub.db import Base, Case, InsightCount, make_engine, make_sessions
 from hub.schema import SchemaOutOfDate, _config, head, prepare, upgrade
 from tests.hubserver import ROOT, database_url, start_hub
@@ -112,3 +113,25 @@ def test_an_upgraded_database_is_served(tmp_path: Path, qtbot) -> None:  # type:
         assert len(hub.cases()) == 3
     finally:
         hub.stop()
+
+
+def test_the_data_key_is_rotated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A new data key, the old one kept as previous; rotate-data-key re-seals every answer, and
+    after it the new key alone opens them and the old one opens nothing."""
+    db = tmp_path / "hub.sqlite3"
+    with sqlite3.connect(db) as conn:
+        conn.executescript((RELEASE / "hub-0.1.0.sql").read_text())
+    old = (RELEASE / "hub-0.1.0.key").read_text().strip()
+    new = hub_new_key()
+    config = hub_toml(tmp_path, f"sqlite:///{db}", new)
+    config.write_text(config.read_text() + f'previous_data_keys = ["{old}"]\n')
+    assert hub_main(["--config", str(config), "db", "upgrade"]) == 0
+    assert hub_main(["--config", str(config), "rotate-data-key"]) == 0
+    assert "Re-sealed with data_key: 3 answers" in capsys.readouterr().out
+    engine = make_engine(f"sqlite:///{db}")
+    with make_sessions(engine)() as session:
+        sealed = session.scalars(select(Case.sealed)).all()
+    engine.dispose()
+    assert [Sealer(new).open(s)["answers"] for s in sealed] == [{"bin_type": "general"}] * 3
+    with pytest.raises(ValueError, match="cannot be decrypted"):
+        Sealer(old).open(sealed[0])
