@@ -163,9 +163,10 @@ def submit(
     body: SubmissionIn,
     idempotency_key: Annotated[str, Header(min_length=8, max_length=64)],
 ) -> SubmissionOut:
-    journey = hub.journeys.get(body.journey_id)
+    journey = hub.journey(body.journey_id, body.journey_version)
     if journey is None or journey.submit is None:
-        raise HTTPException(422, f"Unknown journey {body.journey_id!r}, or it takes no submissions")
+        raise HTTPException(422, f"Unknown journey {body.journey_id!r} version {body.journey_version}, "
+                                 "or it takes no submissions")
     unknown = sorted(set(body.answers) - set(journey.step_ids))
     if unknown:
         raise HTTPException(422, f"Answers name steps the journey does not have: {', '.join(unknown)}")
@@ -274,7 +275,7 @@ def request_status(hub: HubState, reference: str) -> RequestStatus | None:
 @router.post("/handoffs", response_model=HandoffOut, status_code=201)
 def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
     """A resident wants to finish this journey on their phone: store it, return the link."""
-    journey = hub.journeys.get(body.journey_id)
+    journey = hub.journey(body.journey_id, body.journey_version)
     if journey is None or journey.submit is None:
         raise HTTPException(422, f"Unknown journey {body.journey_id!r}, or it takes no submissions")
     unknown = sorted((set(body.answers) | set(body.history)) - set(journey.step_ids))
@@ -339,7 +340,7 @@ def events(hub: StateDep, dev: DeviceDep, body: EventsIn) -> Accepted:
     """Anonymous usage events for insight. Ids already seen are ignored, so retries are safe."""
     with hub.sessions() as session:
         try:
-            new = ingest(session, body.events, hub.journeys, dev.site, dev.kiosk_id)
+            new = ingest(session, body.events, hub.steps_of, dev.site, dev.kiosk_id)
         except EventError as exc:
             raise HTTPException(422, str(exc)) from None
     return Accepted(accepted=new)

@@ -25,6 +25,7 @@ from hub.db import make_engine, make_sessions
 from hub.edges import Edges
 from hub.insight import sweep as insight_sweep
 from hub.jobs import claim
+from hub.journey_versions import JourneyVersions
 from hub.notify import NotifyClient
 from hub.relay import RelayWorker
 from hub.schema import prepare
@@ -48,14 +49,16 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     if settings.webhook is not None:
         connectors["webhook"] = WebhookConnector(settings.webhook, client)
     sealer = Sealer(settings.data_key, settings.previous_data_keys)
-    relay = RelayWorker(sessions, sealer, journeys, connectors, settings.relay)
+    versions = JourneyVersions(sessions, journeys)
+    versions.publish()
+    relay = RelayWorker(sessions, sealer, versions.get, connectors, settings.relay)
     notify = NotifyClient(settings.notify, client) if settings.notify is not None else None
     open311 = connectors.get("open311")
     lessons = ({lesson.id: lesson for lesson in load_lessons(settings.lessons_dir, set(journeys))}
                if settings.lessons_dir.exists() else {})
     hub_state = HubState(settings, sessions, sealer, journeys, relay, notify,
                          open311 if isinstance(open311, Open311Connector) else None, lessons,
-                         load_catalogs(settings.languages_dir))
+                         load_catalogs(settings.languages_dir), versions)
 
     def sweep() -> None:
         """Raw events past retention, spent handoffs and certificates: once an hour, by one

@@ -31,7 +31,8 @@ def create_case(session: Session, sealer: Sealer, journey: Journey, *, reference
         return existing, False
     assert journey.submit is not None
     case = Case(
-        reference=reference, idempotency_key=idempotency_key, journey_id=journey.id, journey_title=journey.title,
+        reference=reference, idempotency_key=idempotency_key, journey_id=journey.id, journey_version=journey.version,
+        journey_title=journey.title,
         channel=channel, kiosk_id=kiosk_id, site=site,
         sealed=sealer.seal({"answers": answers, "summary": summary,
                             "location": locate(session, journey, answers)}),

@@ -238,6 +238,8 @@ class Handoff(Base):
     reference: Mapped[str] = mapped_column(String(14), default="")
     #: The resident's language at the kiosk: the phone pages carry on in it.
     language: Mapped[str] = mapped_column(String(3), default="en", server_default="en")
+    #: The version of the journey the kiosk was asking: the phone carries on with that one.
+    journey_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class InsightEvent(Base):

@@ -87,7 +87,8 @@ def create(session: Session, sealer: Sealer, journey: Journey, state: dict[str, 
             break
     expires = utcnow() + dt.timedelta(hours=valid_hours)
     handoff = Handoff(public_id=uuid.uuid4().hex, token_hash=digest(token), code_hash=digest(code),
-                      journey_id=journey.id, site=site, kiosk_id=kiosk_id, sealed=sealer.seal(state),
+                      journey_id=journey.id, journey_version=journey.version, site=site, kiosk_id=kiosk_id,
+                      sealed=sealer.seal(state),
                       csrf=secrets.token_urlsafe(24), expires_at=expires, language=language)
     session.add(handoff)
     bump(session, site, "handoff_started", journey.id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import delete, select
@@ -13,20 +13,27 @@ from sqlalchemy.orm import Session
 
 from hub.db import InsightCount, InsightEvent, insert_for, utcnow
 from kiosk.workflows.messages import EventIn
-from kiosk.workflows.model import Journey
 
 
 class EventError(ValueError):
     pass
 
 
-def check_event(event: EventIn, journeys: dict[str, Journey]) -> None:
-    """Journey and step must be real ids from the journey files: no room for free text."""
+#: The step ids of every published version of a journey (None: no such journey); with
+#: fresh=True, read again (another hub process may have published a version since).
+StepsOf = Callable[[str, bool], "set[str] | None"]
+
+
+def check_event(event: EventIn, steps_of: StepsOf) -> None:
+    """Journey and step must be real ids from the journey files (of any published version: a
+    kiosk not yet updated names the steps it asks): no room for free text."""
     if event.journey is not None:
-        journey = journeys.get(event.journey)
-        if journey is None:
+        steps = steps_of(event.journey, False)
+        if steps is None or (event.step is not None and event.step not in steps):
+            steps = steps_of(event.journey, True)
+        if steps is None:
             raise EventError(f"event {event.id}: unknown journey {event.journey!r}")
-        if event.step is not None and event.step not in journey.step_ids:
+        if event.step is not None and event.step not in steps:
             raise EventError(f"event {event.id}: journey {event.journey!r} has no step {event.step!r}")
     elif event.step is not None:
         raise EventError(f"event {event.id}: a step needs its journey")
@@ -63,10 +70,10 @@ def _metrics(session: Session, event: EventIn) -> list[tuple[str, str]]:
     return []
 
 
-def ingest(session: Session, events: list[EventIn], journeys: dict[str, Journey], site: str, kiosk_id: str) -> int:
+def ingest(session: Session, events: list[EventIn], steps_of: StepsOf, site: str, kiosk_id: str) -> int:
     """Store new events and count them; an id seen before changes nothing. All or nothing."""
     for event in events:
-        check_event(event, journeys)
+        check_event(event, steps_of)
     new = 0
     for event in events:
         at = event.at.astimezone(dt.UTC).replace(tzinfo=None) if event.at.tzinfo else event.at

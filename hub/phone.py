@@ -25,7 +25,7 @@ from hub.state import HubState
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession, format_address
 from kiosk.workflows.i18n import Catalog, english
-from kiosk.workflows.model import StepType
+from kiosk.workflows.model import Journey, StepType
 from kiosk.workflows.references import new_reference
 from kiosk.workflows.validators import FieldError, validate_postcode
 
@@ -39,6 +39,12 @@ def limiter(request: Request) -> SlidingWindow:
     # Per client only: a limit on everyone together would let one client lock out every
     # resident. (30^8 codes, 10 tries per client per 10 minutes: guessing is useless anyway.)
     return limits_of(request.app.state).get("handoff_code", cfg.code_tries_per_client)
+
+
+def _journey_of(hub: HubState, h: Handoff) -> Journey:
+    journey = hub.journey(h.journey_id, h.journey_version)
+    assert journey is not None  # a handoff is only made for a journey the hub has published
+    return journey
 
 
 def catalog_for(hub: HubState, h: Handoff | None) -> Catalog:
@@ -117,7 +123,8 @@ def open_link(request: Request, hub: StateDep, token: str) -> Response:
         if handoff.holds(h, request.cookies.get(COOKIE + h.public_id)):
             return RedirectResponse(f"/j/{h.public_id}", status_code=303, headers=NO_STORE)
         return taken_page(request, hub, c)
-    title = c.journey(hub.journeys[h.journey_id]).title if h.journey_id in hub.journeys else ""
+    journey = hub.journey(h.journey_id, h.journey_version)
+    title = c.journey(journey).title if journey is not None else ""
     return page(request, hub, "phone_open.html", {"title": title, "action": f"/h/{token[:64]}"}, catalog=c)
 
 
@@ -174,7 +181,7 @@ OwnedDep = Annotated[Handoff, Depends(owned)]
 
 def _session(hub: HubState, h: Handoff) -> JourneySession:
     assert h.sealed is not None
-    return handoff.load_session(hub.journeys[h.journey_id], hub.sealer.open(h.sealed), catalog_for(hub, h))
+    return handoff.load_session(_journey_of(hub, h), hub.sealer.open(h.sealed), catalog_for(hub, h))
 
 
 def _save(hub: HubState, h: Handoff, journey_session: JourneySession) -> None:
@@ -225,7 +232,7 @@ def show(request: Request, hub: StateDep, h: OwnedDep) -> Response:
     if handoff.state_of(h) != "open":
         if h.completed_at is not None:
             c = catalog_for(hub, h)
-            return page(request, hub, "phone_done.html", {"h": h, "journey": c.journey(hub.journeys[h.journey_id]),
+            return page(request, hub, "phone_done.html", {"h": h, "journey": c.journey(_journey_of(hub, h)),
                                                           "track": f"/track/{h.reference}"}, catalog=c)
         return closed_page(request, hub, h)
     s = _session(hub, h)

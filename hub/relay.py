@@ -17,6 +17,7 @@ import logging
 import os
 import secrets
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
@@ -42,13 +43,14 @@ class RelayWorker:
         self,
         sessions: sessionmaker[Session],
         sealer: Sealer,
-        journeys: dict[str, Journey],
+        journey_for: Callable[[str, int], Journey | None],
         connectors: dict[str, Connector],
         settings: RelaySettings,
     ) -> None:
         self._sessions = sessions
         self._sealer = sealer
-        self._journeys = journeys
+        #: The journey a case was answered with: its own version, whatever the hub has now.
+        self._journey_for = journey_for
         self._connectors = connectors
         self._settings = settings
         self._wake = asyncio.Event()
@@ -127,7 +129,7 @@ class RelayWorker:
             case = session.get(Case, case_id)
             if case is None or case.relay_state != "pending" or case.relay_owner != self.owner:
                 return None
-            journey = self._journeys.get(case.journey_id)
+            journey = self._journey_for(case.journey_id, case.journey_version)
             connector = self._connectors.get(case.connector)
             if journey is None or connector is None:
                 self._release(case)

@@ -49,7 +49,8 @@ class HandoffFlow(QObject):
             return
         shell.close_overlay()
         state = m.HandoffIn(
-            journey_id=session.journey.id, answers=session.answers, history=session.history,
+            journey_id=session.journey.id, journey_version=session.journey.version, answers=session.answers,
+            history=session.history,
             changing=session.changing,
             dynamic={sid: [(o.value, o.label) for o in opts] for sid, opts in session.dynamic_options().items()},
             language=shell.catalog.code, draft=self.draft(),

@@ -136,6 +136,8 @@ class SubmissionOut(Reply):
 # ---- finish on my phone --------------------------------------------------------------------
 class HandoffIn(Request):
     journey_id: Annotated[str, Field(max_length=64)]
+    #: The version of the journey the kiosk was asking (kiosks before 0.2 send none: the hub's).
+    journey_version: DbInt | None = None
     answers: Annotated[dict[str, Any], Field(max_length=200)]
     history: Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=200)]
     changing: bool = False

@@ -76,9 +76,15 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('relay_lease_until', sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column('journey_version', sa.Integer(), server_default='1', nullable=False))
 
+    with op.batch_alter_table('handoffs', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('journey_version', sa.Integer(), server_default='1', nullable=False))
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('handoffs', schema=None) as batch_op:
+        batch_op.drop_column('journey_version')
+
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_column('journey_version')
         batch_op.drop_column('relay_lease_until')
