@@ -6,15 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 
 import httpx
+import pytest
 from sqlalchemy import update
 
 from hub.db import Heartbeat
 from hub.staff import create_staff
 from kiosk import __version__
 from kiosk.vitals import journeys_digest
-from tests.hubserver import TEST_ADMIN, HubServer, sign_in
+from tests.hubserver import TEST_ADMIN, HubServer, sign_in, start_hub
 from tests.resident import Kiosk
 
 BEAT = {"software_version": "0.2.0", "journeys_version": "ab12", "config_version": "cd34", "outbox_queued": 0,
@@ -54,7 +56,16 @@ def test_a_kiosk_reports_and_a_silent_one_raises_an_alert(kiosk: Kiosk, hub: Hub
     assert f'software="{__version__}"' in metrics and "hub_cases_failed" in metrics
 
 
-def test_a_heartbeat_carries_codes_and_counts_only(hub: HubServer) -> None:
+@pytest.fixture(scope="module")
+def fleet_hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubServer]:
+    """A hub of this module's own: the kiosks made here must not alert on the shared hub."""
+    server = start_hub(tmp_path_factory.mktemp("fleet"))
+    yield server
+    server.stop()
+
+
+def test_a_heartbeat_carries_codes_and_counts_only(fleet_hub: HubServer) -> None:
+    hub = fleet_hub
     token = hub.new_device("fleet-codes", "test-site")
     with httpx.Client(base_url=hub.url, headers={"Authorization": f"Bearer {token}"}) as c:
         assert c.post("/api/v1/heartbeat", json=BEAT).status_code == 200
@@ -68,7 +79,8 @@ def test_a_heartbeat_carries_codes_and_counts_only(hub: HubServer) -> None:
     assert httpx.post(f"{hub.url}/api/v1/heartbeat", json=BEAT).status_code == 401  # kiosks only
 
 
-def test_staff_see_their_own_sites_kiosks_and_metrics_need_a_role(hub: HubServer) -> None:
+def test_staff_see_their_own_sites_kiosks_and_metrics_need_a_role(fleet_hub: HubServer) -> None:
+    hub = fleet_hub
     far = hub.new_device("fleet-far-away", "another-site")
     assert httpx.post(f"{hub.url}/api/v1/heartbeat", json={**BEAT, "outbox_held": 2},
                       headers={"Authorization": f"Bearer {far}"}).status_code == 200
