@@ -46,8 +46,10 @@ class Load:
         return ordered[int(p * (len(ordered) - 1))]
 
 
-def submit_load(urls: Sequence[str], token: str, requests: int, concurrency: int) -> Load:
-    """``requests`` new submissions from ``concurrency`` clients, client i to ``urls[i % n]``."""
+def submit_load(urls: Sequence[str], token: str, requests: int, concurrency: int, rate: float = 0) -> Load:
+    """``requests`` new submissions from ``concurrency`` clients, client i to ``urls[i % n]``:
+    each as soon as the last is answered, or with ``rate`` at that many a second in all (kiosks
+    submit when residents finish, not when the hub is ready)."""
     headers = {"Authorization": f"Bearer {token}"}
 
     def one(client: httpx.Client, sent: list[str]) -> float | None:
@@ -76,7 +78,9 @@ def submit_load(urls: Sequence[str], token: str, requests: int, concurrency: int
         times: list[float] = []
         errors = 0
         with httpx.Client(base_url=urls[i % len(urls)], headers=headers, timeout=60) as client:
-            for _ in range(per_worker):
+            for k in range(per_worker):
+                if rate:  # this client's next slot in the schedule
+                    time.sleep(max(0.0, start + (k * concurrency + i) / rate - time.perf_counter()))
                 t = one(client, sent)
                 if t is None:
                     errors += 1
@@ -84,7 +88,7 @@ def submit_load(urls: Sequence[str], token: str, requests: int, concurrency: int
                     times.append(t)
         return times, errors, sent
 
-    start = time.perf_counter()
+    start = time.perf_counter() + 0.1
     with concurrent.futures.ThreadPoolExecutor(concurrency) as pool:
         results = list(pool.map(worker, range(concurrency)))
     wall = time.perf_counter() - start
@@ -109,15 +113,18 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--rate", type=float, default=0,
+                        help="submissions a second in all (default: each as soon as the last is answered)")
     args = parser.parse_args()
     with (tempfile.TemporaryDirectory() as tmp, database(args.database) as url,
           hub_process(Path(tmp) / "hub", database_url=url, processes=args.processes) as hub):
         submit_load(hub.urls, hub.token, args.concurrency * 4, args.concurrency)  # warm up
         cpu_before = sum(cpu_seconds(pid) for pid in hub.pids)
-        load = submit_load(hub.urls, hub.token, args.requests, args.concurrency)
+        load = submit_load(hub.urls, hub.token, args.requests, args.concurrency, args.rate)
         cpu = sum(cpu_seconds(pid) for pid in hub.pids) - cpu_before
     n = len(load.latencies)
-    print(f"hub intake ({args.database}, {args.processes} process{'es' if args.processes != 1 else ''}): "
+    paced = f", paced at {args.rate:.0f}/s" if args.rate else ""
+    print(f"hub intake ({args.database}, {args.processes} process{'es' if args.processes != 1 else ''}{paced}): "
           f"{load.per_second:.0f} submissions/s over {n} requests, {args.concurrency} concurrent clients; "
           f"latency p50 {statistics.median(load.latencies) * 1000:.1f} ms, p99 {load.percentile(0.99) * 1000:.1f} ms; "
           f"errors {load.errors}; hub CPU {cpu / max(n, 1) * 1000:.2f} ms per submission (relay included)")

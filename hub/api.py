@@ -64,7 +64,8 @@ STATUS_TEXT = {
 }
 
 
-def state(request: Request) -> HubState:
+async def state(request: Request) -> HubState:
+    """The app's state (async: reading an attribute needs no hop to a worker thread)."""
     hub_state: HubState = request.app.state.hub
     return hub_state
 

@@ -26,9 +26,7 @@ def create_case(session: Session, sealer: Sealer, journey: Journey, *, reference
 
     Returns (case, created). Commits. Raises ReferenceTaken if another case has the reference.
     """
-    existing = session.scalar(select(Case).where(Case.idempotency_key == idempotency_key))
-    if existing is not None:
-        return existing, False
+    # No look-up first: a key seen before fails the insert (unique), and is found then.
     assert journey.submit is not None
     case = Case(
         reference=reference, idempotency_key=idempotency_key, journey_id=journey.id, journey_version=journey.version,

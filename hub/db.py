@@ -437,7 +437,9 @@ def make_engine(url: str) -> Engine:
     connect_args = {"check_same_thread": False, "timeout": 30} if url.startswith("sqlite") else {}
     if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args=connect_args, pool_pre_ping=url.startswith("postgresql"))
+    # No ping before each use (a round trip per session): a dropped connection fails its request
+    # once and is replaced; connections are renewed every half hour anyway.
+    engine = create_engine(url, connect_args=connect_args, pool_recycle=1800)
     if url.startswith("sqlite"):
 
         @event.listens_for(engine, "connect")

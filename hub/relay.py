@@ -36,6 +36,9 @@ MAX_RETRY_AFTER = 86400.0
 LEASE = dt.timedelta(minutes=5)
 #: Cases claimed at a time: a process takes its share and leaves the rest to the others.
 BATCH = 20
+#: After a wake-up, how long to wait for more new cases to relay together (one transaction to
+#: claim a batch and one to record it, rather than two for each case).
+GATHER_SECONDS = 0.05
 
 
 class RelayWorker:
@@ -75,103 +78,99 @@ class RelayWorker:
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(self._settings.poll_seconds):
                     await self._wake.wait()
+                # Woken by a new case: let the cases arriving with it join the same batch.
+                await asyncio.sleep(GATHER_SECONDS)
             self._wake.clear()
 
     async def relay_due(self) -> int:
-        """Try every case that is due and not claimed by another process; returns how many
-        were delivered."""
+        """Try every case that is due and not claimed by another process, a batch at a time;
+        returns how many were delivered. The database work runs in worker threads (the event loop
+        keeps serving requests): one transaction claims and reads a batch, one records what
+        happened to all of it."""
         delivered = 0
-        while due := await asyncio.to_thread(self.claim):
-            for case_id in due:
-                delivered += await self._relay_one(case_id)
+        while batch := await asyncio.to_thread(self.claim):
+            outcomes: list[tuple[int, bool, str | Exception]] = []
+            for case_id, outgoing, connector in batch:
+                try:
+                    outcomes.append((case_id, outgoing.maybe_sent, await connector.send(outgoing)))
+                except Exception as exc:  # refused, TransientRelayError, or anything unforeseen
+                    outcomes.append((case_id, outgoing.maybe_sent, exc))
+            delivered += await asyncio.to_thread(self._record, outcomes)
         return delivered
 
-    def claim(self) -> list[int]:
-        """Take a lease on up to ``BATCH`` due cases nobody holds; their ids."""
+    def claim(self) -> list[tuple[int, Outgoing, Connector]]:
+        """Take a lease on up to ``BATCH`` due cases nobody holds, marked as maybe sent (should
+        the hub stop while a post is on its way, the next try looks for the case at the back
+        office first); what to send for each."""
         now = utcnow()
         free = or_(Case.relay_lease_until.is_(None), Case.relay_lease_until < now)
         with self._sessions() as session:
-            candidates = session.scalars(
-                select(Case.id).where(Case.relay_state == "pending", Case.next_relay_at <= now, free)
-                .order_by(Case.next_relay_at).limit(BATCH).with_for_update(skip_locked=True)).all()
+            due = select(Case.id, Case.relay_uncertain).where(Case.relay_state == "pending", Case.next_relay_at <= now,
+                                                              free)
+            candidates = session.execute(
+                due.order_by(Case.next_relay_at).limit(BATCH).with_for_update(skip_locked=True)).all()
             if not candidates:
                 return []
+            was_uncertain = {row.id: row.relay_uncertain for row in candidates}
             until = now + LEASE
             # Conditional, so that on SQLite (no row locks) two relays cannot both take a case.
-            session.execute(update(Case).where(Case.id.in_(candidates), free)
-                            .values(relay_owner=self.owner, relay_lease_until=until))
+            session.execute(update(Case).where(Case.id.in_(was_uncertain), free)
+                            .values(relay_owner=self.owner, relay_lease_until=until, relay_uncertain=True))
             session.commit()
-            return list(session.scalars(select(Case.id).where(
-                Case.id.in_(candidates), Case.relay_owner == self.owner, Case.relay_lease_until == until)))
+            batch = []
+            for case in session.scalars(select(Case).where(
+                    Case.id.in_(was_uncertain), Case.relay_owner == self.owner, Case.relay_lease_until == until)):
+                journey = self._journey_for(case.journey_id, case.journey_version)
+                connector = self._connectors.get(case.connector)
+                if journey is None or connector is None:
+                    self._release(case)
+                    case.relay_uncertain = was_uncertain[case.id]
+                    self._fail(session, case, f"no journey or connector '{case.connector}' configured")
+                    continue
+                payload = self._sealer.open(case.sealed)
+                batch.append((case.id, Outgoing(
+                    case.reference, journey, payload["answers"], payload["summary"], case.channel,
+                    received_at=case.received_at, location=payload.get("location"),
+                    maybe_sent=was_uncertain[case.id], kiosk_id=case.kiosk_id, site=case.site), connector))
+            session.commit()
+            return batch
 
     def _release(self, case: Case) -> None:
         case.relay_owner = ""
         case.relay_lease_until = None
 
-    async def _relay_one(self, case_id: int) -> int:
-        # The database work runs in a worker thread: the event loop keeps serving requests.
-        begun = await asyncio.to_thread(self._begin, case_id)
-        if begun is None:
-            return 0
-        outgoing, connector = begun
-        try:
-            external_id = await connector.send(outgoing)
-        except Exception as exc:  # refused, TransientRelayError, or anything unforeseen
-            await asyncio.to_thread(self._not_sent, case_id, outgoing.maybe_sent, exc)
-            return 0
-        await asyncio.to_thread(self._sent, case_id, external_id)
-        log.info("relayed %s via %s", outgoing.reference, connector.name)
-        return 1
-
-    def _begin(self, case_id: int) -> tuple[Outgoing, Connector] | None:
-        """The case to send, if this process still holds it, marked as maybe sent."""
+    def _record(self, outcomes: list[tuple[int, bool, str | Exception]]) -> int:
+        """What happened to a batch, in one transaction; how many were delivered."""
+        delivered = 0
         with self._sessions() as session:
-            case = session.get(Case, case_id)
-            if case is None or case.relay_state != "pending" or case.relay_owner != self.owner:
-                return None
-            journey = self._journey_for(case.journey_id, case.journey_version)
-            connector = self._connectors.get(case.connector)
-            if journey is None or connector is None:
+            cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_([o[0] for o in outcomes])))}
+            for case_id, maybe_sent, outcome in outcomes:
+                case = cases[case_id]
                 self._release(case)
-                self._fail(session, case, f"no journey or connector '{case.connector}' configured")
-                return None
-            payload = self._sealer.open(case.sealed)
-            outgoing = Outgoing(case.reference, journey, payload["answers"], payload["summary"], case.channel,
-                                received_at=case.received_at, location=payload.get("location"),
-                                maybe_sent=case.relay_uncertain, kiosk_id=case.kiosk_id, site=case.site)
-            # Should the hub stop while the post is on its way, the next try must look for the
-            # case at the back office first: recorded before sending, cleared by the outcome.
-            case.relay_uncertain = True
+                if isinstance(outcome, str):
+                    self._sent(session, case, outcome)
+                    delivered += 1
+                elif isinstance(outcome, PermanentRelayError):
+                    case.relay_uncertain = False  # refused: it is not there
+                    self._fail(session, case, str(outcome))
+                else:  # try again later
+                    case.relay_uncertain = maybe_sent
+                    self._retry_later(session, case, outcome)
             session.commit()
-            return outgoing, connector
+        return delivered
 
-    def _not_sent(self, case_id: int, maybe_sent: bool, exc: Exception) -> None:
-        with self._sessions() as session:
-            case = session.get(Case, case_id)
-            assert case is not None
-            self._release(case)
-            if isinstance(exc, PermanentRelayError):
-                case.relay_uncertain = False  # refused: it is not there
-                self._fail(session, case, str(exc))
-            else:  # try again later
-                case.relay_uncertain = maybe_sent
-                self._retry_later(session, case, exc)
-
-    def _sent(self, case_id: int, external_id: str) -> None:
-        with self._sessions() as session:
-            case = session.get(Case, case_id)
-            assert case is not None
-            case.relay_state = "sent"
-            self._release(case)
-            case.relay_attempts += 1
-            case.relay_uncertain = False
-            case.external_id = external_id[:64]
-            case.relay_error = ""
-            session.add(RelayAttempt(case_id=case.id, outcome="sent", reason=f"accepted as {external_id[:64]}"
-                                     if case.connector != "inbox" else "kept in the hub's inbox"))
-            if case.connector != "inbox":
-                session.add(CaseUpdate(case_id=case.id, text="Passed to the team that deals with it"))
-            session.commit()
+    @staticmethod
+    def _sent(session: Session, case: Case, external_id: str) -> None:
+        case.relay_state = "sent"
+        case.relay_attempts += 1
+        case.relay_uncertain = False
+        case.external_id = external_id[:64]
+        case.relay_error = ""
+        session.add(RelayAttempt(case_id=case.id, outcome="sent", reason=f"accepted as {external_id[:64]}"
+                                 if case.connector != "inbox" else "kept in the hub's inbox"))
+        if case.connector != "inbox":
+            session.add(CaseUpdate(case_id=case.id, text="Passed to the team that deals with it"))
+        log.info("relayed %s via %s", case.reference, case.connector)
 
     def _retry_later(self, session: Session, case: Case, exc: Exception) -> None:
         case.relay_attempts += 1
@@ -189,7 +188,6 @@ class RelayWorker:
         case.relay_error = reason[:500]
         session.add(RelayAttempt(case_id=case.id, outcome="retry",
                                  reason=f"{reason} (next try in {delay:.0f} s)"[:500]))
-        session.commit()
         log.warning("relay of %s failed (attempt %d), retry in %ss", case.reference, case.relay_attempts, delay)
 
     @staticmethod
@@ -198,7 +196,6 @@ class RelayWorker:
         case.relay_attempts += 1
         case.relay_error = error[:500]
         session.add(RelayAttempt(case_id=case.id, outcome="failed", reason=error[:500]))
-        session.commit()
         log.error("relay of %s failed for good: %s", case.reference, error)
 
 
