@@ -39,7 +39,8 @@ class Vitals:
         self._journeys = journeys_digest(journeys)
         self._config = config_version
         self._clock = clock
-        self._started = clock()
+        #: When this kiosk app started (the clock's seconds).
+        self.started = clock()
         #: Which screen shows, as a code (the controller sets it once it is built).
         self.screen: Callable[[], m.Screen] = lambda: "starting"
 
@@ -53,5 +54,5 @@ class Vitals:
             software_version=__version__, journeys_version=self._journeys, config_version=self._config,
             outbox_queued=self._outbox.depth(), outbox_oldest_seconds=int(self._outbox.oldest_age(now)),
             outbox_held=self._outbox.held(), outbox_quarantined=self._outbox.quarantined(),
-            last_error=last_error, uptime_seconds=int(now - self._started), free_disk_mb=free,
+            last_error=last_error, uptime_seconds=int(now - self.started), free_disk_mb=free,
             screen=self.screen())
