@@ -71,7 +71,7 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
 
     async def sweep_hourly() -> None:
         while True:
-            await asyncio.to_thread(sweep)
+            await asyncio.get_running_loop().run_in_executor(relay.background, sweep)
             await asyncio.sleep(600)  # offer every 10 minutes; the job itself runs hourly
 
     @contextlib.asynccontextmanager
@@ -83,6 +83,9 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        # A relay pass or sweep cancelled mid-way may still be at work in its thread: let it end
+        # before the connections go (else it would open one no one closes).
+        await asyncio.get_running_loop().run_in_executor(None, relay.background.shutdown)
         await client.aclose()
         engine.dispose()
 

@@ -18,6 +18,7 @@ import os
 import secrets
 import socket
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select, update
@@ -58,6 +59,9 @@ class RelayWorker:
         self._settings = settings
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
+        #: The thread the relay's (and the sweeps') database work runs in, off the event loop;
+        #: stopped, and waited for, before the hub lets go of its database.
+        self.background = ThreadPoolExecutor(1, thread_name_prefix="hub-background")
         #: Who holds a lease: this process (a host, a pid and a random part, for the logs).
         self.owner = f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(3)}"
 
@@ -88,14 +92,15 @@ class RelayWorker:
         keeps serving requests): one transaction claims and reads a batch, one records what
         happened to all of it."""
         delivered = 0
-        while batch := await asyncio.to_thread(self.claim):
+        loop = asyncio.get_running_loop()
+        while batch := await loop.run_in_executor(self.background, self.claim):
             outcomes: list[tuple[int, bool, str | Exception]] = []
             for case_id, outgoing, connector in batch:
                 try:
                     outcomes.append((case_id, outgoing.maybe_sent, await connector.send(outgoing)))
                 except Exception as exc:  # refused, TransientRelayError, or anything unforeseen
                     outcomes.append((case_id, outgoing.maybe_sent, exc))
-            delivered += await asyncio.to_thread(self._record, outcomes)
+            delivered += await loop.run_in_executor(self.background, self._record, outcomes)
         return delivered
 
     def claim(self) -> list[tuple[int, Outgoing, Connector]]:

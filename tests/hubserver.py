@@ -67,6 +67,7 @@ class HubServer:
             self.admin.close()
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.state.sessions.kw["bind"].dispose()  # what the test itself read after the hub let go
         assert not self.on_event_loop, f"database work on the hub's event loop: {self.on_event_loop[:5]}"
 
     def cases(self, journey_id: str | None = None) -> list[Case]:
