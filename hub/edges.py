@@ -53,12 +53,34 @@ def _checked_int(text: str) -> int:
     return value
 
 
+NUL_REFUSED = "Text may not contain the NUL character (\\u0000)"
+
+
+def _has_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
 def check_json(body: bytes) -> None:
-    """Refuse what the routes could not store or compare; leave the rest to their models."""
+    """Refuse what the routes could not store or compare; leave the rest to their models.
+    PostgreSQL cannot store NUL in text (nor compare with it): refused here for every route."""
     try:
-        json.loads(body, parse_constant=_reject_constant, parse_int=_checked_int)
+        decoded = json.loads(body, parse_constant=_reject_constant, parse_int=_checked_int)
     except (ValueError, RecursionError):
         return  # not JSON at all: the route's own validation answers with 422
+    if _has_nul(decoded):
+        raise BodyRefused(422, NUL_REFUSED)
+
+
+def check_form(body: bytes) -> None:
+    """A form (or anything not JSON) with a NUL in it, escaped (%00) or not."""
+    if b"\x00" in body or b"%00" in body:
+        raise BodyRefused(422, NUL_REFUSED)
 
 
 class Edges:
@@ -73,6 +95,9 @@ class Edges:
         send = self._with_headers(send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path: str = scope["path"]
+        if "\x00" in path or b"%00" in scope.get("query_string", b""):
+            await _answer(send, 422, NUL_REFUSED)
+            return
         if path.startswith("/api/v1/") and path != "/api/v1/health":
             # A database look-up: in a worker thread, never on the event loop.
             found = await run_in_threadpool(_authenticate, scope["app"].state.hub, headers.get("authorization", ""))
@@ -91,6 +116,8 @@ class Edges:
             body = await _read(receive)
             if headers.get("content-type", "").split(";")[0].strip() == "application/json":
                 check_json(body)
+            else:
+                check_form(body)
         except BodyRefused as refused:
             await _answer(send, refused.status, refused.detail)
             return
