@@ -16,7 +16,7 @@ from hub import handoff
 from hub.cases import ReferenceTaken, create_case
 from hub.connectors.base import TransientRelayError
 from hub.db import Address, Case, CaseUpdate, Device, utcnow
-from hub.devices import authenticate
+from hub.devices import authenticate_in
 from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, ingest
 from hub.notify import NotifyError
@@ -78,15 +78,10 @@ async def device(request: Request, hub: StateDep, authorization: Annotated[str, 
     that reading what the edge found costs no hop to a worker thread.)"""
     found: Device | str | None = getattr(request.state, "device", None)
     if found is None:
-        found = await run_in_threadpool(_authenticate, hub, authorization)
+        found = await run_in_threadpool(authenticate_in, hub.sessions, authorization)
     if isinstance(found, str):
         raise HTTPException(401, found, headers={"WWW-Authenticate": "Bearer"})
     return found
-
-
-def _authenticate(hub: HubState, authorization: str) -> Device | str:
-    with hub.sessions() as session:
-        return authenticate(session, authorization)
 
 
 DeviceDep = Annotated[Device, Depends(device)]
@@ -164,7 +159,7 @@ def submit(
     body: SubmissionIn,
     idempotency_key: Annotated[str, Header(min_length=8, max_length=64)],
 ) -> SubmissionOut:
-    journey = hub.journey(body.journey_id, body.journey_version)
+    journey = hub.versions.get(body.journey_id, body.journey_version)
     if journey is None or journey.submit is None:
         raise HTTPException(422, f"Unknown journey {body.journey_id!r} version {body.journey_version}, "
                                  "or it takes no submissions")
@@ -276,7 +271,7 @@ def request_status(hub: HubState, reference: str) -> RequestStatus | None:
 @router.post("/handoffs", response_model=HandoffOut, status_code=201)
 def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
     """A resident wants to finish this journey on their phone: store it, return the link."""
-    journey = hub.journey(body.journey_id, body.journey_version)
+    journey = hub.versions.get(body.journey_id, body.journey_version)
     if journey is None or journey.submit is None:
         raise HTTPException(422, f"Unknown journey {body.journey_id!r}, or it takes no submissions")
     unknown = sorted((set(body.answers) | set(body.history)) - set(journey.step_ids))
@@ -341,7 +336,7 @@ def events(hub: StateDep, dev: DeviceDep, body: EventsIn) -> Accepted:
     """Anonymous usage events for insight. Ids already seen are ignored, so retries are safe."""
     with hub.sessions() as session:
         try:
-            new = ingest(session, body.events, hub.steps_of, dev.site, dev.kiosk_id)
+            new = ingest(session, body.events, hub.versions.steps_of, dev.site, dev.kiosk_id)
         except EventError as exc:
             raise HTTPException(422, str(exc)) from None
     return Accepted(accepted=new)

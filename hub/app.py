@@ -56,9 +56,9 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     open311 = connectors.get("open311")
     lessons = ({lesson.id: lesson for lesson in load_lessons(settings.lessons_dir, set(journeys))}
                if settings.lessons_dir.exists() else {})
-    hub_state = HubState(settings, sessions, sealer, journeys, relay, notify,
+    hub_state = HubState(settings, sessions, sealer, journeys, versions, relay, notify,
                          open311 if isinstance(open311, Open311Connector) else None, lessons,
-                         load_catalogs(settings.languages_dir), versions)
+                         load_catalogs(settings.languages_dir))
 
     def sweep() -> None:
         """Raw events past retention, spent handoffs and certificates: once an hour, by one

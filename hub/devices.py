@@ -7,7 +7,7 @@ import hashlib
 import secrets
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from hub.db import Device, utcnow
 
@@ -67,3 +67,9 @@ def authenticate(session: Session, authorization: str) -> Device | str:
         found.last_seen_at = now
         session.commit()
     return found
+
+
+def authenticate_in(sessions: sessionmaker[Session], authorization: str) -> Device | str:
+    """``authenticate`` in a session of its own (for a worker thread: the edge, the dependency)."""
+    with sessions() as session:
+        return authenticate(session, authorization)

@@ -19,8 +19,7 @@ from typing import Any
 
 from starlette.concurrency import run_in_threadpool
 
-from hub.db import Device
-from hub.devices import authenticate
+from hub.devices import authenticate_in
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -100,7 +99,8 @@ class Edges:
             return
         if path.startswith("/api/v1/") and path != "/api/v1/health":
             # A database look-up: in a worker thread, never on the event loop.
-            found = await run_in_threadpool(_authenticate, scope["app"].state.hub, headers.get("authorization", ""))
+            found = await run_in_threadpool(authenticate_in, scope["app"].state.hub.sessions,
+                                            headers.get("authorization", ""))
             if isinstance(found, str):
                 await _answer(send, 401, found, {"WWW-Authenticate": "Bearer"})
                 return
@@ -136,11 +136,6 @@ class Edges:
             await send(message)
 
         return sending
-
-
-def _authenticate(hub: Any, authorization: str) -> Device | str:
-    with hub.sessions() as session:
-        return authenticate(session, authorization)
 
 
 async def _read(receive: Receive) -> bytes:

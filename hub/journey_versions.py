@@ -80,8 +80,3 @@ class JourneyVersions:
         with self._lock:
             self._steps[journey_id] = found
         return found
-
-    def versions(self, journey_id: str) -> list[int]:
-        with self._sessions() as session:
-            return list(session.scalars(select(JourneyVersion.version).where(
-                JourneyVersion.journey_id == journey_id).order_by(JourneyVersion.version)))

@@ -25,6 +25,7 @@ from hub.staff import SignedIn, signed_in, staff_user
 from hub.state import HubState
 from hub.templating import make_templates
 from kiosk.workflows.i18n import english
+from kiosk.workflows.messages import RequestStatus
 from kiosk.workflows.validators import normalise_reference
 
 router = APIRouter()
@@ -52,10 +53,9 @@ async def track_page(request: Request, hub: StateDep, reference: str, lang: str 
                                     "dir": "rtl" if c.rtl else "ltr"},
             status_code=429, headers={**NO_STORE, "Retry-After": "600"})
     await refresh_from_back_office(hub, normalise_reference(reference[:20]))
-    found = await run_in_threadpool(request_status, hub, normalise_reference(reference[:20]))
+    found, journey_id = await run_in_threadpool(status_and_journey, hub, normalise_reference(reference[:20]))
     title = ""
     if found is not None:
-        journey_id = await run_in_threadpool(case_journey, hub, found.reference)
         title = c.journey(hub.journeys[journey_id]).title if journey_id in hub.journeys else found.title
     return templates.TemplateResponse(
         request, "track.html", {"council": hub.settings.council_name, "status": found, "reference": reference[:20],
@@ -64,10 +64,14 @@ async def track_page(request: Request, hub: StateDep, reference: str, lang: str 
     )
 
 
-def case_journey(hub: HubState, reference: str) -> str:
+def status_and_journey(hub: HubState, reference: str) -> tuple[RequestStatus | None, str]:
+    """A request's status and its journey's id (for the title in the page's language), in one
+    trip to a worker thread."""
+    found = request_status(hub, reference)
+    if found is None:
+        return None, ""
     with hub.sessions() as session:
-        case = session.scalar(select(Case).where(Case.reference == reference))
-        return case.journey_id if case is not None else ""
+        return found, session.scalar(select(Case.journey_id).where(Case.reference == reference)) or ""
 
 
 #: Cases to a page on the staff cases list.

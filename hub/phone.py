@@ -42,7 +42,7 @@ def limiter(request: Request) -> SlidingWindow:
 
 
 def _journey_of(hub: HubState, h: Handoff) -> Journey:
-    journey = hub.journey(h.journey_id, h.journey_version)
+    journey = hub.versions.get(h.journey_id, h.journey_version)
     assert journey is not None  # a handoff is only made for a journey the hub has published
     return journey
 
@@ -123,7 +123,7 @@ def open_link(request: Request, hub: StateDep, token: str) -> Response:
         if handoff.holds(h, request.cookies.get(COOKIE + h.public_id)):
             return RedirectResponse(f"/j/{h.public_id}", status_code=303, headers=NO_STORE)
         return taken_page(request, hub, c)
-    journey = hub.journey(h.journey_id, h.journey_version)
+    journey = hub.versions.get(h.journey_id, h.journey_version)
     title = c.journey(journey).title if journey is not None else ""
     return page(request, hub, "phone_open.html", {"title": title, "action": f"/h/{token[:64]}"}, catalog=c)
 

@@ -132,7 +132,14 @@ class RelayWorker:
                     case.relay_uncertain = was_uncertain[case.id]
                     self._fail(session, case, f"no journey or connector '{case.connector}' configured")
                     continue
-                payload = self._sealer.open(case.sealed)
+                try:
+                    payload = self._sealer.open(case.sealed)
+                except ValueError as exc:  # a data key missing from the settings: tried again later,
+                    # with backoff, the reason on the case page; the rest of the batch goes on
+                    self._release(case)
+                    case.relay_uncertain = was_uncertain[case.id]  # nothing was sent
+                    self._retry_later(session, case, exc)
+                    continue
                 batch.append((case.id, Outgoing(
                     case.reference, journey, payload["answers"], payload["summary"], case.channel,
                     received_at=case.received_at, location=payload.get("location"),

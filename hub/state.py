@@ -26,23 +26,10 @@ class HubState:
     sessions: sessionmaker[Session]
     sealer: Sealer
     journeys: dict[str, Journey]
+    #: Every published version of every journey (``journeys`` is this hub's own, the newest).
+    versions: JourneyVersions
     relay: RelayWorker
     notify: NotifyClient | None = None
     open311: Open311Connector | None = None
     lessons: dict[str, Lesson] | None = None
     catalogs: dict[str, Catalog] = field(default_factory=lambda: {"en": english()})
-    #: Every published version of every journey (``journeys`` is this hub's own, the newest).
-    versions: JourneyVersions | None = None
-
-    def steps_of(self, journey_id: str, fresh: bool = False) -> set[str] | None:
-        """Step ids of every published version of a journey (insight events name them)."""
-        if self.versions is None:
-            journey = self.journeys.get(journey_id)
-            return set(journey.step_ids) if journey is not None else None
-        return self.versions.steps_of(journey_id, fresh)
-
-    def journey(self, journey_id: str, version: int | None = None) -> Journey | None:
-        """The journey a kiosk (or a handoff, or a case) used: that version, or this hub's own."""
-        if self.versions is None or version is None:
-            return self.journeys.get(journey_id)
-        return self.versions.get(journey_id, version)

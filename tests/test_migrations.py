@@ -16,7 +16,7 @@ from sqlalchemy import select, text
 from hub.cli import main as hub_main
 from hub.crypto import Sealer
 from hub.crypto import new_key as hub_new_key
-from hub.db import Base, Case, InsightCount, make_engine, make_sessions
+from hub.db import Base, Case, InsightCount, RelayAttempt, make_engine, make_sessions
 from hub.schema import SchemaOutOfDate, _config, head, prepare, upgrade
 from tests.hubserver import ROOT, database_url, start_hub
 
@@ -135,3 +135,33 @@ def test_the_data_key_is_rotated(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert [Sealer(new).open(s)["answers"] for s in sealed] == [{"bin_type": "general"}] * 3
     with pytest.raises(ValueError, match="cannot be decrypted"):
         Sealer(old).open(sealed[0])
+
+
+def test_a_case_the_keys_cannot_open_waits_and_the_rest_are_relayed(tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Answers sealed with a key the settings no longer hold: that case waits with the reason on
+    its case page (tried again later), and it holds up none of the others in its batch."""
+    db = tmp_path / "hub.sqlite3"
+    with sqlite3.connect(db) as conn:  # three cases sealed with the release's key
+        conn.executescript((RELEASE / "hub-0.1.0.sql").read_text())
+        conn.execute("UPDATE cases SET relay_state = 'pending'")
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    engine.dispose()
+    old = (RELEASE / "hub-0.1.0.key").read_text().strip()
+    hub = start_hub(tmp_path, data_key=hub_new_key(), db_url=f"sqlite:///{db}")  # the old key forgotten
+    try:
+        with hub.state.sessions() as session:  # a case made now, with the hub's own key
+            case = session.scalar(select(Case).where(Case.reference == "MB-OLD000"))
+            assert case is not None
+            case.sealed = hub.state.sealer.seal(Sealer(old).open(case.sealed))
+            session.commit()
+        hub.state.relay.wake()
+        qtbot.waitUntil(lambda: (c := hub.case("MB-OLD000")) is not None and c.relay_state == "sent", timeout=10000)
+        with hub.state.sessions() as session:
+            waiting = session.scalars(select(Case).where(Case.reference != "MB-OLD000")).all()
+            reasons = session.scalars(select(RelayAttempt.reason).where(RelayAttempt.outcome == "retry")).all()
+        assert [(c.relay_state, c.relay_uncertain, c.relay_owner) for c in waiting] == [("pending", False, "")] * 2
+        assert all(c.relay_attempts >= 1 and "cannot be decrypted" in c.relay_error for c in waiting)
+        assert reasons and all("cannot be decrypted" in r for r in reasons)  # on the case page
+    finally:
+        hub.stop()
