@@ -13,10 +13,10 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from hub import handoff
-from hub.cases import ReferenceTaken, create_case
+from hub.cases import ReferenceTaken, StoredCase, create_case
 from hub.connectors.base import TransientRelayError
 from hub.db import Address, Case, CaseUpdate, Device, utcnow
-from hub.devices import authenticate_in
+from hub.devices import Caller, authenticate_in
 from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, ingest
 from hub.notify import NotifyError
@@ -73,10 +73,10 @@ async def state(request: Request) -> HubState:
 StateDep = Annotated[HubState, Depends(state)]
 
 
-async def device(request: Request, hub: StateDep, authorization: Annotated[str, Header()] = "") -> Device:
+async def device(request: Request, hub: StateDep, authorization: Annotated[str, Header()] = "") -> Caller:
     """The kiosk calling: found by the edge (hub/edges.py) before the body was read. (Async, so
     that reading what the edge found costs no hop to a worker thread.)"""
-    found: Device | str | None = getattr(request.state, "device", None)
+    found: Caller | str | None = getattr(request.state, "device", None)
     if found is None:
         found = await run_in_threadpool(authenticate_in, hub.sessions, authorization)
     if isinstance(found, str):
@@ -84,7 +84,7 @@ async def device(request: Request, hub: StateDep, authorization: Annotated[str, 
     return found
 
 
-DeviceDep = Annotated[Device, Depends(device)]
+DeviceDep = Annotated[Caller, Depends(device)]
 
 
 @router.get("/health")
@@ -152,13 +152,22 @@ def options(hub: StateDep, _: DeviceDep, source: str) -> Options:
 
 
 @router.post("/submissions", response_model=SubmissionOut, status_code=201)
-def submit(
+async def submit(
     response: Response,
     hub: StateDep,
     dev: DeviceDep,
     body: SubmissionIn,
     idempotency_key: Annotated[str, Header(min_length=8, max_length=64)],
 ) -> SubmissionOut:
+    """(Async, with its database work in one worker-thread trip: the hub's busiest route pays
+    for no second trip to check its answer.)"""
+    stored, created = await run_in_threadpool(_store, hub, dev, body, idempotency_key)
+    if not created:
+        response.status_code = 200
+    return SubmissionOut(reference=stored.reference, status=stored.status, replayed=not created)
+
+
+def _store(hub: HubState, dev: Caller, body: SubmissionIn, idempotency_key: str) -> tuple[StoredCase, bool]:
     journey = hub.versions.get(body.journey_id, body.journey_version)
     if journey is None or journey.submit is None:
         raise HTTPException(422, f"Unknown journey {body.journey_id!r} version {body.journey_version}, "
@@ -173,7 +182,7 @@ def submit(
         if body.officer_id is not None and not staff_may_assist(session, body.officer_id, dev.site):
             raise HTTPException(422, f"Staff member {body.officer_id} cannot assist at this kiosk's site")
         try:
-            case, created = create_case(
+            stored, created = create_case(
                 session, hub.sealer, journey, reference=body.reference, idempotency_key=idempotency_key,
                 channel=body.channel, kiosk_id=dev.kiosk_id, site=dev.site, answers=body.answers,
                 summary=[s.model_dump() for s in body.summary], submitted_at=body.submitted_at,
@@ -183,27 +192,21 @@ def submit(
             )
         except ReferenceTaken:
             raise HTTPException(409, "That reference is already used by another submission") from None
-        if not created:
-            return _replay(case, body, request_hash, dev, response)
-    hub.relay.wake()
-    return SubmissionOut(reference=case.reference, status=case.status, replayed=False)
+    if created:
+        hub.relay.wake()
+        return stored, True
+    # The same key again: a retry of that submission from that kiosk, or a mistake to refuse
+    # (another kiosk's key, or a different submission under it).
+    if (stored.kiosk_id != dev.kiosk_id or stored.reference != body.reference
+            or (stored.request_hash and stored.request_hash != request_hash)):
+        raise HTTPException(422, "Idempotency-Key was already used for a different submission")
+    return stored, False
 
 
 def fingerprint(body: SubmissionIn) -> str:
     """What a retry must repeat exactly: the submission, whatever order its keys came in."""
     canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _replay(existing: Case, body: SubmissionIn, request_hash: str, dev: Device, response: Response
-            ) -> SubmissionOut:
-    """The same key again: a retry of that submission from that kiosk, or a mistake to refuse
-    (another kiosk's key, or a different submission under it)."""
-    if (existing.kiosk_id != dev.kiosk_id or existing.reference != body.reference
-            or (existing.request_hash and existing.request_hash != request_hash)):
-        raise HTTPException(422, "Idempotency-Key was already used for a different submission")
-    response.status_code = 200
-    return SubmissionOut(reference=existing.reference, status=existing.status, replayed=True)
 
 
 async def refresh_from_back_office(hub: HubState, reference: str) -> None:
@@ -354,7 +357,7 @@ def outbox_state(hub: StateDep, dev: DeviceDep, body: OutboxState) -> Accepted:
     return Accepted(accepted=1)
 
 
-def _check_send(hub: HubState, dev: Device, public_id: str, body: SendLinkIn) -> None:
+def _check_send(hub: HubState, dev: Caller, public_id: str, body: SendLinkIn) -> None:
     with hub.sessions() as session:
         h = handoff.by_public_id(session, public_id[:32])
         if (h is None or h.kiosk_id != dev.kiosk_id or h.token_hash != handoff.digest(body.token)

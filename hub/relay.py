@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from hub.config import RelaySettings
@@ -67,7 +67,7 @@ class RelayWorker:
 
     def wake(self) -> None:
         """Relay now rather than at the next poll; safe to call from a route's worker thread."""
-        if self._loop is None:
+        if self._loop is None or self._wake.is_set():  # already woken: the pass to come sees this case
             return
         with contextlib.suppress(RuntimeError):  # the loop has closed: the hub is stopping
             self._loop.call_soon_threadsafe(self._wake.set)
@@ -94,16 +94,16 @@ class RelayWorker:
         delivered = 0
         loop = asyncio.get_running_loop()
         while batch := await loop.run_in_executor(self.background, self.claim):
-            outcomes: list[tuple[int, bool, str | Exception]] = []
-            for case_id, outgoing, connector in batch:
+            outcomes: list[tuple[Claimed, str | Exception]] = []
+            for claimed in batch:
                 try:
-                    outcomes.append((case_id, outgoing.maybe_sent, await connector.send(outgoing)))
+                    outcomes.append((claimed, await claimed.connector.send(claimed.outgoing)))
                 except Exception as exc:  # refused, TransientRelayError, or anything unforeseen
-                    outcomes.append((case_id, outgoing.maybe_sent, exc))
+                    outcomes.append((claimed, exc))
             delivered += await loop.run_in_executor(self.background, self._record, outcomes)
         return delivered
 
-    def claim(self) -> list[tuple[int, Outgoing, Connector]]:
+    def claim(self) -> list[Claimed]:
         """Take a lease on up to ``BATCH`` due cases nobody holds, marked as maybe sent (should
         the hub stop while a post is on its way, the next try looks for the case at the back
         office first); what to send for each."""
@@ -123,66 +123,69 @@ class RelayWorker:
                             .values(relay_owner=self.owner, relay_lease_until=until, relay_uncertain=True))
             session.commit()
             batch = []
-            for case in session.scalars(select(Case).where(
+            for row in session.execute(select(*_TO_SEND).where(
                     Case.id.in_(was_uncertain), Case.relay_owner == self.owner, Case.relay_lease_until == until)):
-                journey = self._journey_for(case.journey_id, case.journey_version)
-                connector = self._connectors.get(case.connector)
+                journey = self._journey_for(row.journey_id, row.journey_version)
+                connector = self._connectors.get(row.connector)
                 if journey is None or connector is None:
-                    self._release(case)
-                    case.relay_uncertain = was_uncertain[case.id]
-                    self._fail(session, case, f"no journey or connector '{case.connector}' configured")
+                    case = self._released(session, row.id, was_uncertain[row.id])
+                    self._fail(session, case, f"no journey or connector '{row.connector}' configured")
                     continue
                 try:
-                    payload = self._sealer.open(case.sealed)
+                    payload = self._sealer.open(row.sealed)
                 except ValueError as exc:  # a data key missing from the settings: tried again later,
                     # with backoff, the reason on the case page; the rest of the batch goes on
-                    self._release(case)
-                    case.relay_uncertain = was_uncertain[case.id]  # nothing was sent
+                    case = self._released(session, row.id, was_uncertain[row.id])  # nothing was sent
                     self._retry_later(session, case, exc)
                     continue
-                batch.append((case.id, Outgoing(
-                    case.reference, journey, payload["answers"], payload["summary"], case.channel,
-                    received_at=case.received_at, location=payload.get("location"),
-                    maybe_sent=was_uncertain[case.id], kiosk_id=case.kiosk_id, site=case.site), connector))
+                batch.append(Claimed(row.id, row.reference, row.connector, Outgoing(
+                    row.reference, journey, payload["answers"], payload["summary"], row.channel,
+                    received_at=row.received_at, location=payload.get("location"),
+                    maybe_sent=was_uncertain[row.id], kiosk_id=row.kiosk_id, site=row.site), connector))
             session.commit()
             return batch
 
-    def _release(self, case: Case) -> None:
+    @staticmethod
+    def _released(session: Session, case_id: int, uncertain: bool) -> Case:
+        case = session.get(Case, case_id)
+        assert case is not None
         case.relay_owner = ""
         case.relay_lease_until = None
+        case.relay_uncertain = uncertain
+        return case
 
-    def _record(self, outcomes: list[tuple[int, bool, str | Exception]]) -> int:
-        """What happened to a batch, in one transaction; how many were delivered."""
-        delivered = 0
+    def _record(self, outcomes: list[tuple[Claimed, str | Exception]]) -> int:
+        """What happened to a batch, in one transaction; how many were delivered. Delivered
+        cases (nearly all of them) are marked in one statement for the batch."""
+        sent = [(claimed, outcome) for claimed, outcome in outcomes if isinstance(outcome, str)]
         with self._sessions() as session:
-            cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_([o[0] for o in outcomes])))}
-            for case_id, maybe_sent, outcome in outcomes:
-                case = cases[case_id]
-                self._release(case)
+            if sent:
+                db = session.connection()
+                db.execute(_MARK_SENT, [{"case_id": c.case_id, "external": ext[:64]} for c, ext in sent])
+                db.execute(insert(RelayAttempt), [
+                    {"case_id": c.case_id, "outcome": "sent",
+                     "reason": "kept in the hub's inbox" if c.connector_name == "inbox" else f"accepted as {ext[:64]}"}
+                    for c, ext in sent])
+                passed_on = [{"case_id": c.case_id, "text": "Passed to the team that deals with it"}
+                             for c, _ in sent if c.connector_name != "inbox"]
+                if passed_on:
+                    db.execute(insert(CaseUpdate), passed_on)
+                by_connector: dict[str, list[str]] = {}
+                for c, _ in sent:
+                    by_connector.setdefault(c.connector_name, []).append(c.reference)
+                for name, references in by_connector.items():  # a line a batch, not a case
+                    log.info("relayed via %s: %s", name, ", ".join(references))
+            for claimed, outcome in outcomes:
                 if isinstance(outcome, str):
-                    self._sent(session, case, outcome)
-                    delivered += 1
-                elif isinstance(outcome, PermanentRelayError):
+                    continue
+                case = self._released(session, claimed.case_id, claimed.outgoing.maybe_sent)
+                if isinstance(outcome, PermanentRelayError):
                     case.relay_uncertain = False  # refused: it is not there
                     self._fail(session, case, str(outcome))
                 else:  # try again later
-                    case.relay_uncertain = maybe_sent
                     self._retry_later(session, case, outcome)
             session.commit()
-        return delivered
-
-    @staticmethod
-    def _sent(session: Session, case: Case, external_id: str) -> None:
-        case.relay_state = "sent"
-        case.relay_attempts += 1
-        case.relay_uncertain = False
-        case.external_id = external_id[:64]
-        case.relay_error = ""
-        session.add(RelayAttempt(case_id=case.id, outcome="sent", reason=f"accepted as {external_id[:64]}"
-                                 if case.connector != "inbox" else "kept in the hub's inbox"))
-        if case.connector != "inbox":
-            session.add(CaseUpdate(case_id=case.id, text="Passed to the team that deals with it"))
-        log.info("relayed %s via %s", case.reference, case.connector)
+        return len(sent)
 
     def _retry_later(self, session: Session, case: Case, exc: Exception) -> None:
         case.relay_attempts += 1
@@ -209,6 +212,26 @@ class RelayWorker:
         case.relay_error = error[:500]
         session.add(RelayAttempt(case_id=case.id, outcome="failed", reason=error[:500]))
         log.error("relay of %s failed for good: %s", case.reference, error)
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """A case this process holds the lease on, and what to send."""
+
+    case_id: int
+    reference: str
+    connector_name: str
+    outgoing: Outgoing
+    connector: Connector
+
+
+#: What the relay reads of a case it claimed.
+_TO_SEND = (Case.id, Case.reference, Case.journey_id, Case.journey_version, Case.connector, Case.sealed,
+            Case.channel, Case.received_at, Case.kiosk_id, Case.site)
+#: A delivered case: sent, its lease given up.
+_MARK_SENT = update(Case).where(Case.id == bindparam("case_id")).values(
+    relay_state="sent", relay_attempts=Case.relay_attempts + 1, relay_uncertain=False,
+    external_id=bindparam("external"), relay_error="", relay_owner="", relay_lease_until=None)
 
 
 @dataclass(frozen=True)
