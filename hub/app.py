@@ -24,6 +24,7 @@ from hub.crypto import Sealer
 from hub.db import make_engine, make_sessions
 from hub.edges import Edges
 from hub.insight import sweep as insight_sweep
+from hub.intake import Intake
 from hub.jobs import claim
 from hub.journey_versions import JourneyVersions
 from hub.notify import NotifyClient
@@ -56,7 +57,8 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     open311 = connectors.get("open311")
     lessons = ({lesson.id: lesson for lesson in load_lessons(settings.lessons_dir, set(journeys))}
                if settings.lessons_dir.exists() else {})
-    hub_state = HubState(settings, sessions, sealer, journeys, versions, relay, notify,
+    intake = Intake(sessions, sealer, versions, relay.wake)
+    hub_state = HubState(settings, sessions, sealer, journeys, versions, relay, intake, notify,
                          open311 if isinstance(open311, Open311Connector) else None, lessons,
                          load_catalogs(settings.languages_dir))
 
@@ -83,8 +85,10 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        # A relay pass or sweep cancelled mid-way may still be at work in its thread: let it end
-        # before the connections go (else it would open one no one closes).
+        # A relay pass or sweep cancelled mid-way may still be at work in its thread, and the
+        # intake may be committing: let them end before the connections go (else one would open
+        # a connection no one closes).
+        await asyncio.get_running_loop().run_in_executor(None, intake.shutdown)
         await asyncio.get_running_loop().run_in_executor(None, relay.background.shutdown)
         await client.aclose()
         engine.dispose()

@@ -439,7 +439,9 @@ def make_engine(url: str) -> Engine:
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     # No ping before each use (a round trip per session): a dropped connection fails its request
     # once and is replaced; connections are renewed every half hour anyway.
-    engine = create_engine(url, connect_args=connect_args, pool_recycle=1800)
+    # Ten connections kept (SQLAlchemy's default is five, and more in use at once were opened and
+    # closed each time: costly for PostgreSQL, and each new SQLite connection reads the schema).
+    engine = create_engine(url, connect_args=connect_args, pool_recycle=1800, pool_size=10)
     if url.startswith("sqlite"):
 
         @event.listens_for(engine, "connect")

@@ -17,10 +17,6 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
-
-from hub.devices import authenticate_in
-
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
@@ -98,9 +94,8 @@ class Edges:
             await _answer(send, 422, NUL_REFUSED)
             return
         if path.startswith("/api/v1/") and path != "/api/v1/health":
-            # A database look-up: in a worker thread, never on the event loop.
-            found = await run_in_threadpool(authenticate_in, scope["app"].state.hub.sessions,
-                                            headers.get("authorization", ""))
+            # A database look-up: in the intake's device thread, never on the event loop.
+            found = await scope["app"].state.hub.intake.device(headers.get("authorization", ""))
             if isinstance(found, str):
                 await _answer(send, 401, found, {"WWW-Authenticate": "Bearer"})
                 return

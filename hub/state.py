@@ -15,6 +15,7 @@ from kiosk.workflows.model import Journey
 
 if TYPE_CHECKING:
     from hub.connectors.open311 import Open311Connector
+    from hub.intake import Intake
     from hub.journey_versions import JourneyVersions
     from hub.notify import NotifyClient
     from hub.relay import RelayWorker
@@ -29,6 +30,8 @@ class HubState:
     #: Every published version of every journey (``journeys`` is this hub's own, the newest).
     versions: JourneyVersions
     relay: RelayWorker
+    #: Device checks and submissions, each on a thread of its own.
+    intake: Intake
     notify: NotifyClient | None = None
     open311: Open311Connector | None = None
     lessons: dict[str, Lesson] | None = None

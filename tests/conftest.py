@@ -44,7 +44,7 @@ def qasync_loop(qapp: QApplication) -> Iterator[qasync.QEventLoop]:
 HUB_MODULES = {
     "test_hub_api", "test_hub_edges", "test_insight", "test_open311", "test_connectors", "test_permissions",
     "test_signin_guard", "test_api_fuzz", "test_handoff", "test_assist", "test_taster", "test_send_link",
-    "test_staff_pages", "test_migrations", "test_fleet", "test_council_scale", "test_journey_versions",
+    "test_staff_pages", "test_migrations", "test_fleet", "test_council_scale", "test_journey_versions", "test_intake",
 }
 
 
