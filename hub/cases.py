@@ -29,26 +29,25 @@ class StoredCase:
     request_hash: str
 
 
-#: A case, unless its idempotency key or reference is already used (then nothing, and no id):
-#: per dialect, since ``ON CONFLICT`` is spelled by each.
-_INSERT_CASE = {name: dml.insert(Case).on_conflict_do_nothing().returning(Case.id)
-                for name, dml in (("sqlite", sqlite), ("postgresql", postgresql))}
-_INSERT_UPDATE = insert(CaseUpdate)
+#: Cases, but none whose idempotency key or reference is already used (those are skipped): per
+#: dialect, since ``ON CONFLICT`` is spelled by each. One statement for a whole batch.
+_INSERT_CASES = {name: dml.insert(Case).on_conflict_do_nothing().returning(
+                     Case.id, Case.idempotency_key, Case.reference, Case.request_hash)
+                 for name, dml in (("sqlite", sqlite), ("postgresql", postgresql))}
+_INSERT_UPDATES = insert(CaseUpdate)
 _BY_KEY = select(Case.reference, Case.status, Case.kiosk_id, Case.request_hash).where(
     Case.idempotency_key == bindparam("key"))
+#: What tells one new case from another in a batch.
+Identity = tuple[str, str, str]
 
 
-def insert_case(session: Session, sealer: Sealer, journey: Journey, *, reference: str, idempotency_key: str,
-                channel: str, kiosk_id: str, site: str, answers: dict[str, Any], summary: list[dict[str, str]],
-                submitted_at: dt.datetime, received_from: str, officer_id: int | None = None,
-                officer_entered: str = "", request_hash: str = "") -> StoredCase | None:
-    """Add a case and its first status line to the session's transaction (no commit), or None
-    if its idempotency key or reference is already used (then nothing is added). Plain INSERTs
-    built once: the intake path is the hub's busiest, and the ORM's unit of work cost about as
-    much as everything else in it."""
+def new_case(session: Session, sealer: Sealer, journey: Journey, *, reference: str, idempotency_key: str,
+             channel: str, kiosk_id: str, site: str, answers: dict[str, Any], summary: list[dict[str, str]],
+             submitted_at: dt.datetime, officer_id: int | None = None, officer_entered: str = "",
+             request_hash: str = "") -> dict[str, Any]:
+    """A case's row, its answers sealed, for ``insert_cases``."""
     assert journey.submit is not None
-    db = session.connection()
-    case_id = db.execute(_INSERT_CASE[db.dialect.name], {
+    return {
         "reference": reference, "idempotency_key": idempotency_key, "journey_id": journey.id,
         "journey_version": journey.version, "journey_title": journey.title,
         "channel": channel, "kiosk_id": kiosk_id, "site": site,
@@ -57,11 +56,27 @@ def insert_case(session: Session, sealer: Sealer, journey: Journey, *, reference
         "connector": journey.submit.connector,
         # In the same commit: the relay (or anyone reading) never sees an assisted case without its officer.
         "officer_id": officer_id, "officer_entered": officer_entered, "request_hash": request_hash,
-    }).scalar()
-    if case_id is None:
-        return None
-    db.execute(_INSERT_UPDATE, {"case_id": case_id, "text": f"Received {received_from}"})
-    return StoredCase(reference, "received", kiosk_id, request_hash)
+    }
+
+
+def identity(row: dict[str, Any]) -> Identity:
+    return row["idempotency_key"], row["reference"], row["request_hash"]
+
+
+def insert_cases(session: Session, rows: list[dict[str, Any]], received_from: str) -> dict[Identity, int]:
+    """Add cases, each with its first status line, to the session's transaction (no commit):
+    the ids of those added, by ``identity``. A row whose idempotency key or reference is already
+    used is skipped (``already_stored`` tells which case is in its way). Two statements however
+    many cases (Core, built once: the ORM's unit of work cost as much as the rest of intake)."""
+    if not rows:
+        return {}
+    db = session.connection()
+    added = {(key, reference, request_hash): case_id for case_id, key, reference, request_hash
+             in db.execute(_INSERT_CASES[db.dialect.name], rows)}
+    if added:
+        db.execute(_INSERT_UPDATES, [{"case_id": case_id, "text": f"Received {received_from}"}
+                                     for case_id in added.values()])
+    return added
 
 
 def already_stored(session: Session, idempotency_key: str, reference: str) -> StoredCase:
@@ -73,17 +88,17 @@ def already_stored(session: Session, idempotency_key: str, reference: str) -> St
     return StoredCase(*existing)
 
 
-def create_case(session: Session, sealer: Sealer, journey: Journey, *, reference: str, idempotency_key: str,
+def create_case(session: Session, sealer: Sealer, journey: Journey, *, received_from: str,
                 **fields: Any) -> tuple[StoredCase, bool]:
     """Store a case, or return the one already made with this idempotency key.
 
     Returns (case, created). Commits. Raises ReferenceTaken if another case has the reference.
     """
-    stored = insert_case(session, sealer, journey, reference=reference, idempotency_key=idempotency_key, **fields)
-    if stored is None:
-        return already_stored(session, idempotency_key, reference), False
+    row = new_case(session, sealer, journey, **fields)
+    if not insert_cases(session, [row], received_from):
+        return already_stored(session, row["idempotency_key"], row["reference"]), False
     session.commit()
-    return stored, True
+    return StoredCase(row["reference"], "received", row["kiosk_id"], row["request_hash"]), True
 
 
 def locate(session: Session, journey: Journey, answers: dict[str, Any]) -> dict[str, Any] | None:

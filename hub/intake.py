@@ -21,11 +21,12 @@ from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 from fastapi import HTTPException
 from sqlalchemy.orm import Session, sessionmaker
 
-from hub.cases import ReferenceTaken, StoredCase, already_stored, insert_case
+from hub.cases import ReferenceTaken, StoredCase, already_stored, identity, insert_cases, new_case
 from hub.crypto import Sealer
 from hub.devices import Caller, authenticate_in
 from hub.journey_versions import JourneyVersions
@@ -104,17 +105,27 @@ class Intake:
                 waiting.done.set_result(outcome)
 
     def _transaction(self, batch: list[_Waiting]) -> list[tuple[StoredCase, bool] | Exception]:
-        outcomes: list[tuple[StoredCase, bool] | Exception] = []
+        outcomes: list[tuple[StoredCase, bool] | Exception | None] = [None] * len(batch)
         with self._sessions() as session:
-            for waiting in batch:
+            rows: list[tuple[int, dict[str, Any]]] = []
+            for i, waiting in enumerate(batch):
                 try:
-                    outcomes.append(self._one(session, waiting))
-                except HTTPException as refused:  # this one only: nothing of it was written
-                    outcomes.append(refused)
+                    rows.append((i, self._row(session, waiting)))
+                except HTTPException as refused:  # this one only: nothing of it is written
+                    outcomes[i] = refused
+            added = insert_cases(session, [row for _, row in rows], "from the kiosk")
+            for i, row in rows:
+                if added.pop(identity(row), None) is not None:
+                    outcomes[i] = StoredCase(row["reference"], "received", row["kiosk_id"], row["request_hash"]), True
+                    continue
+                try:  # skipped: its key or reference was in use (maybe by one earlier in this batch)
+                    outcomes[i] = self._already(session, batch[i])
+                except HTTPException as refused:
+                    outcomes[i] = refused
             session.commit()
-        return outcomes
+        return [o for o in outcomes if o is not None]
 
-    def _one(self, session: Session, w: _Waiting) -> tuple[StoredCase, bool]:
+    def _row(self, session: Session, w: _Waiting) -> dict[str, Any]:
         body, dev = w.body, w.dev
         journey = self._versions.get(body.journey_id, body.journey_version)
         if journey is None or journey.submit is None:
@@ -127,23 +138,24 @@ class Intake:
             raise HTTPException(413, "Answers are too large")
         if body.officer_id is not None and not staff_may_assist(session, body.officer_id, dev.site):
             raise HTTPException(422, f"Staff member {body.officer_id} cannot assist at this kiosk's site")
-        stored = insert_case(
+        return new_case(
             session, self._sealer, journey, reference=body.reference, idempotency_key=w.idempotency_key,
             channel=body.channel, kiosk_id=dev.kiosk_id, site=dev.site, answers=body.answers,
             summary=[s.model_dump() for s in body.summary], submitted_at=body.submitted_at,
-            received_from="from the kiosk", officer_id=body.officer_id,
+            officer_id=body.officer_id,
             officer_entered=",".join(s for s in body.officer_entered if s in journey.step_ids),
             request_hash=w.request_hash,
         )
-        if stored is not None:
-            return stored, True
+
+    @staticmethod
+    def _already(session: Session, w: _Waiting) -> tuple[StoredCase, bool]:
         try:
-            existing = already_stored(session, w.idempotency_key, body.reference)
+            existing = already_stored(session, w.idempotency_key, w.body.reference)
         except ReferenceTaken:
             raise HTTPException(409, "That reference is already used by another submission") from None
         # The same key again: a retry of that submission from that kiosk, or a mistake to refuse
         # (another kiosk's key, or a different submission under it).
-        if (existing.kiosk_id != dev.kiosk_id or existing.reference != body.reference
+        if (existing.kiosk_id != w.dev.kiosk_id or existing.reference != w.body.reference
                 or (existing.request_hash and existing.request_hash != w.request_hash)):
             raise HTTPException(422, "Idempotency-Key was already used for a different submission")
         return existing, False

@@ -108,23 +108,17 @@ class RelayWorker:
         the hub stop while a post is on its way, the next try looks for the case at the back
         office first); what to send for each."""
         now = utcnow()
-        free = or_(Case.relay_lease_until.is_(None), Case.relay_lease_until < now)
         with self._sessions() as session:
-            due = select(Case.id, Case.relay_uncertain).where(Case.relay_state == "pending", Case.next_relay_at <= now,
-                                                              free)
-            candidates = session.execute(
-                due.order_by(Case.next_relay_at).limit(BATCH).with_for_update(skip_locked=True)).all()
+            db = session.connection()  # Core statements built once (below): this runs for every batch
+            candidates = db.execute(_DUE, {"now": now}).all()
             if not candidates:
                 return []
             was_uncertain = {row.id: row.relay_uncertain for row in candidates}
-            until = now + LEASE
+            lease = {"ids": list(was_uncertain), "now": now, "owner": self.owner, "until": now + LEASE}
             # Conditional, so that on SQLite (no row locks) two relays cannot both take a case.
-            session.execute(update(Case).where(Case.id.in_(was_uncertain), free)
-                            .values(relay_owner=self.owner, relay_lease_until=until, relay_uncertain=True))
-            session.commit()
+            db.execute(_LEASE, lease)
             batch = []
-            for row in session.execute(select(*_TO_SEND).where(
-                    Case.id.in_(was_uncertain), Case.relay_owner == self.owner, Case.relay_lease_until == until)):
+            for row in db.execute(_HELD, lease).all():
                 journey = self._journey_for(row.journey_id, row.journey_version)
                 connector = self._connectors.get(row.connector)
                 if journey is None or connector is None:
@@ -142,7 +136,7 @@ class RelayWorker:
                     row.reference, journey, payload["answers"], payload["summary"], row.channel,
                     received_at=row.received_at, location=payload.get("location"),
                     maybe_sent=was_uncertain[row.id], kiosk_id=row.kiosk_id, site=row.site), connector))
-            session.commit()
+            session.commit()  # the lease, marked maybe-sent, and any case given up, together
             return batch
 
     @staticmethod
@@ -225,9 +219,19 @@ class Claimed:
     connector: Connector
 
 
-#: What the relay reads of a case it claimed.
-_TO_SEND = (Case.id, Case.reference, Case.journey_id, Case.journey_version, Case.connector, Case.sealed,
-            Case.channel, Case.received_at, Case.kiosk_id, Case.site)
+#: Due cases nobody holds (a lease run out counts as nobody), oldest first, a batch of them.
+_FREE = or_(Case.relay_lease_until.is_(None), Case.relay_lease_until < bindparam("now"))
+_DUE = (select(Case.id, Case.relay_uncertain)
+        .where(Case.relay_state == "pending", Case.next_relay_at <= bindparam("now"), _FREE)
+        .order_by(Case.next_relay_at).limit(BATCH).with_for_update(skip_locked=True))
+#: The lease on them, marked maybe-sent (should the hub stop mid-send).
+_LEASE = (update(Case).where(Case.id.in_(bindparam("ids", expanding=True)), _FREE)
+          .values(relay_owner=bindparam("owner"), relay_lease_until=bindparam("until"), relay_uncertain=True))
+#: What the relay reads of the cases it holds.
+_HELD = select(Case.id, Case.reference, Case.journey_id, Case.journey_version, Case.connector, Case.sealed,
+               Case.channel, Case.received_at, Case.kiosk_id, Case.site).where(
+    Case.id.in_(bindparam("ids", expanding=True)), Case.relay_owner == bindparam("owner"),
+    Case.relay_lease_until == bindparam("until"))
 #: A delivered case: sent, its lease given up.
 _MARK_SENT = update(Case).where(Case.id == bindparam("case_id")).values(
     relay_state="sent", relay_attempts=Case.relay_attempts + 1, relay_uncertain=False,
