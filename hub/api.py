@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from hub import handoff
 from hub.connectors.base import TransientRelayError
 from hub.db import Address, Case, CaseUpdate, Device, utcnow
-from hub.devices import Caller
+from hub.devices import UNKNOWN_TOKEN, Caller
 from hub.gazetteer import bulky_slots, collections
 from hub.insight import EventError, ingest
 from hub.intake import MAX_ANSWERS_BYTES
@@ -71,10 +71,7 @@ async def state(request: Request) -> HubState:
 StateDep = Annotated[HubState, Depends(state)]
 
 
-async def device(request: Request) -> Caller:
-    """The kiosk calling: found by the edge (hub/edges.py) before the body was read, for every
-    kiosk API route. (Async, and asking nothing of the request but what the edge left: the
-    busiest routes pay for no second look-up nor a hop to a worker thread.)"""
+def _caller(request: Request) -> Caller:
     found: Caller | None = getattr(request.state, "device", None)
     if found is None:  # a route under the kiosk API the edge did not check: a mistake, refused
         raise HTTPException(401, "Send the kiosk's device token as 'Authorization: Bearer <token>'",
@@ -82,7 +79,24 @@ async def device(request: Request) -> Caller:
     return found
 
 
+async def device(request: Request, hub: StateDep) -> Caller:
+    """The kiosk calling: found by the edge (hub/edges.py) before the body was read, and, if the
+    edge let it in as a kiosk seen lately, confirmed now (its token still its own, unrevoked).
+    (Async: no hop to a worker thread when the edge already asked the database.)"""
+    found = _caller(request)
+    if not getattr(request.state, "device_confirmed", True) and not await hub.intake.confirm(found):
+        raise HTTPException(401, UNKNOWN_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+    return found
+
+
+async def device_to_confirm(request: Request) -> Caller:
+    """The kiosk calling, as the edge found it, for a route that confirms it itself (submissions:
+    the intake confirms a whole batch in one query)."""
+    return _caller(request)
+
+
 DeviceDep = Annotated[Caller, Depends(device)]
+DeviceToConfirm = Annotated[Caller, Depends(device_to_confirm)]
 
 
 @router.get("/health")
@@ -153,7 +167,7 @@ def options(hub: StateDep, _: DeviceDep, source: str) -> Options:
 async def submit(
     response: Response,
     hub: StateDep,
-    dev: DeviceDep,
+    dev: DeviceToConfirm,
     body: SubmissionIn,
     idempotency_key: Annotated[str, Header(min_length=8, max_length=64)],
 ) -> SubmissionOut:

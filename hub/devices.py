@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.db import Device, utcnow
 
+UNKNOWN_TOKEN = "Unknown or revoked device token"
+
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
@@ -54,6 +56,8 @@ class Caller:
     id: int
     kiosk_id: str
     site: str
+    #: SHA-256 of the token it called with (to confirm it is still the kiosk's, unrevoked).
+    token_hash: str = ""
 
 
 _BY_TOKEN = select(Device.id, Device.kiosk_id, Device.site, Device.revoked_at, Device.last_seen_at).where(
@@ -76,12 +80,26 @@ def authenticate(session: Session, authorization: str) -> Caller | str:
           if session.get_bind().dialect.name == "postgresql" else session.connection())
     found = db.execute(_BY_TOKEN, {"token_hash": hash_token(token)}).first()
     if found is None or found.revoked_at is not None:
-        return "Unknown or revoked device token"
+        return UNKNOWN_TOKEN
     now = utcnow()
     if found.last_seen_at is None or now - found.last_seen_at > dt.timedelta(seconds=60):
         db.execute(_SEEN, {"device_id": found.id, "now": now})
         session.commit()
-    return Caller(found.id, found.kiosk_id, found.site)
+    return Caller(found.id, found.kiosk_id, found.site, hash_token(token))
+
+
+_CURRENT = select(Device.id, Device.token_hash).where(Device.id.in_(bindparam("ids", expanding=True)),
+                                                    Device.revoked_at.is_(None))
+
+
+def still_valid(session: Session, callers: list[Caller]) -> list[bool]:
+    """For each caller: is the token it called with still its kiosk's, unrevoked? (One query for
+    all: the intake confirms a batch of submissions at once.)"""
+    if not callers:
+        return []
+    current = {row.id: row.token_hash for row in session.connection().execute(
+        _CURRENT, {"ids": sorted({c.id for c in callers})})}
+    return [current.get(c.id) == c.token_hash for c in callers]
 
 
 def authenticate_in(sessions: sessionmaker[Session], authorization: str) -> Caller | str:

@@ -94,12 +94,18 @@ class Edges:
             await _answer(send, 422, NUL_REFUSED)
             return
         if path.startswith("/api/v1/") and path != "/api/v1/health":
-            # A database look-up: in the intake's device thread, never on the event loop.
-            found = await scope["app"].state.hub.intake.device(headers.get("authorization", ""))
+            # A kiosk seen in the last half minute comes in (its call is confirmed before anything
+            # is done for it); otherwise a database look-up, on the intake's device thread.
+            intake = scope["app"].state.hub.intake
+            authorization = headers.get("authorization", "")
+            found = intake.known(authorization)
+            scope.setdefault("state", {})["device_confirmed"] = found is None
+            if found is None:
+                found = await intake.device(authorization)
             if isinstance(found, str):
                 await _answer(send, 401, found, {"WWW-Authenticate": "Bearer"})
                 return
-            scope.setdefault("state", {})["device"] = found  # the route's DeviceDep needs no second look
+            scope["state"]["device"] = found  # the route's DeviceDep needs no second look
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             await _answer(send, 413, f"The request is too large (at most {MAX_BODY_BYTES // 1024} KB)")

@@ -1,6 +1,11 @@
 """The kiosk API's two busiest database paths, each on a thread of its own.
 
-- **Device checks** (every kiosk call, at the edge): one thread asks the database.
+- **Device checks** (every kiosk call, at the edge): one thread asks the database. A token it
+  found valid is remembered for half a minute, so the edge lets that kiosk's next calls in
+  without asking; each is then **confirmed** before anything is done for it (a revoked or
+  replaced token is refused at once, as before): one query for a whole batch of submissions,
+  one per call for the other routes. (What a revoked token can still do for up to half a minute
+  is have one body read and refused.)
 - **Submissions**: one writer thread stores them, each submission waiting for the commit that
   holds it before it is answered. Whatever arrives while the writer is committing is stored in
   its next transaction, together (group commit): one commit for many cases, one wake-up of the
@@ -17,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -28,7 +34,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from hub.cases import ReferenceTaken, StoredCase, already_stored, identity, insert_cases, new_case
 from hub.crypto import Sealer
-from hub.devices import Caller, authenticate_in
+from hub.devices import UNKNOWN_TOKEN, Caller, authenticate_in, bearer_token, hash_token, still_valid
 from hub.journey_versions import JourneyVersions
 from hub.staff import staff_may_assist
 from kiosk.workflows.messages import SubmissionIn
@@ -37,6 +43,10 @@ log = logging.getLogger("hub.intake")
 MAX_ANSWERS_BYTES = 64 * 1024
 #: Submissions stored in one transaction at most.
 BATCH = 64
+#: How long a token found valid lets its kiosk past the edge without asking the database.
+REMEMBER_SECONDS = 30.0
+#: Tokens remembered at most (a fleet has hundreds of kiosks): beyond, forgotten and asked again.
+REMEMBER_AT_MOST = 10_000
 
 
 @dataclass
@@ -60,10 +70,39 @@ class Intake:
         self._devices = ThreadPoolExecutor(1, thread_name_prefix="hub-devices")
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="hub-intake")
         self._queue: deque[_Waiting] = deque()
+        #: Tokens found valid (by hash): the kiosk, and until when (time.monotonic()).
+        self._known: dict[str, tuple[Caller, float]] = {}
+
+    def known(self, authorization: str) -> Caller | None:
+        """The kiosk a token was found valid for in the last half minute (to be confirmed before
+        anything is done for the call), or None: ask ``device``."""
+        found = self._known.get(hash_token(bearer_token(authorization)))
+        if found is None or found[1] < time.monotonic():
+            return None
+        return found[0]
 
     async def device(self, authorization: str) -> Caller | str:
-        """The kiosk an ``Authorization`` header speaks for, or why it is refused."""
-        return await asyncio.wrap_future(self._devices.submit(authenticate_in, self._sessions, authorization))
+        """The kiosk an ``Authorization`` header speaks for, or why it is refused (from the
+        database; remembered)."""
+        found = await asyncio.wrap_future(self._devices.submit(authenticate_in, self._sessions, authorization))
+        if isinstance(found, Caller):
+            if len(self._known) >= REMEMBER_AT_MOST:
+                self._known.clear()
+            self._known[found.token_hash] = found, time.monotonic() + REMEMBER_SECONDS
+        return found
+
+    async def confirm(self, caller: Caller) -> bool:
+        """Is the caller's token still its kiosk's, unrevoked? (Forgotten if not.)"""
+        valid = await asyncio.wrap_future(self._devices.submit(self._still_valid, [caller]))
+        return valid[0]
+
+    def _still_valid(self, callers: list[Caller]) -> list[bool]:
+        with self._sessions() as session:
+            valid = still_valid(session, callers)
+        for caller, ok in zip(callers, valid, strict=True):
+            if not ok:
+                self._known.pop(caller.token_hash, None)
+        return valid
 
     async def store(self, dev: Caller, body: SubmissionIn, idempotency_key: str, request_hash: str,
                     answers_size: int) -> tuple[StoredCase, bool]:
@@ -108,7 +147,12 @@ class Intake:
         outcomes: list[tuple[StoredCase, bool] | Exception | None] = [None] * len(batch)
         with self._sessions() as session:
             rows: list[tuple[int, dict[str, Any]]] = []
+            valid = still_valid(session, [w.dev for w in batch])
             for i, waiting in enumerate(batch):
+                if not valid[i]:  # revoked or replaced since the edge let it in
+                    self._known.pop(waiting.dev.token_hash, None)
+                    outcomes[i] = HTTPException(401, UNKNOWN_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+                    continue
                 try:
                     rows.append((i, self._row(session, waiting)))
                 except HTTPException as refused:  # this one only: nothing of it is written

@@ -16,6 +16,7 @@ import httpx
 from sqlalchemy import text
 
 from hub.db import Case
+from hub.devices import revoke_device
 from tests.hubserver import HubServer, start_hub
 from tests.test_hub_api import auth, payload
 
@@ -120,3 +121,57 @@ def test_a_submission_the_database_refuses_fails_alone(tmp_path: Path, qtbot: An
         assert hub.answers(stored(hub, refused["reference"])) == refused["answers"]
     finally:
         hub.stop()
+
+
+def test_a_token_revoked_or_replaced_is_refused_at_once_though_remembered(hub: HubServer) -> None:
+    """The edge remembers a token it found valid for half a minute; every call is still
+    confirmed against the database before anything is done for it."""
+    token = hub.new_device("revoke-me")
+    with httpx.Client(base_url=hub.url, timeout=30) as c:
+        def submit(tok: str) -> httpx.Response:
+            return c.post("/api/v1/submissions", json=payload(),
+                          headers={**auth(tok), "Idempotency-Key": uuid.uuid4().hex})
+
+        assert submit(token).status_code == 201
+        assert hub.state.intake.known(f"Bearer {token}") is not None  # remembered: the edge asks nobody
+        new_token = hub.new_device("revoke-me")  # re-keyed: the old token is no longer the kiosk's
+        refused = submit(token)
+        assert (refused.status_code, refused.json()["detail"]) == (401, "Unknown or revoked device token")
+        assert refused.headers["www-authenticate"] == "Bearer"
+        assert submit(new_token).status_code == 201
+        search = c.post("/api/v1/addresses/search", json={"postcode": "TS18 1AU"}, headers=auth(new_token))
+        assert search.status_code == 200
+        with hub.state.sessions() as session:
+            assert revoke_device(session, "revoke-me")
+        assert submit(new_token).status_code == 401
+        assert c.post("/api/v1/addresses/search", json={"postcode": "TS18 1AU"},
+                      headers=auth(new_token)).status_code == 401
+    with hub.state.sessions() as session:
+        stored = session.execute(text("SELECT count(*) FROM cases WHERE kiosk_id = 'revoke-me'")).scalar()
+    assert stored == 2  # the two accepted, nothing from the refused calls
+
+
+def test_every_kiosk_route_confirms_its_caller(hub: HubServer) -> None:
+    """Every route of the kiosk API but health depends on the device check that confirms a
+    remembered token (submissions: the intake confirms its batch itself)."""
+    from fastapi.routing import APIRoute
+
+    from hub import api
+
+    def calls(dependant: Any) -> Iterator[Any]:
+        yield dependant.call
+        for sub in dependant.dependencies:
+            yield from calls(sub)
+
+    app = hub.server.config.app
+    routes = [r for included in app.routes if hasattr(included, "original_router")
+              for r in included.original_router.routes if isinstance(r, APIRoute)]
+    kiosk_routes = {r.path: set(calls(r.dependant)) for r in routes if r.path.startswith("/api/v1/")}
+    assert len(kiosk_routes) >= 18
+    for path, called in kiosk_routes.items():
+        if path == "/api/v1/health":
+            assert api.device not in called and api.device_to_confirm not in called
+        elif path == "/api/v1/submissions":
+            assert api.device_to_confirm in called
+        else:
+            assert api.device in called, f"{path} does not confirm its caller"
