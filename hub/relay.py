@@ -38,8 +38,10 @@ LEASE = dt.timedelta(minutes=5)
 #: Cases claimed at a time: a process takes its share and leaves the rest to the others.
 BATCH = 20
 #: After a wake-up, how long to wait for more new cases to relay together (one transaction to
-#: claim a batch and one to record it, rather than two for each case).
-GATHER_SECONDS = 0.05
+#: claim a batch and one to record it, rather than two for each case). A quarter of a second
+#: later at the back office is nothing to a resident, whose reference came at intake; at 100
+#: submissions a second it makes batches of 20 rather than 5.
+GATHER_SECONDS = 0.25
 
 
 class RelayWorker:
