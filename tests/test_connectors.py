@@ -140,17 +140,19 @@ def test_a_refused_mailbox_fails_with_the_reason_and_a_deferral_retries(tmp_path
     journeys = journeys_with(tmp_path, "email", '[submit.email]\nto = ["waste@council.example"]')
     hub = start_hub(tmp_path / "hub", journeys_dir=journeys, email=settings)
     try:
+        # Refused first, then deferred: a deferred case is retried whenever it is due, and must
+        # never meet the refusal meant for the other.
+        mailbox.answer = "550 5.2.2 Mailbox full"
+        refused = submit(hub)
+        qtbot.waitUntil(lambda: (c := hub.case(refused)) is not None and c.relay_state == "failed", timeout=10000)
+        case = hub.case(refused)
+        assert case is not None and case.relay_error == "the mail server refused the message: 550 5.2.2 Mailbox full"
         mailbox.answer = "451 4.3.0 Mail server temporarily rejected message"
         deferred = submit(hub)
         qtbot.waitUntil(lambda: (c := hub.case(deferred)) is not None and c.relay_attempts >= 1, timeout=10000)
         case = hub.case(deferred)
         assert case is not None and case.relay_state == "pending"
         assert "deferred the message: 451" in case.relay_error
-        mailbox.answer = "550 5.2.2 Mailbox full"
-        refused = submit(hub)
-        qtbot.waitUntil(lambda: (c := hub.case(refused)) is not None and c.relay_state == "failed", timeout=10000)
-        case = hub.case(refused)
-        assert case is not None and case.relay_error == "the mail server refused the message: 550 5.2.2 Mailbox full"
         mailbox.answer = "250 OK"
         qtbot.waitUntil(lambda: (c := hub.case(deferred)) is not None and c.relay_state == "sent", timeout=10000)
     finally:
