@@ -121,7 +121,11 @@ class Intake:
     def _drain(self) -> None:
         batch: list[_Waiting] = []
         while self._queue and len(batch) < BATCH:
-            batch.append(self._queue.popleft())
+            waiting = self._queue.popleft()
+            # From here on its answer can no longer be cancelled (an awaiting request cancelled,
+            # at shutdown say): one cancelled before is left out, and its kiosk sends it again.
+            if waiting.done.set_running_or_notify_cancel():
+                batch.append(waiting)
         if not batch:
             return  # an earlier drain took these
         try:

@@ -4,6 +4,7 @@ the database refuses failing alone while the rest of its batch is stored."""
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import threading
 import uuid
@@ -72,7 +73,7 @@ def test_submissions_arriving_together_are_each_answered_as_if_alone(hub: HubSer
     for body in (first, *new):
         assert hub.answers(stored(hub, body["reference"])) == body["answers"]
     with hub.state.sessions() as session:
-        counts = dict(session.execute(text(
+        counts: dict[str, int] = dict(session.execute(text(
             "SELECT reference, count(*) FROM cases WHERE kiosk_id = 'batch-kiosk' GROUP BY reference")).all())
     assert counts == {b["reference"]: 1 for b in (first, taken, *new)}
 
@@ -154,6 +155,7 @@ def test_a_token_revoked_or_replaced_is_refused_at_once_though_remembered(hub: H
 def test_every_kiosk_route_confirms_its_caller(hub: HubServer) -> None:
     """Every route of the kiosk API but health depends on the device check that confirms a
     remembered token (submissions: the intake confirms its batch itself)."""
+    from fastapi import FastAPI
     from fastapi.routing import APIRoute
 
     from hub import api
@@ -164,6 +166,7 @@ def test_every_kiosk_route_confirms_its_caller(hub: HubServer) -> None:
             yield from calls(sub)
 
     app = hub.server.config.app
+    assert isinstance(app, FastAPI)
     routes = [r for included in app.routes if hasattr(included, "original_router")
               for r in included.original_router.routes if isinstance(r, APIRoute)]
     kiosk_routes = {r.path: set(calls(r.dependant)) for r in routes if r.path.startswith("/api/v1/")}
@@ -175,3 +178,31 @@ def test_every_kiosk_route_confirms_its_caller(hub: HubServer) -> None:
             assert api.device_to_confirm in called
         else:
             assert api.device in called, f"{path} does not confirm its caller"
+
+
+def test_a_submission_cancelled_before_its_turn_leaves_the_rest_stored(hub: HubServer) -> None:
+    """A request cancelled while its submission waits (at shutdown, say) is left out; the
+    submissions queued behind it are still stored and answered."""
+    from kiosk.workflows.messages import SubmissionIn
+
+    intake = hub.state.intake
+    token = hub.new_device("cancel-kiosk")
+    bodies = [payload(), payload()]
+
+    async def main() -> None:
+        caller = await intake.device(f"Bearer {token}")
+        assert not isinstance(caller, str)
+        gate = threading.Event()
+        intake._writer.submit(gate.wait)
+        waiting = [asyncio.ensure_future(intake.store(caller, SubmissionIn.model_validate(b), uuid.uuid4().hex,
+                                                      f"hash-{i}", 10)) for i, b in enumerate(bodies)]
+        while len(intake._queue) < 2:
+            await asyncio.sleep(0)  # let both reach the queue
+        waiting[0].cancel()
+        gate.set()
+        stored, created = await asyncio.wait_for(waiting[1], 10)
+        assert created and stored.reference == bodies[1]["reference"]
+
+    asyncio.run(main())
+    assert hub.case(bodies[0]["reference"]) is None
+    assert hub.answers(stored(hub, bodies[1]["reference"])) == bodies[1]["answers"]
