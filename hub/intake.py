@@ -13,9 +13,9 @@
   sleeps) nor for the interpreter.
 
 Measured against a pool thread per request (bench/hub_load.py, SQLite, 8 clients): p99 185 ->
-27 ms, 2.5 -> 1.7 ms of CPU a submission (docs/benchmarks.md). Nothing is acknowledged before it is committed: a batch that
-fails is rolled back and its submissions tried again one by one, so one bad submission fails
-alone and the rest are stored.
+27 ms, 2.5 -> 1.7 ms of CPU a submission (docs/benchmarks.md). Nothing is acknowledged before
+it is committed: a batch that fails is rolled back and its submissions tried again one by one,
+so one bad submission fails alone and the rest are stored.
 """
 
 from __future__ import annotations
