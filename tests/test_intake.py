@@ -203,6 +203,8 @@ def test_a_submission_cancelled_before_its_turn_leaves_the_rest_stored(hub: HubS
         stored, created = await asyncio.wait_for(waiting[1], 10)
         assert created and stored.reference == bodies[1]["reference"]
 
-    asyncio.run(main())
+    # A loop of its own, in a thread of its own (the tests' Qt event loop may be running here).
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, main()).result(timeout=30)
     assert hub.case(bodies[0]["reference"]) is None
     assert hub.answers(stored(hub, bodies[1]["reference"])) == bodies[1]["answers"]
