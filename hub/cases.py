@@ -88,13 +88,12 @@ def already_stored(session: Session, idempotency_key: str, reference: str) -> St
     return StoredCase(*existing)
 
 
-def create_case(session: Session, sealer: Sealer, journey: Journey, *, received_from: str,
-                **fields: Any) -> tuple[StoredCase, bool]:
-    """Store a case, or return the one already made with this idempotency key.
+def create_case(session: Session, row: dict[str, Any], received_from: str) -> tuple[StoredCase, bool]:
+    """Store one case (a row from ``new_case``), or return the one already made with its
+    idempotency key.
 
     Returns (case, created). Commits. Raises ReferenceTaken if another case has the reference.
     """
-    row = new_case(session, sealer, journey, **fields)
     if not insert_cases(session, [row], received_from):
         return already_stored(session, row["idempotency_key"], row["reference"]), False
     session.commit()

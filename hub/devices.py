@@ -78,14 +78,15 @@ def authenticate(session: Session, authorization: str) -> Caller | str:
     # (SQLite's driver begins no transaction for a read, and switching costs more than it saves).
     db = (session.connection(execution_options=_ONE_STATEMENT)
           if session.get_bind().dialect.name == "postgresql" else session.connection())
-    found = db.execute(_BY_TOKEN, {"token_hash": hash_token(token)}).first()
+    token_hash = hash_token(token)
+    found = db.execute(_BY_TOKEN, {"token_hash": token_hash}).first()
     if found is None or found.revoked_at is not None:
         return UNKNOWN_TOKEN
     now = utcnow()
     if found.last_seen_at is None or now - found.last_seen_at > dt.timedelta(seconds=60):
         db.execute(_SEEN, {"device_id": found.id, "now": now})
         session.commit()
-    return Caller(found.id, found.kiosk_id, found.site, hash_token(token))
+    return Caller(found.id, found.kiosk_id, found.site, token_hash)
 
 
 _CURRENT = select(Device.id, Device.token_hash).where(Device.id.in_(bindparam("ids", expanding=True)),
@@ -103,6 +104,6 @@ def still_valid(session: Session, callers: list[Caller]) -> list[bool]:
 
 
 def authenticate_in(sessions: sessionmaker[Session], authorization: str) -> Caller | str:
-    """``authenticate`` in a session of its own (for a worker thread: the edge, the dependency)."""
+    """``authenticate`` in a session of its own (for the intake's device thread)."""
     with sessions() as session:
         return authenticate(session, authorization)

@@ -105,7 +105,7 @@ class Edges:
             if isinstance(found, str):
                 await _answer(send, 401, found, {"WWW-Authenticate": "Bearer"})
                 return
-            scope["state"]["device"] = found  # the route's DeviceDep needs no second look
+            scope["state"]["device"] = found  # for the route's device dependency (hub/api.py)
         declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
             await _answer(send, 413, f"The request is too large (at most {MAX_BODY_BYTES // 1024} KB)")

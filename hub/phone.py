@@ -16,7 +16,7 @@ from starlette.datastructures import FormData
 
 from hub import handoff
 from hub.api import StateDep
-from hub.cases import create_case
+from hub.cases import create_case, new_case
 from hub.db import Address, Handoff, utcnow
 from hub.gazetteer import bulky_slots
 from hub.pages import NO_STORE, templates
@@ -319,11 +319,10 @@ def _complete(request: Request, hub: HubState, h: Handoff, s: JourneySession) ->
     journey = s.source  # as written, in English: what the council's case records
     payload = s.submission()
     with hub.sessions() as session:
-        case, _created = create_case(
+        case, _created = create_case(session, new_case(
             session, hub.sealer, journey, reference=new_reference(), idempotency_key=f"handoff-{h.public_id}",
             channel="kiosk-to-phone", kiosk_id=h.kiosk_id, site=h.site, answers=payload["answers"],
-            summary=payload["summary"], submitted_at=dt.datetime.now(dt.UTC), received_from="from a phone",
-        )
+            summary=payload["summary"], submitted_at=dt.datetime.now(dt.UTC)), "from a phone")
         row = session.get(Handoff, h.id)
         assert row is not None
         row.completed_at = utcnow()

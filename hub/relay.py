@@ -134,7 +134,7 @@ class RelayWorker:
                     case = self._released(session, row.id, was_uncertain[row.id])  # nothing was sent
                     self._retry_later(session, case, exc)
                     continue
-                batch.append(Claimed(row.id, row.reference, row.connector, Outgoing(
+                batch.append(Claimed(row.id, row.connector, Outgoing(
                     row.reference, journey, payload["answers"], payload["summary"], row.channel,
                     received_at=row.received_at, location=payload.get("location"),
                     maybe_sent=was_uncertain[row.id], kiosk_id=row.kiosk_id, site=row.site), connector))
@@ -168,7 +168,7 @@ class RelayWorker:
                     db.execute(insert(CaseUpdate), passed_on)
                 by_connector: dict[str, list[str]] = {}
                 for c, _ in sent:
-                    by_connector.setdefault(c.connector_name, []).append(c.reference)
+                    by_connector.setdefault(c.connector_name, []).append(c.outgoing.reference)
                 for name, references in by_connector.items():  # a line a batch, not a case
                     log.info("relayed via %s: %s", name, ", ".join(references))
             for claimed, outcome in outcomes:
@@ -215,7 +215,6 @@ class Claimed:
     """A case this process holds the lease on, and what to send."""
 
     case_id: int
-    reference: str
     connector_name: str
     outgoing: Outgoing
     connector: Connector
