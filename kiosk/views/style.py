@@ -27,6 +27,7 @@ def _sheet(theme: Theme) -> str:
     px = theme.px
     return f"""
 QWidget {{ color: {p.text}; background: {p.background}; font-size: {px(theme.body_px)}px; }}
+QAbstractButton QLabel {{ background: transparent; }}
 QWidget#topbar, QWidget#topbar QLabel {{ background: {p.header}; color: {p.header_text}; }}
 QLabel#council_name {{ font-size: {px(28)}px; font-weight: 700; }}
 QLabel[role="heading"] {{ font-size: {px(theme.heading_px)}px; font-weight: 700; }}

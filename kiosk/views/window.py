@@ -333,7 +333,10 @@ class KioskWindow(QWidget):
         self._show_more(isinstance(page, ScrollPage) and self.page_scroll.has_more)
         if old is not None:
             old.hide()
-            old.deleteLater()
+            # Deleted once the new page has been drawn: deleting a page's widgets takes a few
+            # milliseconds, and a deferred delete would run before the paint (it is posted at a
+            # higher priority than the window's update). Nothing of it is on the screen meanwhile.
+            QTimer.singleShot(1, old, old.deleteLater)
         self.topbar.setVisible(top_bar)
         self._order_tabs(page)
         focus = getattr(page, "focus_start", None)
