@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
 from accessibility.speech import Narrator, control_words
@@ -31,8 +32,9 @@ class ExploreByTouch(QObject):
         self._swallow_release = False
         watch(app, self, (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease))
 
-    def _button_at(self, obj: QObject) -> QAbstractButton | None:
-        w = obj if isinstance(obj, QWidget) else None
+    def _button_at(self, event: QMouseEvent) -> QAbstractButton | None:
+        """The control under the finger (the window's input: window coordinates)."""
+        w = self.window.childAt(self.window.mapFromGlobal(event.globalPosition().toPoint()))
         while w is not None and w is not self.window:
             if isinstance(w, QAbstractButton):
                 return w
@@ -46,11 +48,11 @@ class ExploreByTouch(QObject):
         if kind == QEvent.Type.MouseButtonRelease and self._swallow_release:
             self._swallow_release = False
             return True
-        if kind != QEvent.Type.MouseButtonPress or not isinstance(obj, QWidget):
+        if kind != QEvent.Type.MouseButtonPress or not isinstance(event, QMouseEvent):
             return False
-        if not (obj is self.window or self.window.isAncestorOf(obj)):
+        if obj is not self.window.windowHandle():
             return False
-        button = self._button_at(obj)
+        button = self._button_at(event)
         if button is None:
             return False
         now = self._clock()

@@ -58,7 +58,7 @@ class Keypad(QObject):
         if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent):
             return False
         focus = QApplication.focusWidget()
-        if focus is None or not (focus is self.window or self.window.isAncestorOf(focus)) or obj is not focus:
+        if focus is None or not (focus is self.window or self.window.isAncestorOf(focus)):
             return False
         key = event.key()
         typing = isinstance(focus, (QLineEdit, QPlainTextEdit))

@@ -207,6 +207,6 @@ class Narrator(QObject):
         self.set_rate("normal")
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if self.enabled and event.type() in STOP_ON and isinstance(obj, QWidget):
+        if self.enabled and event.type() in STOP_ON:
             self.speaker.stop()  # any touch or key stops the speech
         return False

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import QApplication
 
 from kiosk.app_events import watch
@@ -38,6 +38,9 @@ BLOCKED: list[tuple[Qt.Key, Qt.KeyboardModifier | None]] = [
 ]
 KEY_EVENTS = {QEvent.Type.KeyPress, QEvent.Type.KeyRelease, QEvent.Type.ShortcutOverride}
 REFUSED = {QEvent.Type.ContextMenu, QEvent.Type.DragEnter, QEvent.Type.DragMove, QEvent.Type.Drop}
+#: A right-click opens a widget's context menu without a context-menu event reaching the window
+#: (Qt makes it for the widget under the pointer), so the right button is refused at the window.
+MOUSE_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseButtonDblClick}
 
 
 def is_blocked(key: int, modifiers: Qt.KeyboardModifier) -> bool:
@@ -49,7 +52,7 @@ class Lockdown(QObject):
     def __init__(self, app: QApplication) -> None:
         super().__init__()
         self.swallowed = 0
-        watch(app, self, KEY_EVENTS | REFUSED)
+        watch(app, self, KEY_EVENTS | REFUSED | MOUSE_EVENTS)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -60,5 +63,10 @@ class Lockdown(QObject):
             return True
         if kind in REFUSED:
             self.swallowed += 1
+            return True
+        if kind in MOUSE_EVENTS and isinstance(event, QMouseEvent) and (
+                event.button() == Qt.MouseButton.RightButton or event.buttons() & Qt.MouseButton.RightButton):
+            if kind == QEvent.Type.MouseButtonPress:
+                self.swallowed += 1
             return True
         return False

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QWindow
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -68,6 +70,14 @@ def kiosk_settings(tmp: Path, hub_url: str, token: str, journeys_dir: Path | Non
         outbox=OutboxSettings(key=OUTBOX_KEY, first_retry_seconds=0.2, max_retry_seconds=1.0),
         speech_engine="mock",
     )
+
+
+def _chain(w: QWidget | None) -> str:
+    names = []
+    while w is not None:
+        names.append(w.objectName() or type(w).__name__)
+        w = w.parentWidget()
+    return " in ".join(names) or "nothing"
 
 
 @dataclass
@@ -132,24 +142,60 @@ class Kiosk:
         if isinstance(parent, QScrollArea):
             parent.ensureWidgetVisible(w, 10, 10)
 
+    @property
+    def handle(self) -> QWindow:
+        """The kiosk window's ``QWindow``: where the display delivers touches, clicks and keys."""
+        handle = self.window.windowHandle()
+        assert handle is not None, "the kiosk window has not been shown"
+        return handle
+
+    def click_at(self, w: QWidget, pos: QPoint | None = None, button: Qt.MouseButton = Qt.MouseButton.LeftButton
+                 ) -> None:
+        """A click where ``w`` is on the screen (``pos`` inside it; its centre by default), given
+        to the window as the display gives a finger's: the window's input watchers see it first
+        (kiosk/app_events.py), and it reaches whatever is on top at that point."""
+        point = self._on_top(w, pos if pos is not None else QPoint(w.width() // 2, w.height() // 2))
+        QTest.mouseClick(self.handle, button, Qt.KeyboardModifier.NoModifier, point)
+
+    def _on_top(self, w: QWidget, pos: QPoint) -> QPoint:
+        """Where ``pos`` in ``w`` is in the window, once layouts have settled (a finger comes
+        later than a test does); fails if something else is on top there."""
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        self._bring_into_view(w)
+        point = w.mapTo(self.window, pos)
+        top = self.window.childAt(point)
+        assert top is not None and (top is w or w.isAncestorOf(top)), (
+            f"{w.objectName() or type(w).__name__} is not on top at {point.x()},{point.y()}: "
+            f"{_chain(top)} is")
+        return point
+
+    def press(self, w: QWidget, pos: QPoint) -> None:
+        QTest.mousePress(self.handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, self._on_top(w, pos))
+
+    def release(self, w: QWidget, pos: QPoint) -> None:
+        QTest.mouseRelease(self.handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                           w.mapTo(self.window, pos))
+
+    def key(self, key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+        """A key pressed on a physical keyboard or keypad: to the window, then the focused control."""
+        QTest.keyClick(self.handle, key, mods)
+
     def tap(self, name: str) -> None:
         """Tap a button (by object name) where it is on screen, like a finger would."""
         w = self.widget(QAbstractButton, name)
         assert w.isVisible(), f"{name} is not visible"
         assert w.isEnabled(), f"{name} is disabled"
-        self._bring_into_view(w)
         self.taps += 1
-        centre = QPoint(w.width() // 2, w.height() // 2)
         if self.controller.narrator.enabled:  # explore-by-touch: the first tap only speaks
-            self.qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=centre)
-        self.qtbot.mouseClick(w, Qt.MouseButton.LeftButton, pos=centre)
+            self.click_at(w)
+        self.click_at(w)
 
     def type(self, name: str, text: str, clear: bool = True) -> None:
         """Focus a text box by tapping it and type on a physical keyboard."""
         w = self.widget(QWidget, name)
         assert isinstance(w, (QLineEdit, QPlainTextEdit)), name
-        self._bring_into_view(w)
-        self.qtbot.mouseClick(w, Qt.MouseButton.LeftButton)
+        # Near its top: a tall box is scrolled to its cursor, and its foot may be out of view.
+        self.click_at(w, QPoint(w.width() // 2, min(w.height() // 2, 24)))
         if clear:
             w.selectAll()
             self.qtbot.keyClick(w, Qt.Key.Key_Backspace)

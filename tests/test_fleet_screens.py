@@ -6,7 +6,7 @@ import asyncio
 import datetime as dt
 
 from argon2 import PasswordHasher
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton
 
 from kiosk.config import Attract, OpeningHours
@@ -41,9 +41,9 @@ def test_closed_outside_opening_hours_and_staff_can_open_it(kiosk: Kiosk) -> Non
     # Staff: hold the corner, PIN, "Open the kiosk now".
     kiosk.controller.maintenance.pin_lock = PinLock(PasswordHasher().hash("2468"), kiosk.settings.state_dir / "m.json", 5, 300)
     kiosk.controller.maintenance.corner.hold_ms = 100
-    kiosk.qtbot.mousePress(kiosk.window, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    kiosk.press(kiosk.window, QPoint(10, 10))
     kiosk.qtbot.waitUntil(lambda: kiosk.window.overlay is not None, timeout=3000)
-    kiosk.qtbot.mouseRelease(kiosk.window, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    kiosk.release(kiosk.window, QPoint(10, 10))
     for key in "2468":
         kiosk.tap(f"pin_{key}")
     kiosk.tap("pin_enter")

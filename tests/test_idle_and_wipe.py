@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from sqlalchemy import select
 
@@ -103,7 +102,7 @@ def fill_every_field(kiosk: Kiosk) -> None:
     kiosk.wait_heading("Reference?")
     # This one typed by touch on the on-screen keyboard.
     edit = kiosk.widget(QLineEdit, "input_ref")
-    kiosk.qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    kiosk.click_at(edit)
     kiosk.qtbot.waitUntil(kiosk.window.keyboard.isVisible, timeout=2000)
     kiosk.window.keyboard.type_text("ZQXV-KMWP-TRHY".lower().replace("-", " "))
     kiosk.cont()

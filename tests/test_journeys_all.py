@@ -36,7 +36,7 @@ def test_fly_tipping_anonymous_with_hazard_warning_typed_on_screen_keyboard(kios
     kiosk.wait_heading("Describe exactly where it is")
     # Type by touch on the on-screen keyboard, as a resident without a keyboard would.
     edit = kiosk.widget(QLineEdit, "input_location_detail")
-    kiosk.qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    kiosk.click_at(edit)
     kiosk.qtbot.waitUntil(kiosk.window.keyboard.isVisible, timeout=2000)
     kiosk.window.keyboard.type_text("By the Garages")
     assert edit.text() == "By the Garages"

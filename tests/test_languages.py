@@ -216,7 +216,7 @@ def test_the_keyboard_has_the_letters_of_the_language(kiosk: Kiosk) -> None:
     k.controller.set_language("pl")
     k.typed_address("where")
     edit = k.widget(QLineEdit, "input_location_detail")
-    k.qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    k.click_at(edit)
     keyboard = k.window.keyboard
     k.qtbot.waitUntil(keyboard.isVisible, timeout=2000)
     assert {"ą", "ł", "ż"} <= set(keyboard.keys)
@@ -225,7 +225,7 @@ def test_the_keyboard_has_the_letters_of_the_language(kiosk: Kiosk) -> None:
     assert edit.text() == "łąka"
     k.controller.set_language("ar")  # the page is drawn again, in Arabic: tap the box again
     edit = k.widget(QLineEdit, "input_location_detail")
-    k.qtbot.mouseClick(edit, Qt.MouseButton.LeftButton)
+    k.click_at(edit)
     k.qtbot.waitUntil(keyboard.isVisible, timeout=2000)
     assert "ض" not in keyboard.keys and keyboard.keys["script"].text() == "عربي"
     keyboard.press("script")

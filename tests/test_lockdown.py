@@ -52,7 +52,8 @@ def test_escape_shortcuts_are_swallowed(kiosk: Kiosk, key: Qt.Key, mods: Qt.Keyb
     edit = kiosk.widget(QLineEdit, "input_name")
     QApplication.clipboard().setText("pasted")
     before = kiosk.controller.lockdown.swallowed
-    kiosk.qtbot.keyClick(edit, key, mods)
+    kiosk.click_at(edit)  # focused, then the keys arrive as a keyboard's would: at the window first
+    kiosk.key(key, mods)
     assert kiosk.controller.lockdown.swallowed == before + 1
     assert kiosk.window.isVisible()
     assert edit.text() == ""  # nothing pasted, nothing typed
@@ -68,14 +69,20 @@ def test_close_is_refused_and_there_are_no_context_menus(kiosk: Kiosk) -> None:
     kiosk.start("council-tax-move")
     edit = kiosk.widget(QLineEdit, "input_name")
     before = kiosk.controller.lockdown.swallowed
-    QApplication.sendEvent(edit, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(5, 5), edit.mapToGlobal(QPoint(5, 5))))
+    kiosk.click_at(edit, QPoint(5, 5), Qt.MouseButton.RightButton)  # a mouse's right button
     assert kiosk.controller.lockdown.swallowed == before + 1
+    assert QApplication.activePopupWidget() is None
+    kiosk.key(Qt.Key.Key_Menu)  # a keyboard's menu key
+    assert kiosk.controller.lockdown.swallowed == before + 2
+    # And were a context-menu event to reach the box anyway, it has no menu to open.
+    QApplication.sendEvent(edit, QContextMenuEvent(QContextMenuEvent.Reason.Mouse, QPoint(5, 5), edit.mapToGlobal(QPoint(5, 5))))
+    assert QApplication.activePopupWidget() is None
 
 
 def hold_corner(k: Kiosk) -> None:
-    k.qtbot.mousePress(k.window, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    k.press(k.window, QPoint(10, 10))
     k.qtbot.waitUntil(lambda: k.window.overlay is not None, timeout=3000)
-    k.qtbot.mouseRelease(k.window, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    k.release(k.window, QPoint(10, 10))
 
 
 def enter_pin(k: Kiosk, pin: str) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton
 
 from accessibility.speech import QtSpeaker, spell
@@ -98,7 +98,7 @@ def test_speech_stops_on_any_touch_and_the_wipe_turns_it_off(kiosk: Kiosk) -> No
     kiosk.tap("attract_start")
     kiosk.wait_page("home_page")
     stops = recorder.stops
-    kiosk.qtbot.mousePress(kiosk.page, Qt.MouseButton.LeftButton)
+    kiosk.click_at(kiosk.page, QPoint(5, 5))
     assert recorder.stops > stops
     assert kiosk.controller.shell.time_factor() == 2.0
     kiosk.controller.end_session("start_again")
@@ -127,8 +127,8 @@ def test_the_speaker_really_speaks_through_qt_text_to_speech(kiosk: Kiosk) -> No
 def test_explore_by_touch_speaks_first_and_acts_on_the_second_tap(kiosk: Kiosk) -> None:
     said = turn_on(kiosk).said
     start = kiosk.widget(QAbstractButton, "attract_start")
-    kiosk.qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
+    kiosk.click_at(start)
     assert kiosk.page_name() == "attract_page"  # one tap only speaks
     assert said[-1].startswith("Touch the screen to start, button.")
-    kiosk.qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
+    kiosk.click_at(start)
     kiosk.wait_page("home_page")  # the second tap presses it

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit
 from sqlalchemy import select
 
@@ -126,7 +126,7 @@ def test_staff_open_a_session_and_a_learner_completes_a_lesson(k: Kiosk, library
     area = k.page.findChild(QLabel, "practice_prompt")
     assert area is not None and area.text() == "Tap the big button that says Tap me."
     practice = k.page.findChild(type(k.page.findChild(QLabel, "hint_text").parent()), "practice_area")
-    k.qtbot.mouseClick(practice, Qt.MouseButton.LeftButton, pos=QPoint(8, 8))
+    k.click_at(practice, QPoint(8, 8))
     assert k.label_text("feedback") == "Not quite. Try again."
     assert k.label_text("hint_text") == "Nearly. Tap inside the big button that says Tap me, not around it."
     shoot(k, "taster-hint", tmp_path)

@@ -34,13 +34,13 @@ def test_tapping_anywhere_on_an_answer_row_chooses_it(kiosk: Kiosk) -> None:
     kiosk.wait_heading("What has been dumped?")
     box = kiosk.widget(QCheckBox, "option_what_bags")
     # Far right of the row, well away from the box and the words.
-    kiosk.qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(box.width() - 10, box.height() // 2))
+    kiosk.click_at(box, QPoint(box.width() - 10, box.height() // 2))
     assert box.isChecked()
     kiosk.cont()
     kiosk.wait_heading("How much is there?")
     # One answer: the row is a button that chooses and goes on, wherever it is tapped.
     answer = kiosk.widget(QPushButton, "option_size_van")
-    kiosk.qtbot.mouseClick(answer, Qt.MouseButton.LeftButton, pos=QPoint(answer.width() - 10, answer.height() // 2))
+    kiosk.click_at(answer, QPoint(answer.width() - 10, answer.height() // 2))
     kiosk.wait_heading("Do you want to give your contact details?")
     kiosk.tap("back")
     kiosk.wait_heading("How much is there?")

@@ -36,7 +36,7 @@ class CornerHold(QObject):
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
         kind = event.type()
-        if not isinstance(event, QMouseEvent) or not isinstance(obj, QWidget) or obj.window() is not self.window:
+        if not isinstance(event, QMouseEvent) or obj is not self.window.windowHandle():
             return False
         pos = event.globalPosition().toPoint()
         if kind == QEvent.Type.MouseButtonPress:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.app_events import cover
 from kiosk.config import Branding
 from kiosk.views.assist import AssistPanel, OfficerBanner
 from kiosk.views.icons import svg_pixmap
@@ -452,6 +453,10 @@ class KioskWindow(QWidget):
             self.fit_top_bar()
             # Again once the buttons themselves have their new fonts (they are styled after us).
             QTimer.singleShot(0, self, self.fit_top_bar)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        cover(self)  # the input watchers see what reaches this window (kiosk/app_events.py)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
