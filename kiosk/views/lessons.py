@@ -23,12 +23,11 @@ from PySide6.QtWidgets import (
 from kiosk.views.fields import WideCheckBox, set_invalid, text_input
 from kiosk.views.icons import svg_pixmap
 from kiosk.views.qr import QrCode
+from kiosk.views.scrolling import ScrollPage, enable_kinetic_scrolling
 from kiosk.views.widgets import (
     ErrorSummary,
-    ScrollPage,
     WrappingButton,
     button,
-    enable_kinetic_scrolling,
     error_message,
     label,
     link_label,

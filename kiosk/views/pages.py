@@ -22,10 +22,10 @@ from PySide6.QtWidgets import (
 from kiosk.views.fields import AddressField, FieldWidget, make_field, text_input
 from kiosk.views.icons import icon
 from kiosk.views.qr import QrCode
+from kiosk.views.scrolling import ScrollPage
 from kiosk.views.text import tr
 from kiosk.views.widgets import (
     ErrorSummary,
-    ScrollPage,
     TileButton,
     button,
     error_message,

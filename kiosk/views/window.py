@@ -30,8 +30,9 @@ from kiosk.views.icons import svg_pixmap
 from kiosk.views.keyboard import OnScreenKeyboard
 from kiosk.views.lessons import TasterBanner
 from kiosk.views.pinpad import PinPad
+from kiosk.views.scrolling import PageScroll, ScrollPage
 from kiosk.views.text import tr
-from kiosk.views.widgets import PageScroll, ScrollPage, button, label, lead_with_layout
+from kiosk.views.widgets import button, label, lead_with_layout
 
 
 class Overlay(QWidget):

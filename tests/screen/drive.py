@@ -31,7 +31,7 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 from kiosk.app import build_kiosk, build_services, show_full_screen
 from kiosk.views.fields import AddressField
 from kiosk.views.pages import CheckAnswersPage, ConfirmationPage, HomePage, ResultPage, Section
-from kiosk.views.widgets import scroll_area_of
+from kiosk.views.scrolling import scroll_area_of
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.model import StepType
 from tests.resident import kiosk_settings
