@@ -26,8 +26,11 @@ def _sheet(theme: Theme) -> str:
     p = theme.palette
     px = theme.px
     return f"""
-QWidget {{ color: {p.text}; background: {p.background}; font-size: {px(theme.body_px)}px; }}
-QAbstractButton QLabel {{ background: transparent; }}
+QWidget {{ color: {p.text}; font-size: {px(theme.body_px)}px; }}
+/* The page colour is painted once, by the window and the scroll areas, not by every widget in
+   them (a label, a column, a row: each was a fill of its own). A frame draws its border only
+   with a background of its own, so bordered frames say "transparent". */
+QWidget#kiosk_window, QWidget#first_screen, QScrollArea {{ background: {p.background}; }}
 QWidget#topbar, QWidget#topbar QLabel {{ background: {p.header}; color: {p.header_text}; }}
 QLabel#council_name {{ font-size: {px(28)}px; font-weight: 700; }}
 QLabel[role="heading"] {{ font-size: {px(theme.heading_px)}px; font-weight: 700; }}
@@ -37,13 +40,13 @@ QLabel[role="hint"] {{ color: {p.secondary_text}; }}
 QLabel[role="error"] {{ color: {p.error}; font-weight: 700; }}
 QLabel[role="attract-title"] {{ font-size: {min(px(64), 96)}px; font-weight: 700; }}
 QLabel[role="attract-text"] {{ font-size: {min(px(40), 64)}px; }}
-QFrame[role="error-summary"] {{ border: 5px solid {p.error}; padding: 16px; }}
+QFrame[role="error-summary"] {{ border: 5px solid {p.error}; padding: 16px; background: transparent; }}
 QFrame[role="error-summary"] QLabel {{ border: none; }}
 QFrame[role="error-bar"] {{ background: {p.error}; border: none; }}
 QFrame[role="panel"], QFrame[role="panel"] QLabel {{ background: {p.panel}; color: {p.panel_text}; }}
 QLabel[role="panel-title"] {{ font-size: {px(44)}px; font-weight: 700; }}
 QLabel[role="reference"] {{ font-size: {px(theme.reference_px)}px; font-weight: 700; }}
-QFrame[role="inset"] {{ border-left: 8px solid {p.border}; padding-left: 16px; }}
+QFrame[role="inset"] {{ border-left: 8px solid {p.border}; padding-left: 16px; background: transparent; }}
 QFrame[role="rule"] {{ background: {p.border}; max-height: 1px; min-height: 1px; }}
 QPushButton {{
     min-height: {theme.button_height_px}px; padding: 8px 24px; border: none; border-radius: 0;

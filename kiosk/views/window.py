@@ -100,6 +100,7 @@ class Overlay(QWidget):
         outer.addLayout(row)
         outer.addStretch(1)
         self.card_scroll.setWidget(holder)
+        holder.setAutoFillBackground(False)  # transparent over the dimmed screen
         self.more = button(tr("More below ▾"), "more", "overlay_more", tr("Show the rest of this page"))
         self.more.setAccessibleName(tr("More below"))
         self.more.setParent(self)
