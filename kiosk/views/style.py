@@ -27,10 +27,11 @@ def _sheet(theme: Theme) -> str:
     px = theme.px
     return f"""
 QWidget {{ color: {p.text}; font-size: {px(theme.body_px)}px; }}
-/* The page colour is painted once, by the window and the scroll areas, not by every widget in
-   them (a label, a column, a row: each was a fill of its own). A frame draws its border only
-   with a background of its own, so bordered frames say "transparent". */
-QWidget#kiosk_window, QWidget#first_screen, QScrollArea {{ background: {p.background}; }}
+/* The page colour is painted once, by the window, not by every widget in it (a scroll area, a
+   label, a column, a row: each was a fill of its own, a tenth of a page change). A frame draws
+   its border only with a background of its own, so bordered frames say "transparent". */
+QWidget#kiosk_window, QWidget#first_screen {{ background: {p.background}; }}
+QScrollArea {{ background: transparent; }}
 QWidget#topbar, QWidget#topbar QLabel {{ background: {p.header}; color: {p.header_text}; }}
 QLabel#council_name {{ font-size: {px(28)}px; font-weight: 700; }}
 QLabel[role="heading"] {{ font-size: {px(theme.heading_px)}px; font-weight: 700; }}
