@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import cast
 
-from PySide6.QtCore import QEvent, QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -208,13 +208,6 @@ class _Wrapping(FocusLabels):
 
     def hasHeightForWidth(self) -> bool:
         return True
-
-    def event(self, event: QEvent) -> bool:
-        # The words changed size (a new text size or font): the button's height for its width
-        # changes with them, so the layout it sits in must ask again (it caches the answer).
-        if event.type() == QEvent.Type.LayoutRequest:
-            cast(QWidget, self).updateGeometry()
-        return bool(super().event(event))  # type: ignore[misc]
 
     def heightForWidth(self, width: int) -> int:
         self._fit()
