@@ -30,14 +30,17 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 class Painted(QObject):
+    """When the page first paints (the page itself, which Qt paints before anything in it). On
+    the page only: a filter on the application would time itself with every event in the app."""
+
     def __init__(self, page: QWidget) -> None:
         super().__init__()
         self.page = page
         self.at: float | None = None
+        page.installEventFilter(self)
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if (self.at is None and event.type() == QEvent.Type.Paint and isinstance(obj, QWidget)
-                and (obj is self.page or self.page.isAncestorOf(obj))):
+        if self.at is None and event.type() == QEvent.Type.Paint:
             self.at = time.perf_counter()
         return False
 
@@ -66,13 +69,12 @@ def main() -> None:
         for i in range(args.switches):
             size, colours = choices[i % len(choices)]
             watcher = Painted(page)
-            app.installEventFilter(watcher)
             start = time.perf_counter()
             controller.display.set(text_size=size, contrast_name=colours)
             page.update()
             while watcher.at is None:
                 app.processEvents()
-            app.removeEventFilter(watcher)
+            page.removeEventFilter(watcher)
             times.append((watcher.at - start) * 1000)
         times.sort()
         p95 = times[int(0.95 * (len(times) - 1))]
