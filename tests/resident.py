@@ -166,7 +166,9 @@ class Kiosk:
         top = self.window.childAt(point)
         assert top is not None and (top is w or w.isAncestorOf(top)), (
             f"{w.objectName() or type(w).__name__} is not on top at {point.x()},{point.y()}: "
-            f"{_chain(top)} is")
+            f"{_chain(top)} is" + (f" (an overlay: {self.window.overlay.findChild(QLabel, 'overlay_heading').text()!r})"
+                                   if self.window.overlay is not None
+                                   and self.window.overlay.findChild(QLabel, "overlay_heading") is not None else ""))
         return point
 
     def press(self, w: QWidget, pos: QPoint) -> None:

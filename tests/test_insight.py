@@ -100,6 +100,7 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
         k.tap("pin_enter")
         k.qtbot.waitUntil(k.window.banner.isVisible, timeout=5000)
         k.tap("assist_hand_back")
+        k.tap("overlay_close")  # "You are in control again"
         k.choose("bin_type", "general")
         k.send_missed_bin_from_date()
         k.tap("finish")
