@@ -95,6 +95,6 @@ class AssistPanel(QScrollArea):
         if old is not None:
             old.deleteLater()
         self.setWidget(inner)
-        inner.setAutoFillBackground(False)  # the viewport behind it is painted (style.py)
+        inner.setAutoFillBackground(False)  # see-through: the window paints the page colour (style.py)
         self.show()
 

@@ -304,7 +304,7 @@ class LessonStepPage(ScrollPage):
                 row.clicked.connect(lambda _=False, t=item: self.picked.emit(t))
                 col.addWidget(row)
             box.setWidget(inner)
-            inner.setAutoFillBackground(False)  # the viewport behind it is painted (style.py)
+            inner.setAutoFillBackground(False)  # see-through: the window paints the page colour (style.py)
             enable_kinetic_scrolling(box)
             lay.addWidget(box)
         elif isinstance(p, TypePractice):

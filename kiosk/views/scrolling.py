@@ -67,7 +67,7 @@ class PageScroll(QScrollArea):
         self._pages.setContentsMargins(0, 0, 0, 0)
         self._page: QWidget | None = None
         self.setWidget(self._holder)
-        self._holder.setAutoFillBackground(False)  # the viewport behind it is painted (style.py)
+        self._holder.setAutoFillBackground(False)  # see-through: the window paints the page colour (style.py)
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._check_more)
         bar.valueChanged.connect(self._check_more)
