@@ -166,10 +166,12 @@ class Kiosk:
         top = self.window.childAt(point)
         assert top is not None and (top is w or w.isAncestorOf(top)), (
             f"{w.objectName() or type(w).__name__} is not on top at {point.x()},{point.y()}: "
-            f"{_chain(top)} is" + (f" (an overlay: {self.window.overlay.findChild(QLabel, 'overlay_heading').text()!r})"
-                                   if self.window.overlay is not None
-                                   and self.window.overlay.findChild(QLabel, "overlay_heading") is not None else ""))
+            f"{_chain(top)} is{self._overlay_said()}")
         return point
+
+    def _overlay_said(self) -> str:
+        heading = self.window.overlay.findChild(QLabel, "overlay_heading") if self.window.overlay else None
+        return f" (an overlay: {heading.text()!r})" if heading is not None else ""
 
     def press(self, w: QWidget, pos: QPoint) -> None:
         QTest.mousePress(self.handle, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, self._on_top(w, pos))
