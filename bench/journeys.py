@@ -24,39 +24,20 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from bench.harness import environment, hub_process, kiosk_config, wait_for
+from bench.theme_switch import Painted
 from kiosk.app import build_kiosk, build_services
 from kiosk.config import load_settings
 from kiosk.views.scrolling import scroll_area_of
 
 
-class PaintClock(QObject):
-    """Notes when a page first paints: the page itself, which Qt paints before any widget in it.
-    A filter on the page only: one on the application would be entered from C++ for every event
-    in the app (about a thousand a page change) and time itself as much as the kiosk."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.painted_at: float | None = None
-
-    def watch(self, page: QWidget) -> None:
-        self.painted_at = None
-        page.installEventFilter(self)
-
-    def eventFilter(self, obj: QObject, event: QEvent) -> bool:
-        if self.painted_at is None and event.type() == QEvent.Type.Paint:
-            self.painted_at = time.perf_counter()
-        return False
-
-
 class Driver:
     def __init__(self, app: QApplication, window, controller) -> None:  # type: ignore[no-untyped-def]
         self.app, self.window, self.controller = app, window, controller
-        self.clock = PaintClock()
         self.step_ms: list[float] = []
         self.step_names: list[str] = []
 
@@ -106,16 +87,16 @@ class Driver:
         old = self.window.page
         old_name = old.objectName()
         point = self.point(self.find(QAbstractButton, "continue"))
-        self.clock.painted_at = None
         start = time.perf_counter()
         self.click(point)
         wait_for(lambda: self.window.page is not old, 10, "next page", self.spin)
-        self.clock.watch(self.window.page)
-        self.window.page.update()
-        wait_for(lambda: self.clock.painted_at is not None, 10, "paint", self.spin)
-        self.window.page.removeEventFilter(self.clock)
-        assert self.clock.painted_at is not None
-        self.step_ms.append((self.clock.painted_at - start) * 1000)
+        page = self.window.page
+        painted = Painted(page)  # only a paint after the click counts
+        page.update()
+        wait_for(lambda: painted.at is not None, 10, "paint", self.spin)
+        page.removeEventFilter(painted)
+        assert painted.at is not None
+        self.step_ms.append((painted.at - start) * 1000)
         self.step_names.append(f"{old_name} -> {self.window.page.objectName()}")
 
     def type(self, name: str, text: str) -> None:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QWidget,
 )
 
@@ -24,6 +23,7 @@ from kiosk.app import build_kiosk, build_services
 from kiosk.config import HubLink, KioskSettings, OutboxSettings
 from kiosk.controller import KioskController, Services
 from kiosk.outbox import Outbox
+from kiosk.views.scrolling import scroll_area_of
 from kiosk.views.window import KioskWindow
 from tests.hubserver import HubServer
 
@@ -136,11 +136,9 @@ class Kiosk:
 
     # ---- acting -------------------------------------------------------------------
     def _bring_into_view(self, w: QWidget) -> None:
-        parent = w.parent()
-        while parent is not None and not isinstance(parent, QScrollArea):
-            parent = parent.parent()
-        if isinstance(parent, QScrollArea):
-            parent.ensureWidgetVisible(w, 10, 10)
+        area = scroll_area_of(w)
+        if area is not None:
+            area.ensureWidgetVisible(w, 10, 10)
 
     @property
     def handle(self) -> QWindow:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from kiosk.views.scrolling import see_through_content
 from kiosk.views.widgets import button, label
 from kiosk.workflows.describe import SummaryRow
 
@@ -94,7 +95,6 @@ class AssistPanel(QScrollArea):
         old = self.takeWidget()
         if old is not None:
             old.deleteLater()
-        self.setWidget(inner)
-        inner.setAutoFillBackground(False)  # see-through: the window paints the page colour (style.py)
+        see_through_content(self, inner)
         self.show()
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from kiosk.views.fields import WideCheckBox, set_invalid, text_input
 from kiosk.views.icons import svg_pixmap
 from kiosk.views.qr import QrCode
-from kiosk.views.scrolling import ScrollPage, enable_kinetic_scrolling
+from kiosk.views.scrolling import ScrollPage, enable_kinetic_scrolling, see_through_content
 from kiosk.views.widgets import (
     ErrorSummary,
     WrappingButton,
@@ -303,8 +303,7 @@ class LessonStepPage(ScrollPage):
                 row.setMinimumHeight(80)
                 row.clicked.connect(lambda _=False, t=item: self.picked.emit(t))
                 col.addWidget(row)
-            box.setWidget(inner)
-            inner.setAutoFillBackground(False)  # see-through: the window paints the page colour (style.py)
+            see_through_content(box, inner)
             enable_kinetic_scrolling(box)
             lay.addWidget(box)
         elif isinstance(p, TypePractice):

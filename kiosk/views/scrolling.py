@@ -22,6 +22,13 @@ from PySide6.QtWidgets import (
 from kiosk.views.widgets import COLUMN_MAX_WIDTH
 
 
+def see_through_content(area: QScrollArea, widget: QWidget) -> None:
+    """``widget`` as what ``area`` scrolls, see-through: ``setWidget`` turns on the widget's own
+    background fill, and the page colour is painted once, by the window (style.py)."""
+    area.setWidget(widget)
+    widget.setAutoFillBackground(False)
+
+
 def enable_kinetic_scrolling(area: QScrollArea) -> None:
     """Finger scrolling: drag the page itself, with momentum, no overshoot."""
     QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
@@ -66,8 +73,7 @@ class PageScroll(QScrollArea):
         self._pages = QVBoxLayout(self._holder)
         self._pages.setContentsMargins(0, 0, 0, 0)
         self._page: QWidget | None = None
-        self.setWidget(self._holder)
-        self._holder.setAutoFillBackground(False)  # see-through: the window paints the page colour (style.py)
+        see_through_content(self, self._holder)
         bar = self.verticalScrollBar()
         bar.rangeChanged.connect(self._check_more)
         bar.valueChanged.connect(self._check_more)

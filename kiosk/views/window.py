@@ -30,7 +30,7 @@ from kiosk.views.icons import svg_pixmap
 from kiosk.views.keyboard import OnScreenKeyboard
 from kiosk.views.lessons import TasterBanner
 from kiosk.views.pinpad import PinPad
-from kiosk.views.scrolling import PageScroll, ScrollPage
+from kiosk.views.scrolling import PageScroll, ScrollPage, see_through_content
 from kiosk.views.text import tr
 from kiosk.views.widgets import button, label, lead_with_layout
 
@@ -99,8 +99,7 @@ class Overlay(QWidget):
         row.addStretch(1)
         outer.addLayout(row)
         outer.addStretch(1)
-        self.card_scroll.setWidget(holder)
-        holder.setAutoFillBackground(False)  # transparent over the dimmed screen
+        see_through_content(self.card_scroll, holder)  # over the dimmed screen
         self.more = button(tr("More below ▾"), "more", "overlay_more", tr("Show the rest of this page"))
         self.more.setAccessibleName(tr("More below"))
         self.more.setParent(self)
