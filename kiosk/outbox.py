@@ -2,7 +2,10 @@
 reference, and deleted only once the hub has acknowledged it.
 
 SQLite with synchronous=FULL, so a commit survives power loss or kill -9. Payloads are
-encrypted (Fernet) so nothing a resident typed is readable from the disk.
+encrypted (Fernet) so nothing a resident typed is readable from the disk. The key sits in the
+kiosk's settings on the same disk, so a submission the hub has taken is also scrubbed: SQLite
+zeroes a deleted row where it lay (secure_delete), and the write-ahead log, which still holds the
+page as it was, is checkpointed and emptied.
 """
 
 from __future__ import annotations
@@ -48,6 +51,7 @@ class Outbox:
         self._db = sqlite3.connect(path, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA secure_delete=ON")
         self._db.execute(
             """CREATE TABLE IF NOT EXISTS outbox (
                 id INTEGER PRIMARY KEY,
@@ -133,7 +137,17 @@ class Outbox:
         return None if row[0] is None else float(row[0])
 
     def delete(self, item_id: int) -> None:
-        self._db.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
+        """The hub has the item. A submission leaves no copy on the disk, sealed or not."""
+        kind = self._db.execute("DELETE FROM outbox WHERE id = ? RETURNING kind", (item_id,)).fetchall()
+        if kind == [("submission",)]:
+            self.scrub()
+
+    def scrub(self) -> None:
+        """Copy the log's pages home and empty it: deleted rows, already zeroed in their pages,
+        then have no older copy left in the log either."""
+        busy, _, _ = self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        if busy:
+            log.warning("outbox log not emptied: another connection is reading it")
 
     def retry_later(self, item_id: int, error: str, delay: float) -> None:
         self._db.execute(

@@ -14,7 +14,8 @@ from sqlalchemy import select
 from hub.db import InsightCount, InsightEvent
 from tests.fakehub import Reply, fake_hub
 from tests.hubserver import HubServer, start_hub
-from tests.resident import Kiosk, make_kiosk
+from tests.resident import OUTBOX_KEY, Kiosk, make_kiosk
+from tests.sealed import unsealed
 
 ROOT = Path(__file__).resolve().parent.parent
 CANARY_JOURNEYS = ROOT / "tests" / "data" / "journeys"
@@ -133,7 +134,7 @@ def leftovers(kiosk: Kiosk, dirs: list[Path]) -> list[str]:
     for d in dirs:
         for path in d.rglob("*"):
             if path.is_file():
-                data = path.read_bytes().lower()
+                data = unsealed(path.read_bytes(), OUTBOX_KEY).lower()
                 found += [f"file {path}: {c}" for c in CANARIES if c.lower().encode() in data]
     return found
 

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import html
 import json
+import sqlite3
 import subprocess
 import sys
 import time
@@ -25,6 +26,7 @@ from kiosk.workflows.references import new_reference
 from tests.fakehub import Reply, fake_hub
 from tests.hubserver import HubServer, free_port, start_hub
 from tests.resident import OUTBOX_KEY, make_kiosk
+from tests.sealed import unsealed
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
@@ -270,3 +272,32 @@ def test_the_queue_goes_as_soon_as_the_hub_is_back(qtbot, qasync_loop, tmp_path:
             hub.stop()
         run(qtbot, client.aclose())
         outbox.close()
+
+
+def test_a_submission_the_hub_has_leaves_no_copy_on_the_disk(tmp_path: Path) -> None:
+    """The key is in the kiosk's settings on the same disk, so a sealed copy is a readable copy:
+    once the hub has a submission, neither the database nor its write-ahead log may keep one."""
+    outbox = Outbox(tmp_path / "outbox.sqlite3", OUTBOX_KEY)
+    short, long, waiting = payload("Zqxvsentstory"), payload("Zqxvlongstory " * 500), payload("Zqxvwaitingstory")
+    for submission in (short, long, waiting):  # the long one's row runs over several pages
+        outbox.put("submission", uuid.uuid4().hex, submission)
+        outbox.put("event", uuid.uuid4().hex, {"kind": "step_shown"})
+    for item in outbox.due():
+        outbox.retry_later(item.id, "hub down", 0)  # rewritten rows: more copies of their pages
+    with sqlite3.connect(tmp_path / "outbox.sqlite3") as reader:
+        sealed = [row[0] for row in reader.execute("SELECT sealed FROM outbox WHERE kind = 'submission' ORDER BY id")]
+    reader.close()
+    for item in outbox.due():
+        if item.payload.get("reference") in (short["reference"], long["reference"]):
+            outbox.delete(item.id)  # as the worker does when the hub has answered
+
+    def on_disk() -> bytes:
+        return b"".join(path.read_bytes() for path in tmp_path.iterdir())
+
+    for token in sealed[:2]:  # not a piece of either, wherever the pages went
+        assert not [at for at in range(0, len(token) - 32, 32) if token[at:at + 32] in on_disk()]
+    assert b"Zqxvsentstory" not in unsealed(on_disk(), OUTBOX_KEY)
+    assert sealed[2][:32] in on_disk()  # what the hub has not got stays, so the search sees
+    assert b"Zqxvwaitingstory" in unsealed(on_disk(), OUTBOX_KEY)
+    assert b"Zqxvwaitingstory" not in on_disk()  # and it is sealed
+    outbox.close()
