@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QApplication
 
 from bench.harness import environment, offline_settings
 from bench.theme_switch import Painted
-from kiosk.app import build_kiosk, build_services
+from kiosk.app import build_as_run
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,8 +34,7 @@ def main() -> None:
     app = QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
         settings = offline_settings(Path(tmp), languages_dir=ROOT / "config" / "i18n")
-        services = build_services(settings)
-        window, controller = build_kiosk(app, services)
+        services, window, controller = build_as_run(app, settings)
         window.resize(1920, 1080)
         window.show()
         controller.session_flow.start_journey("fly-tipping")

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import QApplication
 
 from bench.harness import environment, hub_process, kiosk_config, wait_for
 from bench.journeys import Driver
-from kiosk.app import build_kiosk, build_services
+from kiosk.app import build_as_run
 from kiosk.config import load_settings
 
 
@@ -160,8 +160,7 @@ def main() -> None:
     loop = qasync.QEventLoop(app, already_running=True)
     asyncio.set_event_loop(loop)
     with tempfile.TemporaryDirectory() as tmp, hub_process(Path(tmp) / "hub") as hub:
-        services = build_services(load_settings(kiosk_config(Path(tmp), hub)))
-        window, controller = build_kiosk(app, services)
+        services, window, controller = build_as_run(app, load_settings(kiosk_config(Path(tmp), hub)))
         window.resize(1920, 1080)
         window.show()
         controller.end_session("startup")

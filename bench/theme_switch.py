@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QApplication, QWidget
 
 from bench.harness import environment, offline_settings
-from kiosk.app import build_kiosk, build_services
+from kiosk.app import build_as_run
 from kiosk.views.pages import StepPage
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.loader import load_journeys
@@ -52,8 +52,7 @@ def main() -> None:
     app = QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
         settings = offline_settings(Path(tmp))
-        services = build_services(settings)
-        window, controller = build_kiosk(app, services)
+        services, window, controller = build_as_run(app, settings)
         window.resize(1920, 1080)
         window.show()
         journey = next(j for j in load_journeys([settings.journeys_dir]) if j.id == "fly-tipping")
