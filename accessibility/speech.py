@@ -188,7 +188,7 @@ class Narrator(QObject):
             self.speaker.say(text)
 
     def read(self, page: QWidget | None, *after: QWidget) -> None:
-        if page is not None:
+        if page is not None and self.enabled:  # the words are gathered only to be spoken
             self.say(page_text(page, *after))
 
     @property
