@@ -12,7 +12,7 @@ from PySide6.QtGui import QCursor, QFont
 from PySide6.QtWidgets import QApplication
 
 from accessibility.themes import CONTRASTS, TEXT_SIZES, Palette, Theme, contrast, theme_for
-from kiosk.views.style import style_sheet
+from kiosk.views.style import mirrored, style_sheet
 
 if TYPE_CHECKING:
     from kiosk.config import Branding
@@ -70,12 +70,19 @@ class DisplaySettings:
             self.apply()
 
     def set_direction(self, rtl: bool) -> None:
+        """After the application's layout direction has changed. The sheet stays: only widgets
+        on the screen whose drawn border changes side are polished again (new ones are polished
+        with the direction they are made in)."""
         if rtl != self.rtl:
             self.rtl = rtl
-            self.apply()
+            for widget in self._app.allWidgets():
+                if mirrored(widget):
+                    widget.style().unpolish(widget)
+                    widget.style().polish(widget)
+                    widget.update()
 
     def apply(self) -> None:
-        sheet = style_sheet(self.theme, self.rtl)
+        sheet = style_sheet(self.theme)
         if sheet != self._app.styleSheet():  # the same sheet again would re-style every widget
             self._app.setStyleSheet(sheet)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFrame, QLabel, QLineEdit, QVBoxLayout
 from sqlalchemy import select
 
 from hub.db import InsightCount
@@ -172,6 +173,48 @@ def test_arabic_mirrors_the_layout_and_the_wipe_turns_it_back(kiosk: Kiosk) -> N
     k.wait_page("attract_page")
     assert QApplication.layoutDirection() == Qt.LayoutDirection.LeftToRight
     assert k.controller.display.rtl is False
+
+
+def bar_side(frame: QFrame, colour: str) -> str:
+    """Where the frame's side bar is drawn, from its pixels: "left", "right", or what is there."""
+    image = frame.grab().toImage()
+    y = image.height() // 2
+    left, right = image.pixelColor(2, y), image.pixelColor(image.width() - 3, y)
+    want = QColor(colour)
+    return "left" if left == want and right != want else "right" if right == want and left != want else (
+        f"neither: {left.name()} at the left, {right.name()} at the right")
+
+
+def test_side_bars_are_drawn_on_the_reading_side(kiosk: Kiosk) -> None:
+    """GOV.UK's inset bar stands where the text starts: on the left in English, on the right in
+    Arabic, on a page drawn in Arabic and on one already on the screen when the language changes
+    (the style sheet is the same for both directions; such frames are polished again)."""
+    k = kiosk
+    colour = k.controller.display.theme.palette.border
+    k.start("fly-tipping")
+    k.wait_heading("What is the nearest address to the fly-tipping?")
+
+    def insets() -> list[QFrame]:
+        return [f for f in k.page.findChildren(QFrame) if f.property("role") == "inset" and f.isVisible()]
+
+    assert insets(), "the question page has a help inset"
+    assert [bar_side(f, colour) for f in insets()] == ["left"] * len(insets())
+    on_screen = QFrame(k.window)  # stands for any frame that stays up while the language changes
+    on_screen.setProperty("role", "inset")
+    QVBoxLayout(on_screen).addWidget(QLabel("Zqxv"))
+    on_screen.setGeometry(0, 0, 400, 120)
+    on_screen.show()
+    assert bar_side(on_screen, colour) == "left"
+    k.tap("accessibility")
+    k.tap("overlay_language")
+    k.tap("overlay_lang_ar")
+    k.qtbot.waitUntil(lambda: QApplication.layoutDirection() == Qt.LayoutDirection.RightToLeft, timeout=3000)
+    assert insets()
+    assert [bar_side(f, colour) for f in insets()] == ["right"] * len(insets())
+    assert bar_side(on_screen, colour) == "right"
+    k.controller.set_language("en")
+    assert bar_side(on_screen, colour) == "left"
+    on_screen.deleteLater()
 
 
 def test_changing_language_mid_journey_keeps_the_answers(kiosk: Kiosk) -> None:

@@ -2,24 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from accessibility.themes import Theme
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 TICK = (Path(__file__).resolve().parent.parent / "icons" / "tick.svg").as_posix()
 
 
-def style_sheet(theme: Theme, rtl: bool = False) -> str:
-    """``rtl``: right-to-left languages mirror the layout, so side borders and link text swap sides."""
-    sheet = _sheet(theme)
-    if rtl:
-        # Only the drawn borders. In a right-to-left layout Qt mirrors the box's geometry (the
-        # space a border, padding or margin takes, and text-align) but draws a border where the
-        # sheet says: swapping padding too put the text against the bar (measured).
-        sheet = re.sub(r"\bborder-(left|right)\b",
-                       lambda m: f"border-{'right' if m.group(1) == 'left' else 'left'}", sheet)
-    return sheet
+def style_sheet(theme: Theme) -> str:
+    """One sheet for both directions: the rules for a drawn side border have a right-to-left
+    twin, chosen by the widget's own ``layoutDirection``. Changing language therefore never
+    re-styles the whole application (28 ms); only the few widgets already on the screen with
+    such a border are polished again (``mirrored``)."""
+    return _sheet(theme)
+
+
+def mirrored(widget: QWidget) -> bool:
+    """Whether the widget draws a side border, whose side follows the direction. In a
+    right-to-left layout Qt mirrors the box's geometry (the space a border, padding or margin
+    takes, and text-align) but draws a border where the sheet says, so the twin rules swap the
+    drawn border only (swapping padding too put the text against the bar: measured)."""
+    return widget.property("role") == "inset" or widget.objectName() == "assist_panel"
 
 
 def _sheet(theme: Theme) -> str:
@@ -48,6 +55,7 @@ QFrame[role="panel"], QFrame[role="panel"] QLabel {{ background: {p.panel}; colo
 QLabel[role="panel-title"] {{ font-size: {px(44)}px; font-weight: 700; }}
 QLabel[role="reference"] {{ font-size: {px(theme.reference_px)}px; font-weight: 700; }}
 QFrame[role="inset"] {{ border-left: 8px solid {p.border}; padding-left: 16px; background: transparent; }}
+QFrame[role="inset"][layoutDirection="RightToLeft"] {{ border-left: 0px none; border-right: 8px solid {p.border}; }}
 QFrame[role="rule"] {{ background: {p.border}; max-height: 1px; min-height: 1px; }}
 QPushButton {{
     min-height: {theme.button_height_px}px; padding: 8px 24px; border: none; border-radius: 0;
@@ -123,5 +131,6 @@ QFrame#overlay_card {{ background: {p.background}; border: 6px solid {p.text}; }
 QLabel#officer_banner {{ background: {p.banner}; color: {p.banner_text}; font-weight: 700; padding: 12px 32px; }}
 QFrame#taster_banner, QFrame#taster_banner QLabel {{ background: {p.banner}; color: {p.banner_text}; font-weight: 700; }}
 QScrollArea#assist_panel {{ border-left: 6px solid {p.text}; }}
+QScrollArea#assist_panel[layoutDirection="RightToLeft"] {{ border-left: 0px none; border-right: 6px solid {p.text}; }}
 QPushButton[chosen="true"] {{ border: 5px solid {p.text}; }}
 """
