@@ -106,8 +106,9 @@ def collect_on_qt_thread(app: QApplication) -> QTimer:
 def set_aside_what_lasts() -> None:
     """What is loaded by now (modules, settings, journeys, catalogs: about 60,000 objects) lasts
     as long as the kiosk. It is set aside where the collector never looks again (``gc.freeze``),
-    so the collection after each wipe and every minute looks only at what sessions made: 18 ms,
-    all on the Qt thread, became under 1 ms on the benchmark machine (docs/benchmarks.md).
+    so the collection after each wipe and every minute looks only at what sessions made: about
+    33 ms on the Qt thread became 4 ms, and a wipe 43 ms to the attract screen painted became 13
+    (``bench.journeys``, docs/benchmarks.md).
     Called once, before any page is built: a page set aside, if it were in a reference cycle,
     could never be collected."""
     gc.collect()
