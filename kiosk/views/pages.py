@@ -308,7 +308,7 @@ class CheckAnswersPage(ScrollPage):
             ch = button(tr("Change"), "link", f"change_{row.step_id}", tr("Change {answer}", answer=row.label),
                         cls=QPushButton)
             ch.setAccessibleName(tr("Change {answer}", answer=row.label))
-            ch.setMinimumSize(140, 64)
+            ch.setMinimumWidth(140)
             ch.clicked.connect(lambda _=False, sid=row.step_id: self.change.emit(sid))
             line.addWidget(ch, 0, Qt.AlignmentFlag.AlignTop)
             self.column.addLayout(line)
