@@ -3,9 +3,9 @@ reference, and deleted only once the hub has acknowledged it.
 
 SQLite with synchronous=FULL, so a commit survives power loss or kill -9. Payloads are
 encrypted (Fernet) so nothing a resident typed is readable from the disk. The key sits in the
-kiosk's settings on the same disk, so a submission the hub has taken is also scrubbed: SQLite
-zeroes a deleted row where it lay (secure_delete), and the write-ahead log, which still holds the
-page as it was, is checkpointed and emptied.
+kiosk's settings on the same disk, so whatever the hub has taken is also scrubbed: SQLite zeroes
+a deleted row where it lay (secure_delete), and the write-ahead log, which still holds the page
+as it was, is checkpointed and emptied (after each submission, and after each batch of the rest).
 """
 
 from __future__ import annotations
@@ -141,6 +141,17 @@ class Outbox:
         kind = self._db.execute("DELETE FROM outbox WHERE id = ? RETURNING kind", (item_id,)).fetchall()
         if kind == [("submission",)]:
             self.scrub()
+
+    def delete_all(self, item_ids: list[int]) -> None:
+        """A batch the hub has (usage events, audit entries, taster records): deleted in one
+        transaction (one sync to the disk, not one a row), then scrubbed once, so what was sent
+        leaves nothing behind, not even its key in an old page of the log."""
+        if not item_ids:
+            return
+        with self._db:
+            self._db.execute("BEGIN")
+            self._db.executemany("DELETE FROM outbox WHERE id = ?", [(i,) for i in item_ids])
+        self.scrub()
 
     def scrub(self) -> None:
         """Copy the log's pages home and empty it: deleted rows, already zeroed in their pages,

@@ -174,8 +174,7 @@ class OutboxWorker:
                 self._outbox.retry_later(e.id, str(exc), self._delay(e.attempts))
             return False
         self.status.ok()
-        for e in events:
-            self._outbox.delete(e.id)
+        self._outbox.delete_all([e.id for e in events])
         return True
 
     def _delay(self, attempts: int) -> float:

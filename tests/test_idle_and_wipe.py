@@ -15,7 +15,7 @@ from hub.db import InsightCount, InsightEvent
 from tests.fakehub import Reply, fake_hub
 from tests.hubserver import HubServer, start_hub
 from tests.resident import OUTBOX_KEY, Kiosk, make_kiosk
-from tests.sealed import unsealed
+from tests.sealed import ids_in, unsealed, without_ids
 
 ROOT = Path(__file__).resolve().parent.parent
 CANARY_JOURNEYS = ROOT / "tests" / "data" / "journeys"
@@ -131,11 +131,11 @@ def leftovers(kiosk: Kiosk, dirs: list[Path]) -> list[str]:
                     found.append(f"{type(w).__name__} {w.objectName()!r}.{attr}: {canary}")
     clip = QApplication.clipboard().text()
     found += [f"clipboard: {c}" for c in CANARIES if c.lower() in clip.lower()]
-    for d in dirs:
-        for path in d.rglob("*"):
-            if path.is_file():
-                data = unsealed(path.read_bytes(), OUTBOX_KEY).lower()
-                found += [f"file {path}: {c}" for c in CANARIES if c.lower().encode() in data]
+    files = {path: unsealed(path.read_bytes(), OUTBOX_KEY) for d in dirs for path in d.rglob("*") if path.is_file()}
+    ids = set().union(*map(ids_in, files.values()))
+    for path, data in files.items():
+        data = without_ids(data, ids).lower()
+        found += [f"file {path}: {c}" for c in CANARIES if c.lower().encode() in data]
     return found
 
 
