@@ -96,14 +96,19 @@ class Driver:
         start = time.perf_counter()
         self.click(point)
         wait_for(lambda: self.window.page is not old, 10, "next page", self.spin)
+        self.step_ms.append(self.ms_to_paint(start))
+        self.step_names.append(f"{old_name} -> {self.window.page.objectName()}")
+
+    def ms_to_paint(self, start: float) -> float:
+        """Milliseconds from ``start`` to the first paint of the page now in the window (only a
+        paint from now counts: a press repaints the old page's button)."""
         page = self.window.page
-        painted = Painted(page)  # only a paint after the click counts
+        painted = Painted(page)
         page.update()
         wait_for(lambda: painted.at is not None, 10, "paint", self.spin)
         page.removeEventFilter(painted)
         assert painted.at is not None
-        self.step_ms.append((painted.at - start) * 1000)
-        self.step_names.append(f"{old_name} -> {self.window.page.objectName()}")
+        return (painted.at - start) * 1000
 
     def type(self, name: str, text: str) -> None:
         w = self.find(QLineEdit, name)
@@ -127,13 +132,7 @@ class Driver:
         journey's first page."""
         start = time.perf_counter()
         self.controller.end_session()
-        page = self.window.page
-        painted = Painted(page)
-        page.update()
-        wait_for(lambda: painted.at is not None, 10, "attract screen painted", self.spin)
-        page.removeEventFilter(painted)
-        assert painted.at is not None
-        self.wipe_ms.append((painted.at - start) * 1000)
+        self.wipe_ms.append(self.ms_to_paint(start))
         self.tap("attract_start")
         self.tap(f"tile_{journey}")
 
