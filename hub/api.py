@@ -7,7 +7,7 @@ import hashlib
 import json
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
+from fastapi import APIRouter, Body, Depends, Header, HTTPException, Request, Response
 from pydantic import Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
@@ -44,6 +44,7 @@ from kiosk.workflows.messages import (
     SubmissionIn,
     SubmissionOut,
 )
+from kiosk.workflows.structs import check, dump
 from kiosk.workflows.validators import (
     FieldError,
     validate_email,
@@ -111,7 +112,7 @@ def health(hub: StateDep) -> dict[str, object]:
 
 
 @router.post("/addresses/search", response_model=AddressList)
-def addresses(hub: StateDep, _: DeviceDep, body: AddressSearch) -> AddressList:
+def addresses(hub: StateDep, _: DeviceDep, body: Annotated[AddressSearch, Body()]) -> AddressList:
     """Addresses at a postcode. A POST, so the postcode never sits in a URL (or an access log)."""
     try:
         normalised = validate_postcode(body.postcode)
@@ -150,7 +151,7 @@ def bin_collections(hub: StateDep, _: DeviceDep, uprn: str) -> Collections:
         uprn=address.uprn,
         address=", ".join(p for p in (address.line1, address.line2, address.town, address.postcode) if p),
         round=address.bin_round,
-        collections=[Collection.model_validate(c) for c in collections(address, dt.date.today())],
+        collections=[check(c, Collection) for c in collections(address, dt.date.today())],
     )
 
 
@@ -168,7 +169,7 @@ async def submit(
     response: Response,
     hub: StateDep,
     dev: DeviceToConfirm,
-    body: SubmissionIn,
+    body: Annotated[SubmissionIn, Body()],
     idempotency_key: Annotated[str, Header(min_length=8, max_length=64)],
 ) -> SubmissionOut:
     """(Async: stored by the intake's writer thread, which commits what arrives together; see
@@ -182,7 +183,7 @@ async def submit(
 
 def fingerprint(body: SubmissionIn) -> str:
     """What a retry must repeat exactly: the submission, whatever order its keys came in."""
-    canonical = json.dumps(body.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    canonical = json.dumps(dump(body), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
@@ -249,7 +250,7 @@ def request_status(hub: HubState, reference: str) -> RequestStatus | None:
 
 
 @router.post("/handoffs", response_model=HandoffOut, status_code=201)
-def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
+def new_handoff(hub: StateDep, dev: DeviceDep, body: Annotated[HandoffIn, Body()]) -> HandoffOut:
     """A resident wants to finish this journey on their phone: store it, return the link."""
     journey = hub.versions.get(body.journey_id, body.journey_version)
     if journey is None or journey.submit is None:
@@ -261,7 +262,8 @@ def new_handoff(hub: StateDep, dev: DeviceDep, body: HandoffIn) -> HandoffOut:
         raise HTTPException(413, "Answers are too large")
     base = hub.settings.public_url.rstrip("/")
     with hub.sessions() as session:
-        made = handoff.create(session, hub.sealer, journey, body.model_dump(exclude={"journey_id", "language"}),
+        state = {k: v for k, v in dump(body).items() if k not in ("journey_id", "language")}
+        made = handoff.create(session, hub.sealer, journey, state,
                               dev.site, dev.kiosk_id, hub.settings.handoff.valid_hours,
                               body.language if body.language in hub.catalogs else "en")
     return HandoffOut(id=made.public_id, url=f"{base}/h/{made.token}", code=handoff.format_code(made.code),
@@ -285,7 +287,7 @@ def handoff_progress(hub: StateDep, dev: DeviceDep, public_id: str) -> HandoffPr
 
 
 @router.post("/handoffs/{public_id}/send", response_model=SendLinkOut)
-async def send_link(hub: StateDep, dev: DeviceDep, public_id: str, body: SendLinkIn) -> SendLinkOut:
+async def send_link(hub: StateDep, dev: DeviceDep, public_id: str, body: Annotated[SendLinkIn, Body()]) -> SendLinkOut:
     """Send the resident their link by email or text, through GOV.UK Notify."""
     if hub.notify is None:
         raise HTTPException(501, "Sending links is not set up at this council")
@@ -312,7 +314,7 @@ async def send_link(hub: StateDep, dev: DeviceDep, public_id: str, body: SendLin
 
 
 @router.post("/events", response_model=Accepted)
-def events(hub: StateDep, dev: DeviceDep, body: EventsIn) -> Accepted:
+def events(hub: StateDep, dev: DeviceDep, body: Annotated[EventsIn, Body()]) -> Accepted:
     """Anonymous usage events for insight. Ids already seen are ignored, so retries are safe."""
     with hub.sessions() as session:
         try:
@@ -323,7 +325,7 @@ def events(hub: StateDep, dev: DeviceDep, body: EventsIn) -> Accepted:
 
 
 @router.post("/outbox-state", response_model=Accepted)
-def outbox_state(hub: StateDep, dev: DeviceDep, body: OutboxState) -> Accepted:
+def outbox_state(hub: StateDep, dev: DeviceDep, body: Annotated[OutboxState, Body()]) -> Accepted:
     """A kiosk says how its queue stands, when that changes (counts only)."""
     with hub.sessions() as session:
         found = session.get(Device, dev.id)

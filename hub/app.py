@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import httpx
-from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from hub import api, assist, fleet, handoff, pages, phone, relay_staff, taster
@@ -115,6 +117,18 @@ def create_app(settings: HubSettings, run_relay: bool = True) -> FastAPI:
     app.include_router(taster.pages)
     app.include_router(fleet.api)
     app.include_router(fleet.pages)
+
+    @app.exception_handler(RequestValidationError)
+    async def refused(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """FastAPI's 422, with a checked message's problem at its field: ["body", "officer_id"],
+        not ["body"] (kiosk/workflows/structs.py checks the whole body, and says where)."""
+        problems = []
+        for error in exc.errors():
+            where = (error.get("ctx") or {}).get("where")
+            if isinstance(where, list):
+                error = {"type": error["type"], "loc": [*error["loc"], *where], "msg": error["msg"]}
+            problems.append(error)
+        return JSONResponse({"detail": jsonable_encoder(problems)}, status_code=422)
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

@@ -7,7 +7,7 @@ import datetime as dt
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, Header, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, Form, Header, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
@@ -61,7 +61,7 @@ USUAL_WAIT_MINUTES = 5
 
 
 @api.post("/help", response_model=HelpOut, status_code=201)
-def ask_for_help(hub: StateDep, dev: DeviceDep, body: HelpIn) -> HelpOut:
+def ask_for_help(hub: StateDep, dev: DeviceDep, body: Annotated[HelpIn, Body()]) -> HelpOut:
     with hub.sessions() as session:
         row = HelpRequest(kiosk_id=dev.kiosk_id, site=dev.site, journey=body.journey, step=body.step)
         session.add(row)
@@ -70,7 +70,7 @@ def ask_for_help(hub: StateDep, dev: DeviceDep, body: HelpIn) -> HelpOut:
 
 
 @api.post("/assist/join", response_model=JoinOut)
-def join(hub: StateDep, dev: DeviceDep, body: JoinIn) -> JoinOut:
+def join(hub: StateDep, dev: DeviceDep, body: Annotated[JoinIn, Body()]) -> JoinOut:
     """An officer typed a code on this kiosk's Staff pad. One use, two minutes, this kiosk only."""
     code = body.code.replace(" ", "")
     with hub.sessions() as session:
@@ -115,7 +115,7 @@ def staff_pins(hub: StateDep, dev: DeviceDep, authorization: Annotated[str, Head
 
 
 @api.post("/audit", response_model=Accepted)
-def record_audit(hub: StateDep, dev: DeviceDep, body: AuditBatch) -> Accepted:
+def record_audit(hub: StateDep, dev: DeviceDep, body: Annotated[AuditBatch, Body()]) -> Accepted:
     new = 0
     now = utcnow()
     with hub.sessions() as session:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily, Metric
@@ -24,6 +24,7 @@ from hub.relay import RelayAlerts, relay_alerts
 from hub.staff import SignedIn, signed_in
 from hub.state import HubState
 from kiosk.workflows import messages as m
+from kiosk.workflows.structs import dump
 
 api = APIRouter(prefix="/api/v1")
 pages = APIRouter()
@@ -39,9 +40,9 @@ FAULTS = {"hub_unreachable": "cannot reach the hub", "hub_refused": "the hub ref
 
 
 @api.post("/heartbeat", response_model=m.Accepted)
-def heartbeat(hub: StateDep, dev: DeviceDep, body: m.Heartbeat) -> m.Accepted:
+def heartbeat(hub: StateDep, dev: DeviceDep, body: Annotated[m.Heartbeat, Body()]) -> m.Accepted:
     """A kiosk says how it is. The newest heartbeat replaces the last (one row per kiosk)."""
-    values = {"site": dev.site, "reported_at": utcnow(), **body.model_dump()}
+    values = {"site": dev.site, "reported_at": utcnow(), **dump(body)}
     with hub.sessions() as session:
         session.execute(insert_for(session, Heartbeat).values(kiosk_id=dev.kiosk_id, **values)
                         .on_conflict_do_update(index_elements=["kiosk_id"], set_=values))

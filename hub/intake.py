@@ -38,6 +38,7 @@ from hub.devices import UNKNOWN_TOKEN, Caller, authenticate_in, bearer_token, ha
 from hub.journey_versions import JourneyVersions
 from hub.staff import staff_may_assist
 from kiosk.workflows.messages import SubmissionIn
+from kiosk.workflows.structs import dump
 
 log = logging.getLogger("hub.intake")
 MAX_ANSWERS_BYTES = 64 * 1024
@@ -189,7 +190,7 @@ class Intake:
         return new_case(
             session, self._sealer, journey, reference=body.reference, idempotency_key=w.idempotency_key,
             channel=body.channel, kiosk_id=dev.kiosk_id, site=dev.site, answers=body.answers,
-            summary=[s.model_dump() for s in body.summary], submitted_at=body.submitted_at,
+            summary=[dump(s) for s in body.summary], submitted_at=body.submitted_at,
             officer_id=body.officer_id,
             officer_entered=",".join(s for s in body.officer_entered if s in journey.step_ids),
             request_hash=w.request_hash,

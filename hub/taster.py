@@ -9,7 +9,7 @@ import secrets
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 from sqlalchemy import delete, select, update
@@ -93,7 +93,7 @@ def _naive(at: dt.datetime) -> dt.datetime:
 
 
 @api.post("/reports", response_model=Accepted)
-def record_reports(hub: StateDep, dev: DeviceDep, body: ReportsIn) -> Accepted:
+def record_reports(hub: StateDep, dev: DeviceDep, body: Annotated[ReportsIn, Body()]) -> Accepted:
     """Idempotent: a report older than the one stored (by seq) changes nothing."""
     for r in body.reports:
         check_lessons(hub, [*r.lessons, *r.started, *r.completed])
@@ -121,7 +121,7 @@ def record_reports(hub: StateDep, dev: DeviceDep, body: ReportsIn) -> Accepted:
 
 
 @api.post("/certificates", response_model=CertificateOut, status_code=201)
-def make_certificate(hub: StateDep, dev: DeviceDep, body: CertificateIn) -> CertificateOut:
+def make_certificate(hub: StateDep, dev: DeviceDep, body: Annotated[CertificateIn, Body()]) -> CertificateOut:
     check_lessons(hub, body.lessons)
     try:
         name = check_first_name(body.first_name)

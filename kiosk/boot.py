@@ -1,6 +1,6 @@
 """Start in two stages: paint the attract screen first, then load the rest while it shows.
 
-Everything the kiosk does needs its settings checked (pydantic), its journeys, lessons and
+Everything the kiosk does needs its settings checked (msgspec), its journeys, lessons and
 languages read, a hub client (httpx), an encrypted outbox, speech... about two thirds of the
 start-up time, none of it needed to draw the attract screen. So ``kiosk run``:
 
@@ -43,7 +43,7 @@ from kiosk.workflows.opening_hours import ALWAYS, WEEKDAYS, hours_lines, open_at
 log = logging.getLogger("kiosk.boot")
 
 #: Loaded after the first paint, in this order, with Qt's input handled between each.
-STAGE_TWO = ("asyncio", "sqlite3", "pydantic", "kiosk.config", "httpx", "kiosk.hub_client", "babel.dates",
+STAGE_TWO = ("asyncio", "sqlite3", "msgspec", "kiosk.config", "httpx", "kiosk.hub_client", "babel.dates",
              "kiosk.workflows.model", "kiosk.workflows.i18n", "kiosk.workflows.engine", "cryptography.fernet",
              "kiosk.outbox", "kiosk.views.fields", "kiosk.views.pages", "kiosk.views.window", "qasync",
              "accessibility.speech", "kiosk.flows.assist", "kiosk.flows.taster", "kiosk.controller", "kiosk.app")
@@ -199,9 +199,7 @@ def show_first_screen(app: QApplication, look: FirstLook) -> FirstScreen:
 def load_the_rest(app: QApplication) -> float:
     """Import what the kiosk needs, a module at a time, handling input in between. Returns the
     longest time input waited, in milliseconds."""
-    # Two things the kiosk never uses, left unloaded: pydantic's plugins (finding them reads the
-    # metadata of every installed package) and httpx's command line (click, rich, pygments).
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    # httpx's command line (click, rich, pygments), which the kiosk never uses, left unloaded.
     sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
     longest = 0.0
     for name in STAGE_TWO:

@@ -57,9 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "journeys":
         from kiosk.workflows.loader import JourneyError, load_journeys
         from kiosk.workflows.model import Journey
+        from kiosk.workflows.structs import json_schema
 
         if args.journeys_command == "schema":
-            print(json.dumps(Journey.model_json_schema(), indent=2))
+            print(json.dumps(json_schema(Journey), indent=2))
             return 0
         problems = 0
         files: list[Path] = []
@@ -152,9 +153,10 @@ def _translations(args: argparse.Namespace) -> int:
 def _lessons(args: argparse.Namespace) -> int:
     from kiosk.workflows.lessons import Lesson, LessonError, load_lessons, parse_lesson
     from kiosk.workflows.loader import JourneyError, load_journeys
+    from kiosk.workflows.structs import json_schema
 
     if args.lessons_command == "schema":
-        print(json.dumps(Lesson.model_json_schema(), indent=2))
+        print(json.dumps(json_schema(Lesson), indent=2))
         return 0
     try:
         journey_ids = {j.id for j in load_journeys([args.journeys])}

@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 import httpx
-from pydantic import BaseModel, ValidationError
 
 from kiosk.workflows import messages as m
 from kiosk.workflows.pin_verifier import kiosk_pin_key
+from kiosk.workflows.structs import Problem, Reply, Request, check, dump, dump_json
 
-R = TypeVar("R", bound=BaseModel)
+R = TypeVar("R", bound=Reply)
+Q = TypeVar("Q", bound=Request)
 
 
 class HubError(Exception):
@@ -50,18 +51,23 @@ class HubClient:
     async def aclose(self) -> None:
         await self._client.aclose()
 
-    async def _call(self, method: str, url: str, reply: type[R], body: BaseModel | None = None,
+    async def _call(self, method: str, url: str, reply: type[R], body: Request | None = None,
                     headers: dict[str, str] | None = None) -> R:
-        """One request; the reply is checked against the model the hub answers with."""
-        content = body.model_dump_json(exclude_defaults=False).encode() if body is not None else None
+        """One request, checked before it leaves (a request the hub would refuse is a fault
+        here, named by field); the reply is checked against the Struct the hub answers with."""
+        content = None
+        if body is not None:
+            try:
+                check(dump(body), type(body))
+            except Problem as found:
+                raise HubRejected(422, str(found)) from None
+            content = dump_json(body)
         raw = await self._raw(method, url, content=content, headers={
             **({"Content-Type": "application/json"} if content is not None else {}), **(headers or {})})
         try:
-            return reply.model_validate(raw)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(x) for x in first["loc"]) or "reply"
-            raise HubReplyInvalid(f"{url}: {where}: {first['msg']}") from None
+            return check(raw, reply)
+        except Problem as found:
+            raise HubReplyInvalid(f"{url}: {found if found.where else f'reply: {found}'}") from None
 
     async def _raw(self, method: str, url: str, **kwargs: Any) -> Any:
         try:
@@ -98,8 +104,8 @@ class HubClient:
         """Send a queued submission as it was committed to the outbox (the hub checks its shape)."""
         raw = await self._raw("POST", "/submissions", json=payload, headers={"Idempotency-Key": idempotency_key})
         try:
-            reference = m.SubmissionOut.model_validate(raw).reference
-        except ValidationError:
+            reference = check(raw, m.SubmissionOut).reference
+        except Problem:
             raise HubReplyInvalid("acknowledgement is not a submission reply") from None
         if reference != payload.get("reference"):
             raise HubReplyInvalid("acknowledgement does not name our reference")
@@ -155,11 +161,10 @@ class HubClient:
         return await self._call("GET", f"/requests/{reference}", m.RequestStatus)
 
     @staticmethod
-    def _batch(model: type[R], **items: list[dict[str, Any]]) -> R:
+    def _batch(model: type[Q], **items: list[dict[str, Any]]) -> Q:
         """A batch from the outbox, checked before it leaves: an item the hub would refuse is a
         fault here, reported by field, not a 422 that stops every later batch."""
         try:
-            return model.model_validate(items)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise HubRejected(422, f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']}") from None
+            return check(items, model)
+        except Problem as found:
+            raise HubRejected(422, str(found)) from None

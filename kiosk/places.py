@@ -6,21 +6,19 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from kiosk.workflows.structs import Problem, Strict, check, replace
 
 Offer = Literal["wifi", "computer", "printing"]
 
 
-class PlaceWords(BaseModel):
+class PlaceWords(Strict):
     """A place's opening hours and note in another language (names and addresses stay as they are)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
     hours: list[str] | None = None
     note: str | None = None
 
 
-class Place(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Place(Strict):
     name: str
     address: str
     offers: list[Offer]
@@ -33,12 +31,11 @@ class Place(BaseModel):
         words = self.translations.get(code)
         if words is None:
             return self
-        return self.model_copy(update={"hours": words.hours if words.hours is not None else self.hours,
-                                       "note": words.note if words.note is not None else self.note})
+        return replace(self, hours=words.hours if words.hours is not None else self.hours,
+                       note=words.note if words.note is not None else self.note)
 
 
-class PlacesFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class PlacesFile(Strict):
     places: list[Place]
 
 
@@ -47,10 +44,10 @@ def load_places(path: Path | None) -> list[Place]:
         return []
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
-        return PlacesFile.model_validate(data).places
+        return check(data, PlacesFile).places
     except FileNotFoundError:
         raise ValueError(f"{path}: file not found") from None
-    except (tomllib.TOMLDecodeError, ValidationError) as exc:
+    except (tomllib.TOMLDecodeError, Problem) as exc:
         raise ValueError(f"{path}: {exc}") from None
 
 

@@ -9,12 +9,11 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from kiosk import __version__
 from kiosk.outbox import Outbox
 from kiosk.workflows import messages as m
 from kiosk.workflows.model import Journey
+from kiosk.workflows.structs import Struct, dump_json
 
 
 def journeys_digest(journeys: Iterable[Journey]) -> str:
@@ -22,13 +21,13 @@ def journeys_digest(journeys: Iterable[Journey]) -> str:
     ask the same questions."""
     h = hashlib.sha256()
     for journey in sorted(journeys, key=lambda j: j.id):
-        h.update(f"{journey.id}@{journey.version}\n{journey.model_dump_json()}\n".encode())
+        h.update(f"{journey.id}@{journey.version}\n".encode() + dump_json(journey) + b"\n")
     return h.hexdigest()[:16]
 
 
-def settings_digest(settings: BaseModel) -> str:
+def settings_digest(settings: Struct) -> str:
     """The kiosk's settings as loaded (a one-way digest: the outbox key in them stays secret)."""
-    return hashlib.sha256(settings.model_dump_json().encode()).hexdigest()[:16]
+    return hashlib.sha256(dump_json(settings)).hexdigest()[:16]
 
 
 class Vitals:

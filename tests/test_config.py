@@ -57,7 +57,7 @@ def test_check_config_command(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "kiosk", "check-config", str(bad)], capture_output=True, text=True,
                             cwd=ROOT, timeout=60)
     assert result.returncode == 2
-    assert result.stderr.strip() == f"kiosk: {bad}: touch_only: Input should be a valid boolean, unable to interpret input"
+    assert result.stderr.strip() == f"kiosk: {bad}: touch_only: Input should be a valid boolean, not text"
     missing = subprocess.run([sys.executable, "-m", "kiosk", "check-config", str(tmp_path / "nope.toml")],
                              capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert missing.returncode == 2 and "nope.toml: file not found" in missing.stderr

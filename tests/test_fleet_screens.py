@@ -13,14 +13,14 @@ from kiosk.config import Attract, OpeningHours
 from kiosk.hub_client import HubClient
 from kiosk.hub_status import HubStatus
 from kiosk.pin_lock import PinLock
+from kiosk.workflows.structs import replace
 from tests.hubserver import HubServer
 from tests.resident import Kiosk
 
 
 def test_attract_messages_take_turns(kiosk: Kiosk) -> None:
     messages = ["Open Monday to Friday, 8:30am to 5pm.", "You can also do this online at any time."]
-    kiosk.services.settings = kiosk.settings.model_copy(update={"attract": Attract(messages=messages,
-                                                                                    rotate_seconds=2)})
+    kiosk.services.settings = replace(kiosk.settings, attract=Attract(messages=messages, rotate_seconds=2))
     kiosk.controller.end_session("test")
     assert kiosk.label_text("attract_message") == messages[0]
     kiosk.qtbot.waitUntil(lambda: kiosk.label_text("attract_message") == messages[1], timeout=4000)
@@ -29,7 +29,7 @@ def test_attract_messages_take_turns(kiosk: Kiosk) -> None:
 
 def test_closed_outside_opening_hours_and_staff_can_open_it(kiosk: Kiosk) -> None:
     hours = OpeningHours(monday="09:00-17:00", saturday="closed", sunday="closed")
-    kiosk.services.settings = kiosk.settings.model_copy(update={"opening_hours": hours})
+    kiosk.services.settings = replace(kiosk.settings, opening_hours=hours)
     now = [dt.datetime(2026, 11, 29, 11, 0)]  # a Sunday
     kiosk.controller.session_flow.clock = lambda: now[0]
     kiosk.controller.end_session("test")

@@ -185,6 +185,7 @@ def test_a_submission_cancelled_before_its_turn_leaves_the_rest_stored(hub: HubS
     """A request cancelled while its submission waits (at shutdown, say) is left out; the
     submissions queued behind it are still stored and answered."""
     from kiosk.workflows.messages import SubmissionIn
+    from kiosk.workflows.structs import check
 
     intake = hub.state.intake
     token = hub.new_device("cancel-kiosk")
@@ -195,7 +196,7 @@ def test_a_submission_cancelled_before_its_turn_leaves_the_rest_stored(hub: HubS
         assert not isinstance(caller, str)
         gate = threading.Event()
         intake._writer.submit(gate.wait)
-        waiting = [asyncio.ensure_future(intake.store(caller, SubmissionIn.model_validate(b), uuid.uuid4().hex,
+        waiting = [asyncio.ensure_future(intake.store(caller, check(b, SubmissionIn), uuid.uuid4().hex,
                                                       f"hash-{i}", 10)) for i, b in enumerate(bodies)]
         while len(intake._queue) < 2:
             await asyncio.sleep(0)  # let both reach the queue

@@ -17,6 +17,7 @@ from kiosk.staff_access import Officer, StaffPins
 from kiosk.views.pinpad import PinPad
 from kiosk.views.text import tr, trn
 from kiosk.workflows import messages as m
+from kiosk.workflows.structs import dump
 
 log = logging.getLogger("kiosk.assist")
 
@@ -109,7 +110,7 @@ class AssistFlow(QObject):
         """Keep the staff PIN hashes current, for when the hub cannot be reached."""
 
         def save(staff: list[m.StaffPin]) -> None:
-            self.shell.off_thread(lambda: self.staff_pins.save([s.model_dump() for s in staff]), lambda _r: None)
+            self.shell.off_thread(lambda: self.staff_pins.save([dump(s) for s in staff]), lambda _r: None)
 
         self.shell.hub_call(self.shell.services.client.staff_pins(), save, lambda _exc: None)
 

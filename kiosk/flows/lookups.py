@@ -18,6 +18,7 @@ from kiosk.views.text import tr
 from kiosk.workflows import messages as m
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
+from kiosk.workflows.structs import dump
 from kiosk.workflows.validators import FieldError, validate_postcode
 from kiosk.workflows.words import BIN_NAMES, WEEKDAY_NAMES
 
@@ -45,7 +46,7 @@ class LookupFlow(QObject):
 
         def done(found: list[m.FoundAddress]) -> None:
             if self._current(session):
-                field_.show_addresses([a.model_dump() for a in found])
+                field_.show_addresses([dump(a) for a in found])
                 # Read out what was found (the kiosk's speech; a screen reader hears "2 addresses
                 # found" take focus, and the addresses as it moves on).
                 self.shell.narrator.say(page_text(field_))

@@ -28,3 +28,16 @@ def read_toml(path: Path, error: Callable[[str], Exception]) -> dict[str, Any]:
         raise error("file not found") from None
     except tomllib.TOMLDecodeError as exc:
         raise error(f"not valid TOML: {exc}") from None
+
+
+def in_step(where: list[str | int], data: dict[str, Any]) -> tuple[str, list[str | int]]:
+    """A problem's place in a file of steps: ["steps", 2, "options"] -> ("the third step's id",
+    ["options"]); anywhere else, ("", where)."""
+    if len(where) >= 2 and where[0] == "steps" and isinstance(where[1], int):
+        steps = data.get("steps")
+        index = where[1]
+        step = f"#{index + 1}"
+        if isinstance(steps, list) and index < len(steps) and isinstance(steps[index], dict):
+            step = str(steps[index].get("id", step))
+        return step, where[2:]
+    return "", where

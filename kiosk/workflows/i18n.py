@@ -14,30 +14,30 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from babel import Locale
 from babel.dates import format_date
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kiosk.workflows.datafile import read_toml
 from kiosk.workflows.model import Journey, Option, Step, Submission
 from kiosk.workflows.placeholders import N_ as N_
 from kiosk.workflows.placeholders import fill, placeholders
+from kiosk.workflows.structs import Meta, Strict, check, replace
+from kiosk.workflows.structs import Problem as DataProblem
 
 PLURAL_FORMS = ("zero", "one", "two", "few", "many", "other")
 Entry = str | dict[str, str]
 
 
-class LanguageInfo(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    code: str = Field(pattern=r"^[a-z]{2,3}$")
+class LanguageInfo(Strict):
+    code: Annotated[str, Meta(pattern=r"^[a-z]{2,3}$")]
     #: The language's own name for itself, as shown on the language menu.
-    name: str = Field(min_length=1)
-    english_name: str = Field(min_length=1)
+    name: Annotated[str, Meta(min_length=1)]
+    english_name: Annotated[str, Meta(min_length=1)]
     direction: Literal["ltr", "rtl"] = "ltr"
     #: Locale of the speech voice, e.g. "pl_PL".
-    voice: str = Field(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+    voice: Annotated[str, Meta(pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")]
     #: Extra keyboard letters: "latin" (none), or a layout name in kiosk/views/keyboard.py.
     keyboard: str = "latin"
     #: "reviewed" only once a fluent speaker has checked every text; until then "unreviewed".
@@ -45,14 +45,12 @@ class LanguageInfo(BaseModel):
     reviewed_by: str = ""
 
 
-class UiFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class UiFile(Strict):
     language: LanguageInfo
     ui: dict[str, Entry] = {}
 
 
-class JourneyFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class JourneyFile(Strict):
     journey: str
     status: Literal["reviewed", "unreviewed"] = "unreviewed"
     strings: dict[str, str] = {}
@@ -131,25 +129,21 @@ def map_journey(journey: Journey, fn: Callable[[str], str]) -> Journey:
     """A copy of the journey with ``fn`` applied to every text a resident can see or hear."""
 
     def option(o: Option) -> Option:
-        return o.model_copy(update={"label": fn(o.label), "hint": fn(o.hint)})
+        return replace(o, label=fn(o.label), hint=fn(o.hint))
 
     def step(s: Step) -> Step:
-        return s.model_copy(update={
-            "question": fn(s.question), "hint": fn(s.hint), "body": [fn(b) for b in s.body],
-            "error_name": fn(s.error_name), "summary_label": fn(s.summary_label),
-            "continue_label": fn(s.continue_label), "options": [option(o) for o in s.options],
-        })
+        return replace(s, question=fn(s.question), hint=fn(s.hint), body=[fn(b) for b in s.body],
+                       error_name=fn(s.error_name), summary_label=fn(s.summary_label),
+                       continue_label=fn(s.continue_label), options=[option(o) for o in s.options])
 
     def submission(sub: Submission | None) -> Submission | None:
         if sub is None:
             return None
-        return sub.model_copy(update={"submit_label": fn(sub.submit_label),
-                                      "confirmation_title": fn(sub.confirmation_title),
-                                      "what_happens_next": [fn(p) for p in sub.what_happens_next]})
+        return replace(sub, submit_label=fn(sub.submit_label), confirmation_title=fn(sub.confirmation_title),
+                       what_happens_next=[fn(p) for p in sub.what_happens_next])
 
-    return journey.model_copy(update={"title": fn(journey.title), "tile": fn(journey.tile),
-                                      "group": fn(journey.group), "submit": submission(journey.submit),
-                                      "steps": [step(s) for s in journey.steps]})
+    return replace(journey, title=fn(journey.title), tile=fn(journey.tile), group=fn(journey.group),
+                   submit=submission(journey.submit), steps=[step(s) for s in journey.steps])
 
 
 def journey_strings(journey: Journey) -> list[str]:
@@ -171,19 +165,16 @@ def _read(path: Path) -> dict[str, Any]:
     return read_toml(path, lambda problem: TranslationError(f"{path}: {problem}"))
 
 
-def _problem(path: Path, exc: ValidationError) -> TranslationError:
-    first = exc.errors()[0]
-    key = ".".join(str(p) for p in first["loc"])
-    msg = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-    return TranslationError(f"{path}: {key}: {msg}")
+def _problem(path: Path, found: DataProblem) -> TranslationError:
+    return TranslationError(f"{path}: {found}")
 
 
 def load_catalog(folder: Path) -> Catalog:
     ui_path = folder / "ui.toml"
     try:
-        ui = UiFile.model_validate(_read(ui_path))
-    except ValidationError as exc:
-        raise _problem(ui_path, exc) from None
+        ui = check(_read(ui_path), UiFile)
+    except DataProblem as found:
+        raise _problem(ui_path, found) from None
     if ui.language.code != folder.name:
         raise TranslationError(f"{ui_path}: language.code '{ui.language.code}' must match the folder name")
     for key, entry in ui.ui.items():
@@ -195,9 +186,9 @@ def load_catalog(folder: Path) -> Catalog:
     journeys: dict[str, dict[str, str]] = {}
     for path in sorted((folder / "journeys").glob("*.toml")):
         try:
-            jf = JourneyFile.model_validate(_read(path))
-        except ValidationError as exc:
-            raise _problem(path, exc) from None
+            jf = check(_read(path), JourneyFile)
+        except DataProblem as found:
+            raise _problem(path, found) from None
         if jf.journey != path.stem:
             raise TranslationError(f"{path}: journey '{jf.journey}' must match the file name")
         journeys[jf.journey] = dict(jf.strings)

@@ -13,116 +13,109 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from kiosk.workflows.datafile import DataFileError, in_step, read_toml
+from kiosk.workflows.structs import Meta, Problem, Strict, check
 
-from kiosk.workflows.datafile import DataFileError, read_toml
-
-Hints = Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Hints = Annotated[list[Annotated[str, Meta(min_length=1)]], Meta(min_length=1)]
 
 
-class TapPractice(Strict):
+class _Practice(Strict, tag_field="kind"):
+    """A practice task; ``kind`` (tap, scroll, type, choice, journey) says which."""
+
+    @property
+    def kind(self) -> str:
+        return str(self.__struct_config__.tag)
+
+
+class TapPractice(_Practice, tag="tap"):
     """Tap one big button. A tap anywhere else on the page is a failed try."""
 
-    kind: Literal["tap"]
-    prompt: Annotated[str, Field(min_length=1)]
-    button: Annotated[str, Field(min_length=1, max_length=40)]
+    prompt: Annotated[str, Meta(min_length=1)]
+    button: Annotated[str, Meta(min_length=1, max_length=40)]
     hints: Hints
 
 
-class ScrollPractice(Strict):
+class ScrollPractice(_Practice, tag="scroll"):
     """Drag a long list to find one item and tap it. Tapping another item is a failed try."""
 
-    kind: Literal["scroll"]
-    prompt: Annotated[str, Field(min_length=1)]
-    items: Annotated[list[Annotated[str, Field(min_length=1, max_length=40)]], Field(min_length=8)]
-    target: Annotated[str, Field(min_length=1)]
+    prompt: Annotated[str, Meta(min_length=1)]
+    items: Annotated[list[Annotated[str, Meta(min_length=1, max_length=40)]], Meta(min_length=8)]
+    target: Annotated[str, Meta(min_length=1)]
     hints: Hints
 
-    @model_validator(mode="after")
-    def _target_listed(self) -> ScrollPractice:
+    def __post_init__(self) -> None:
         if self.target not in self.items:
             raise ValueError(f"target {self.target!r} is not one of the items")
         if self.items.index(self.target) < 6:
             raise ValueError("the target must be at least the 7th item, so finding it needs a scroll")
-        return self
 
 
-class TypePractice(Strict):
+class TypePractice(_Practice, tag="type"):
     """Type with the on-screen keyboard. ``expect``: the exact words (any case, spaces trimmed);
     or "name" for a first name (letters, spaces, hyphens, apostrophes)."""
 
-    kind: Literal["type"]
-    prompt: Annotated[str, Field(min_length=1)]
-    label: Annotated[str, Field(min_length=1)]
-    expect: Annotated[str, Field(min_length=1, max_length=40)]
+    prompt: Annotated[str, Meta(min_length=1)]
+    label: Annotated[str, Meta(min_length=1)]
+    expect: Annotated[str, Meta(min_length=1, max_length=40)]
     keyboard: Literal["text", "email", "numeric"] = "text"
     hints: Hints
 
 
 class ChoiceOption(Strict):
-    label: Annotated[str, Field(min_length=1)]
+    label: Annotated[str, Meta(min_length=1)]
     #: A line or two under the label (the sender and subject of an email, say).
     detail: str = ""
     correct: bool = False
     #: Said after choosing this option: why it is right, or why not.
-    feedback: Annotated[str, Field(min_length=1)]
+    feedback: Annotated[str, Meta(min_length=1)]
 
 
-class ChoicePractice(Strict):
-    kind: Literal["choice"]
-    prompt: Annotated[str, Field(min_length=1)]
-    options: Annotated[list[ChoiceOption], Field(min_length=2, max_length=6)]
+class ChoicePractice(_Practice, tag="choice"):
+    prompt: Annotated[str, Meta(min_length=1)]
+    options: Annotated[list[ChoiceOption], Meta(min_length=2, max_length=6)]
     hints: Hints
 
-    @model_validator(mode="after")
-    def _one_correct(self) -> ChoicePractice:
+    def __post_init__(self) -> None:
         right = sum(o.correct for o in self.options)
         if right != 1:
             raise ValueError(f"exactly one option must be correct (found {right})")
-        return self
 
 
-class JourneyPractice(Strict):
+class JourneyPractice(_Practice, tag="journey"):
     """A practice run of a real journey: the learner answers for real, nothing is ever sent."""
 
-    kind: Literal["journey"]
-    prompt: Annotated[str, Field(min_length=1)]
-    journey: Annotated[str, Field(pattern=r"^[a-z0-9-]+$")]
+    prompt: Annotated[str, Meta(min_length=1)]
+    journey: Annotated[str, Meta(pattern=r"^[a-z0-9-]+$")]
     hints: Hints
 
 
-Practice = Annotated[TapPractice | ScrollPractice | TypePractice | ChoicePractice | JourneyPractice,
-                     Field(discriminator="kind")]
+Practice = TapPractice | ScrollPractice | TypePractice | ChoicePractice | JourneyPractice
 
 
 class LessonStep(Strict):
-    id: Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9_]+$")]
-    title: Annotated[str, Field(min_length=1, max_length=80)]
+    id: Annotated[str, Meta(min_length=1, pattern=r"^[a-z0-9_]+$")]
+    title: Annotated[str, Meta(min_length=1, max_length=80)]
     #: Plain paragraphs, read aloud in speech mode.
-    explanation: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    explanation: Annotated[list[Annotated[str, Meta(min_length=1)]], Meta(min_length=1)]
     #: An SVG in the lessons' illustrations folder, without ".svg"; "" for none.
-    illustration: Annotated[str, Field(pattern=r"^[a-z0-9-]*$")] = ""
+    illustration: Annotated[str, Meta(pattern=r"^[a-z0-9-]*$")] = ""
     practice: Practice | None = None
 
 
 class Lesson(Strict):
-    id: Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9-]+$")]
+    id: Annotated[str, Meta(min_length=1, pattern=r"^[a-z0-9-]+$")]
     version: int = 1
-    title: Annotated[str, Field(min_length=1, max_length=60)]
+    title: Annotated[str, Meta(min_length=1, max_length=60)]
     #: One sentence for the list of lessons.
-    summary: Annotated[str, Field(min_length=1, max_length=200)]
+    summary: Annotated[str, Meta(min_length=1, max_length=200)]
     order: int = 100
-    minutes: Annotated[int, Field(ge=1, le=120)] = 10
-    illustration: Annotated[str, Field(pattern=r"^[a-z0-9-]*$")] = ""
-    steps: Annotated[list[LessonStep], Field(min_length=1)]
+    minutes: Annotated[int, Meta(ge=1, le=120)] = 10
+    illustration: Annotated[str, Meta(pattern=r"^[a-z0-9-]*$")] = ""
+    steps: Annotated[list[LessonStep], Meta(min_length=1)]
     #: What the learner can now do: the lesson's last page and the certificate.
-    learned: Annotated[list[Annotated[str, Field(min_length=1)]], Field(min_length=1)]
+    learned: Annotated[list[Annotated[str, Meta(min_length=1)]], Meta(min_length=1)]
     #: Suggestions for the certificate's "what to try next".
-    try_next: list[Annotated[str, Field(min_length=1)]] = []
+    try_next: list[Annotated[str, Meta(min_length=1)]] = []
 
     @property
     def practice_count(self) -> int:
@@ -133,25 +126,15 @@ class LessonError(DataFileError):
     pass
 
 
-def _describe(err: ValidationError, data: dict[str, object]) -> tuple[str, str]:
-    first = min(err.errors(), key=lambda e: (e["type"] == "union_tag_invalid", -len(e["loc"])))
-    loc = list(first["loc"])
-    step = ""
-    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
-        steps = data.get("steps")
-        if isinstance(steps, list) and loc[1] < len(steps) and isinstance(steps[loc[1]], dict):
-            step = str(steps[loc[1]].get("id", f"#{loc[1] + 1}"))
-        loc = loc[2:]
-    # The practice union adds the kind's name to the path: practice.tap.hints -> practice.hints
-    loc = [p for p in loc if p not in ("tap", "scroll", "type", "choice", "journey")]
-    key = ".".join(str(p) for p in loc)
-    msg = first["msg"].removeprefix("Value error, ")
-    if first["type"] == "extra_forbidden":
-        msg = "unknown key"
-    elif first["type"] == "union_tag_invalid":
-        msg = f"unknown practice kind {first['input'].get('kind')!r}; expected tap, scroll, type, choice or journey"
-    elif first["type"] == "union_tag_not_found":
-        msg = "needs kind: tap, scroll, type, choice or journey"
+def _describe(found: Problem, data: dict[str, object]) -> tuple[str, str]:
+    step, where = in_step(found.where, data)
+    key = ".".join(str(p) for p in where)
+    msg = found.what
+    if key.endswith("practice.kind") and found.kind == "unknown_value":
+        kind = msg.removeprefix("unknown value ")
+        key, msg = key.removesuffix(".kind"), f"unknown practice kind {kind}; expected tap, scroll, type, choice or journey"
+    elif key.endswith("practice.kind") and found.kind == "missing":
+        key, msg = key.removesuffix(".kind"), "needs kind: tap, scroll, type, choice or journey"
     return step, f"{key}: {msg}" if key else msg
 
 
@@ -159,9 +142,9 @@ def parse_lesson(path: Path, journey_ids: set[str] | None = None) -> Lesson:
     """Read and check one lesson file. ``journey_ids``: the journeys a practice run may name."""
     data = read_toml(path, lambda problem: LessonError(path, problem))
     try:
-        lesson = Lesson.model_validate(data)
-    except ValidationError as exc:
-        step, problem = _describe(exc, data)
+        lesson = check(data, Lesson)
+    except Problem as found:
+        step, problem = _describe(found, data)
         raise LessonError(path, problem, step) from None
     check_lesson(lesson, path, journey_ids)
     return lesson

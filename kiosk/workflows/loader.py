@@ -1,6 +1,6 @@
 """Load journey files and check them as a whole before any resident meets them.
 
-Checks: the TOML parses; fields have the right types (pydantic); step ids are unique; every
+Checks: the TOML parses; fields have the right types (kiosk/workflows/structs.py); step ids are unique; every
 route names a known step; conditions refer to earlier questions and to their real options;
 every step can be reached from the start; an end can be reached from every step; a
 submission journey reaches "check answers". Each failure is one message naming the file,
@@ -12,44 +12,32 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from kiosk.workflows.datafile import DataFileError, read_toml
+from kiosk.workflows.datafile import DataFileError, in_step, read_toml
 from kiosk.workflows.model import FIELD_TYPES, Journey, Step, StepType
+from kiosk.workflows.structs import Problem, check
 
 
 class JourneyError(DataFileError):
     pass
 
 
-def _format_validation(err: ValidationError, data: dict[str, object]) -> tuple[str, str]:
-    """First pydantic error as (step id, plain problem)."""
-    # For "str or list of routes" pydantic reports both branches; the deepest is the real one.
-    first = max(err.errors(), key=lambda e: len(e["loc"]))
-    loc = [p for p in first["loc"] if not (isinstance(p, str) and ("[" in p or p == "str"))]
-    step = ""
-    if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
-        steps = data.get("steps")
-        if isinstance(steps, list) and loc[1] < len(steps) and isinstance(steps[loc[1]], dict):
-            step = str(steps[loc[1]].get("id", f"#{loc[1] + 1}"))
-        loc = loc[2:]
-    key = ".".join(str(p) for p in loc)
-    msg = first["msg"]
-    if first["type"] == "extra_forbidden":
-        msg = "unknown key"
-    elif first["type"] == "enum" and loc and loc[-1] == "type":
-        msg = f"unknown field type {first.get('input')!r}; expected one of {first['ctx']['expected']}"
-    elif msg.startswith("Value error, "):
-        msg = msg.removeprefix("Value error, ")
+def _format_validation(found: Problem, data: dict[str, object]) -> tuple[str, str]:
+    """A problem as (step id, plain problem)."""
+    step, where = in_step(found.where, data)
+    key = ".".join(str(p) for p in where)
+    msg = found.what
+    if found.kind == "unknown_value" and where and where[-1] == "type":
+        expected = ", ".join(repr(t.value) for t in StepType)
+        msg = f"unknown field type {msg.removeprefix('unknown value ')}; expected one of {expected}"
     return step, f"{key}: {msg}" if key else msg
 
 
 def parse_journey(path: Path) -> Journey:
     data = read_toml(path, lambda problem: JourneyError(path, problem))
     try:
-        journey = Journey.model_validate(data)
-    except ValidationError as exc:
-        step, problem = _format_validation(exc, data)
+        journey = check(data, Journey)
+    except Problem as found:
+        step, problem = _format_validation(found, data)
         raise JourneyError(path, problem, step) from None
     check_journey(journey, path)
     return journey

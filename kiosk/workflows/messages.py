@@ -1,5 +1,5 @@
 """Every message between a kiosk and the hub, written once: the hub's routes take and return
-these models, and the kiosk's client builds its requests from them and checks every reply
+these Structs (kiosk/workflows/structs.py), and the kiosk's client builds its requests from them and checks every reply
 against them. The fixed codes (usage events, why a journey was left, staff actions) live here
 too, so the kiosk cannot send a code the hub would refuse.
 
@@ -12,26 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
-
+from kiosk.workflows.structs import Meta, Reply, Request
 from kiosk.workflows.taster import GROUP_MAX
 from kiosk.workflows.validators import REFERENCE_PATTERN
 
-
-class Request(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class Reply(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-
-Id = Annotated[str, Field(pattern=r"^[a-z0-9_-]{1,64}$")]
+Id = Annotated[str, Meta(pattern=r"^[a-z0-9_-]{1,64}$")]
 #: A database id or a version: a positive number the hub's database can hold.
-DbInt = Annotated[int, Field(ge=0, le=2**31 - 1)]
-StepId = Annotated[str, Field(pattern=r"^[a-z0-9_]{0,64}$")]
-Hex32 = Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]
-LessonId = Annotated[str, Field(pattern=r"^[a-z0-9-]{1,64}$")]
+DbInt = Annotated[int, Meta(ge=0, le=2**31 - 1)]
+StepId = Annotated[str, Meta(pattern=r"^[a-z0-9_]{0,64}$")]
+Hex32 = Annotated[str, Meta(pattern=r"^[0-9a-f]{32}$")]
+LessonId = Annotated[str, Meta(pattern=r"^[a-z0-9-]{1,64}$")]
 
 # ---- fixed codes -------------------------------------------------------------------------
 EventKind = Literal["session_started", "journey_started", "step_reached", "validation_error", "journey_left",
@@ -57,7 +47,7 @@ AUDIT_ACTIONS: frozenset[str] = frozenset(get_args(AuditAction))
 
 # ---- look-ups ------------------------------------------------------------------------------
 class AddressSearch(Request):
-    postcode: Annotated[str, Field(max_length=16)]
+    postcode: Annotated[str, Meta(max_length=16)]
 
 
 class FoundAddress(Reply):
@@ -110,21 +100,21 @@ class Health(Reply):
 
 # ---- submissions ---------------------------------------------------------------------------
 class SummaryLine(Request):
-    question: Annotated[str, Field(max_length=300)]
-    answer: Annotated[str, Field(max_length=5000)]
+    question: Annotated[str, Meta(max_length=300)]
+    answer: Annotated[str, Meta(max_length=5000)]
 
 
 class SubmissionIn(Request):
-    reference: Annotated[str, Field(pattern=REFERENCE_PATTERN)]
-    journey_id: Annotated[str, Field(max_length=64)]
+    reference: Annotated[str, Meta(pattern=REFERENCE_PATTERN)]
+    journey_id: Annotated[str, Meta(max_length=64)]
     journey_version: DbInt
     channel: Channel = "self-service"
     submitted_at: dt.datetime
-    answers: Annotated[dict[str, Any], Field(max_length=200)]
-    summary: Annotated[list[SummaryLine], Field(max_length=200)]
+    answers: Annotated[dict[str, Any], Meta(max_length=200)]
+    summary: Annotated[list[SummaryLine], Meta(max_length=200)]
     #: Assisted submissions: the officer's staff id and the steps the officer answered.
     officer_id: DbInt | None = None
-    officer_entered: Annotated[list[Annotated[str, Field(pattern=r"^[a-z0-9_]{1,64}$")]], Field(max_length=100)] = []
+    officer_entered: Annotated[list[Annotated[str, Meta(pattern=r"^[a-z0-9_]{1,64}$")]], Meta(max_length=100)] = []
 
 
 class SubmissionOut(Reply):
@@ -135,21 +125,21 @@ class SubmissionOut(Reply):
 
 # ---- finish on my phone --------------------------------------------------------------------
 class HandoffIn(Request):
-    journey_id: Annotated[str, Field(max_length=64)]
+    journey_id: Annotated[str, Meta(max_length=64)]
     #: The version of the journey the kiosk was asking (kiosks before 0.2 send none: the hub's).
     journey_version: DbInt | None = None
-    answers: Annotated[dict[str, Any], Field(max_length=200)]
-    history: Annotated[list[Annotated[str, Field(max_length=64)]], Field(min_length=1, max_length=200)]
+    answers: Annotated[dict[str, Any], Meta(max_length=200)]
+    history: Annotated[list[Annotated[str, Meta(max_length=64)]], Meta(min_length=1, max_length=200)]
     changing: bool = False
-    dynamic: Annotated[dict[str, Annotated[list[tuple[Annotated[str, Field(max_length=200)],
-                                                        Annotated[str, Field(max_length=300)]]],
-                                             Field(max_length=100)]], Field(max_length=20)] = {}
+    dynamic: Annotated[dict[str, Annotated[list[tuple[Annotated[str, Meta(max_length=200)],
+                                                        Annotated[str, Meta(max_length=300)]]],
+                                             Meta(max_length=100)]], Meta(max_length=20)] = {}
     #: The kiosk's language code; the phone pages use it when the hub has that language.
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}$")] = "en"
+    language: Annotated[str, Meta(pattern=r"^[a-z]{2,3}$")] = "en"
     #: What was typed or chosen on the current page and not yet sent with Continue: the phone
     #: shows it in the same boxes, so nothing typed is lost on the way.
-    draft: (Annotated[str, Field(max_length=5000)] | Annotated[dict[str, Any], Field(max_length=10)]
-            | Annotated[list[Annotated[str, Field(max_length=200)]], Field(max_length=100)] | None) = None
+    draft: (Annotated[str, Meta(max_length=5000)] | Annotated[dict[str, Any], Meta(max_length=10)]
+            | Annotated[list[Annotated[str, Meta(max_length=200)]], Meta(max_length=100)] | None) = None
 
 
 class HandoffProgress(Reply):
@@ -170,10 +160,10 @@ class HandoffOut(Reply):
 
 class SendLinkIn(Request):
     #: An email address or a UK mobile number. Used for this one message; never stored.
-    to: Annotated[str, Field(max_length=254)]
+    to: Annotated[str, Meta(max_length=254)]
     #: The link's token and the short code, which the hub keeps only as hashes.
-    token: Annotated[str, Field(max_length=64)]
-    code: Annotated[str, Field(max_length=12)]
+    token: Annotated[str, Meta(max_length=64)]
+    code: Annotated[str, Meta(max_length=12)]
 
 
 class SendLinkOut(Reply):
@@ -190,18 +180,18 @@ class EventIn(Request):
     at: dt.datetime
     journey: Id | None = None
     step: Id | None = None
-    part: Annotated[str, Field(pattern=r"^[a-z0-9_]{0,20}$")] | None = None
+    part: Annotated[str, Meta(pattern=r"^[a-z0-9_]{0,20}$")] | None = None
     error_kind: ErrorKind | None = None
     reason: WhyReason | LeftReason | None = None
     channel: Channel | None = None
-    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = None
+    language: Annotated[str, Meta(pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$")] | None = None
     settings: list[Setting] | None = None
-    duration_s: Annotated[int, Field(ge=0, le=86400)] | None = None
-    errors: Annotated[int, Field(ge=0, le=10000)] | None = None
+    duration_s: Annotated[int, Meta(ge=0, le=86400)] | None = None
+    errors: Annotated[int, Meta(ge=0, le=10000)] | None = None
 
 
 class EventsIn(Request):
-    events: Annotated[list[EventIn], Field(max_length=500)]
+    events: Annotated[list[EventIn], Meta(max_length=500)]
 
 
 class Accepted(Reply):
@@ -238,9 +228,9 @@ API_ERRORS: dict[int | str, dict[str, Any]] = {
 class OutboxState(Request):
     """How a kiosk's queue stands: counts only, never what is in it."""
 
-    queued: Annotated[int, Field(ge=0, le=10**7)]
-    held: Annotated[int, Field(ge=0, le=10**7)]
-    quarantined: Annotated[int, Field(ge=0, le=10**7)]
+    queued: Annotated[int, Meta(ge=0, le=10**7)]
+    held: Annotated[int, Meta(ge=0, le=10**7)]
+    quarantined: Annotated[int, Meta(ge=0, le=10**7)]
 
 
 #: What a kiosk may say it is showing: a code, never what is on the screen.
@@ -254,23 +244,23 @@ class Heartbeat(Request):
     """How a kiosk is, once a minute: for the fleet page and /metrics. Versions, counts, codes
     and sizes only; nothing a resident typed or chose."""
 
-    software_version: Annotated[str, Field(max_length=32, pattern=r"^[0-9A-Za-z.+-]+$")]
+    software_version: Annotated[str, Meta(max_length=32, pattern=r"^[0-9A-Za-z.+-]+$")]
     #: Digests (hex) of the journeys it runs, with their versions, and of its settings file.
-    journeys_version: Annotated[str, Field(max_length=64, pattern=r"^[0-9a-f]*$")]
-    config_version: Annotated[str, Field(max_length=64, pattern=r"^[0-9a-f]*$")]
-    outbox_queued: Annotated[int, Field(ge=0, le=10**7)]
-    outbox_oldest_seconds: Annotated[int, Field(ge=0, le=10**9)]
-    outbox_held: Annotated[int, Field(ge=0, le=10**7)]
-    outbox_quarantined: Annotated[int, Field(ge=0, le=10**7)]
+    journeys_version: Annotated[str, Meta(max_length=64, pattern=r"^[0-9a-f]*$")]
+    config_version: Annotated[str, Meta(max_length=64, pattern=r"^[0-9a-f]*$")]
+    outbox_queued: Annotated[int, Meta(ge=0, le=10**7)]
+    outbox_oldest_seconds: Annotated[int, Meta(ge=0, le=10**9)]
+    outbox_held: Annotated[int, Meta(ge=0, le=10**7)]
+    outbox_quarantined: Annotated[int, Meta(ge=0, le=10**7)]
     last_error: Fault
-    uptime_seconds: Annotated[int, Field(ge=0, le=10**9)]
-    free_disk_mb: Annotated[int, Field(ge=0, le=10**9)]
+    uptime_seconds: Annotated[int, Meta(ge=0, le=10**9)]
+    free_disk_mb: Annotated[int, Meta(ge=0, le=10**9)]
     screen: Screen
 
 
 # ---- officer assist ------------------------------------------------------------------------
 class HelpIn(Request):
-    journey: Annotated[str, Field(pattern=r"^[a-z0-9-]{0,64}$")] = ""
+    journey: Annotated[str, Meta(pattern=r"^[a-z0-9-]{0,64}$")] = ""
     step: StepId = ""
 
 
@@ -280,7 +270,7 @@ class HelpOut(Reply):
 
 
 class JoinIn(Request):
-    code: Annotated[str, Field(pattern=r"^[0-9 ]{6,8}$")]
+    code: Annotated[str, Meta(pattern=r"^[0-9 ]{6,8}$")]
 
 
 class JoinOut(Reply):
@@ -303,14 +293,14 @@ class AuditIn(Request):
     id: Hex32
     at: dt.datetime
     staff_id: DbInt
-    staff_name: Annotated[str, Field(max_length=100)]
+    staff_name: Annotated[str, Meta(max_length=100)]
     action: AuditAction
     #: A step id, never an answer.
     step: StepId = ""
 
 
 class AuditBatch(Request):
-    entries: Annotated[list[AuditIn], Field(max_length=500)]
+    entries: Annotated[list[AuditIn], Meta(max_length=500)]
 
 
 # ---- library ICT taster sessions -------------------------------------------------------------
@@ -337,30 +327,30 @@ class TasterState(Reply):
 class ReportIn(Request):
     """What a terminal says about its session. Lesson ids and times only."""
 
-    id: Annotated[str, Field(pattern=r"^[0-9a-f]{32}-[0-9]{1,6}$")]
+    id: Annotated[str, Meta(pattern=r"^[0-9a-f]{32}-[0-9]{1,6}$")]
     run: Hex32
-    seq: Annotated[int, Field(ge=0, le=999999)]
+    seq: Annotated[int, Meta(ge=0, le=999999)]
     booking_id: DbInt | None = None
-    group: Annotated[str, Field(max_length=GROUP_MAX)] = ""
-    lessons: Annotated[list[LessonId], Field(min_length=1, max_length=50)]
-    started: Annotated[list[LessonId], Field(max_length=50)] = []
-    completed: Annotated[list[LessonId], Field(max_length=50)] = []
+    group: Annotated[str, Meta(max_length=GROUP_MAX)] = ""
+    lessons: Annotated[list[LessonId], Meta(min_length=1, max_length=50)]
+    started: Annotated[list[LessonId], Meta(max_length=50)] = []
+    completed: Annotated[list[LessonId], Meta(max_length=50)] = []
     opened_by: int = 0
     started_at: dt.datetime
     ends_at: dt.datetime
     ended: bool = False
     #: Minutes added at the hub that the terminal has applied (ends_at includes them).
-    hub_extra: Annotated[int, Field(ge=0, le=10000)] = 0
+    hub_extra: Annotated[int, Meta(ge=0, le=10000)] = 0
 
 
 class ReportsIn(Request):
-    reports: Annotated[list[ReportIn], Field(max_length=500)]
+    reports: Annotated[list[ReportIn], Meta(max_length=500)]
 
 
 class CertificateIn(Request):
-    lessons: Annotated[list[LessonId], Field(min_length=1, max_length=50)]
-    first_name: Annotated[str, Field(max_length=60)] = ""
+    lessons: Annotated[list[LessonId], Meta(min_length=1, max_length=50)]
+    first_name: Annotated[str, Meta(max_length=60)] = ""
 
 
 class CertificateOut(Reply):
-    url: Annotated[str, Field(pattern=r"^https?://")]
+    url: Annotated[str, Meta(pattern=r"^https?://")]

@@ -1,4 +1,4 @@
-"""Pydantic models for journey data files (one journey per file in config/journeys/).
+"""Journey data files as checked Structs (one journey per file in config/journeys/).
 
 The schema is documented in docs/journeys.md and exported as JSON Schema by
 ``kiosk journeys schema``. Data never carries code: conditions are plain comparisons.
@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from kiosk.workflows.structs import Meta, Strict
 
 
 class StepType(StrEnum):
@@ -47,28 +47,23 @@ FIELD_TYPES = frozenset(
 )
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class Option(Strict):
-    value: Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9_]+$")]
-    label: Annotated[str, Field(min_length=1)]
+    value: Annotated[str, Meta(min_length=1, pattern=r"^[a-z0-9_]+$")]
+    label: Annotated[str, Meta(min_length=1)]
     hint: str = ""
 
 
 class Condition(Strict):
     """``when`` clause of a route: exactly one comparison on one earlier answer."""
 
-    answer: Annotated[str, Field(min_length=1)]
+    answer: Annotated[str, Meta(min_length=1)]
     equals: str | None = None
     not_equals: str | None = None
     one_of: list[str] | None = None
     includes: str | None = None
     answered: bool | None = None
 
-    @model_validator(mode="after")
-    def _one_comparison(self) -> Condition:
+    def __post_init__(self) -> None:
         given = [
             name
             for name in ("equals", "not_equals", "one_of", "includes", "answered")
@@ -79,7 +74,6 @@ class Condition(Strict):
                 "a condition needs exactly one of equals, not_equals, one_of, includes, answered"
                 f" (found {', '.join(given) or 'none'})"
             )
-        return self
 
     def compared_values(self) -> list[str]:
         if self.equals is not None:
@@ -94,7 +88,7 @@ class Condition(Strict):
 
 
 class Route(Strict):
-    goto: Annotated[str, Field(min_length=1)]
+    goto: Annotated[str, Meta(min_length=1)]
     when: Condition | None = None
 
 
@@ -106,7 +100,7 @@ class DateRule(StrEnum):
 
 
 class Step(Strict):
-    id: Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9_]+$")]
+    id: Annotated[str, Meta(min_length=1, pattern=r"^[a-z0-9_]+$")]
     type: StepType
     question: str = ""
     hint: str = ""
@@ -159,7 +153,7 @@ class Step(Strict):
 
 
 class Open311Mapping(Strict):
-    service_code: Annotated[str, Field(min_length=1)]
+    service_code: Annotated[str, Meta(min_length=1)]
     #: Open311 attribute code -> answer id.
     attributes: dict[str, str] = {}
     #: Answer ids whose values make up the description, in order (the address and dates too:
@@ -174,7 +168,7 @@ class Open311Mapping(Strict):
 
 class EmailMapping(Strict):
     #: The service mailbox(es) the case goes to.
-    to: Annotated[list[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+$")]], Field(min_length=1)]
+    to: Annotated[list[Annotated[str, Meta(pattern=r"^[^@\s]+@[^@\s]+$")]], Meta(min_length=1)]
 
 
 class Submission(Strict):
@@ -185,48 +179,46 @@ class Submission(Strict):
     open311: Open311Mapping | None = None
     email: EmailMapping | None = None
 
-    @model_validator(mode="after")
-    def _connector_needs_mapping(self) -> Submission:
+    def __post_init__(self) -> None:
         if self.connector == "open311" and self.open311 is None:
             raise ValueError("connector 'open311' needs an [submit.open311] table with service_code")
         if self.connector == "email" and self.email is None:
             raise ValueError("connector 'email' needs an [submit.email] table with to = [mailbox addresses]")
-        return self
 
 
 class Journey(Strict):
-    id: Annotated[str, Field(min_length=1, pattern=r"^[a-z0-9-]+$")]
+    id: Annotated[str, Meta(min_length=1, pattern=r"^[a-z0-9-]+$")]
     version: int = 1
-    title: Annotated[str, Field(min_length=1)]
+    title: Annotated[str, Meta(min_length=1)]
     #: Two to five plain words on the home screen tile.
-    tile: Annotated[str, Field(min_length=1)]
-    group: Annotated[str, Field(min_length=1)]
+    tile: Annotated[str, Meta(min_length=1)]
+    group: Annotated[str, Meta(min_length=1)]
     icon: str = "info"
     order: int = 100
     #: Look-up journeys need the hub to answer; submissions can be queued offline.
     needs_hub: bool = False
-    start: Annotated[str, Field(min_length=1)]
+    start: Annotated[str, Meta(min_length=1)]
     submit: Submission | None = None
-    steps: Annotated[list[Step], Field(min_length=1)]
+    steps: Annotated[list[Step], Meta(min_length=1)]
 
-    @model_validator(mode="after")
-    def _counts_name_a_multi_choice(self) -> Journey:
+    def __post_init__(self) -> None:
+        self._counts_name_a_multi_choice()
+        self._open311_names_steps()
+
+    def _counts_name_a_multi_choice(self) -> None:
         for step in self.steps:
             if step.at_least_count_of:
                 other = next((s for s in self.steps if s.id == step.at_least_count_of), None)
                 if step.type != StepType.NUMBER or other is None or other.type != StepType.MULTI_CHOICE:
                     raise ValueError(f"step '{step.id}': at_least_count_of must be on a number step and name a "
                                      "multi_choice step")
-        return self
 
-    @model_validator(mode="after")
-    def _open311_names_steps(self) -> Journey:
+    def _open311_names_steps(self) -> None:
         mapping = self.submit.open311 if self.submit is not None else None
         if mapping is not None:
             unknown = [a for a in mapping.answer_ids() if a not in self.step_ids]
             if unknown:
                 raise ValueError(f"submit.open311 names answers the journey does not ask: {', '.join(unknown)}")
-        return self
 
     def step(self, step_id: str) -> Step:
         for step in self.steps:
