@@ -3,6 +3,8 @@ into a ``HubError`` carrying a sentence a resident can be shown."""
 
 from __future__ import annotations
 
+import ssl
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -36,14 +38,35 @@ class HubReplyInvalid(HubUnavailable):
     """The reply was not what the API promises. Treated like an outage: retry later."""
 
 
+#: The machine's trust store as Debian keeps it (ca-certificates): one file per authority,
+#: named by a hash of its name, so OpenSSL reads only the one a hub's certificate names, when
+#: it is asked. A council's IT adds its own authority there (update-ca-certificates).
+SYSTEM_AUTHORITIES = Path("/etc/ssl/certs")
+
+
+def hub_trust(base_url: str, authorities: Path = SYSTEM_AUTHORITIES) -> ssl.SSLContext:
+    """What the kiosk trusts when it talks to the hub. Certificates and host names are always
+    checked. An https hub: the authorities in ``authorities`` (read as they are needed: the
+    whole bundle, parsed at start as httpx does, was 1 MiB at rest), or certifi's bundle on a
+    machine without that folder. An http hub: none, since TLS is never used (and would fail)."""
+    if not base_url.startswith("https://"):
+        return ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if authorities.is_dir():
+        return ssl.create_default_context(capath=str(authorities))
+    import certifi
+
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class HubClient:
     def __init__(self, base_url: str, token: str, connect_timeout: float = 3.0, read_timeout: float = 8.0,
-                 transport: httpx.AsyncBaseTransport | None = None) -> None:
+                 transport: httpx.AsyncBaseTransport | None = None, authorities: Path = SYSTEM_AUTHORITIES) -> None:
         self._client = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + "/api/v1",
             headers={"Authorization": f"Bearer {token}", "User-Agent": "council-kiosk/0.1"},
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             transport=transport,
+            verify=hub_trust(base_url, authorities),
         )
         #: Checks the staff PIN verifiers the hub sends this kiosk (kiosk/workflows/pin_verifier.py).
         self.pin_key = kiosk_pin_key(token.strip())

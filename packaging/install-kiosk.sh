@@ -27,7 +27,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends python3 python3-venv cage rsync \
   libegl1 libgl1 libfontconfig1 libxkbcommon0 libwayland-client0 libwayland-cursor0 libwayland-egl1 \
-  libdbus-1-3 libglib2.0-0 libpulse0 libspeechd2 speech-dispatcher fonts-noto-core
+  libdbus-1-3 libglib2.0-0 libpulse0 libspeechd2 speech-dispatcher fonts-noto-core ca-certificates
 
 id kiosk >/dev/null 2>&1 || useradd --system --create-home --home-dir /var/lib/council-kiosk-home \
   --shell /usr/sbin/nologin --groups video,input,render kiosk

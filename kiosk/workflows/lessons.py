@@ -132,7 +132,8 @@ def _describe(found: Problem, data: dict[str, object]) -> tuple[str, str]:
     msg = found.what
     if key.endswith("practice.kind") and found.kind == "unknown_value":
         kind = msg.removeprefix("unknown value ")
-        key, msg = key.removesuffix(".kind"), f"unknown practice kind {kind}; expected tap, scroll, type, choice or journey"
+        key = key.removesuffix(".kind")
+        msg = f"unknown practice kind {kind}; expected tap, scroll, type, choice or journey"
     elif key.endswith("practice.kind") and found.kind == "missing":
         key, msg = key.removesuffix(".kind"), "needs kind: tap, scroll, type, choice or journey"
     return step, f"{key}: {msg}" if key else msg

@@ -1,5 +1,5 @@
 """Opening hours: "09:00-17:00" or "closed" for each weekday. Read by the session (attract or
-closed screen) and by the first screen painted at start-up, so kept free of pydantic and Qt."""
+closed screen) and by the first screen painted at start-up, so kept free of msgspec and Qt."""
 
 from __future__ import annotations
 

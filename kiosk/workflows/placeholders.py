@@ -1,5 +1,5 @@
 """Marking texts for translation and filling their {placeholders}: the part of translation the
-first screen needs, kept apart from the catalogs (pydantic, Babel) so that showing it imports
+first screen needs, kept apart from the catalogs (msgspec, Babel) so that showing it imports
 neither."""
 
 from __future__ import annotations
