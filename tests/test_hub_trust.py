@@ -4,7 +4,6 @@ names the hub's host: checked against a real TLS server on loopback."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import ipaddress
 import ssl
@@ -12,6 +11,7 @@ import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from cryptography import x509
@@ -21,6 +21,7 @@ from cryptography.x509.oid import NameOID
 
 from kiosk.hub_client import HubClient, HubUnavailable, hub_trust
 from tests.loopback import QuietHandler, serve
+from tests.qt_async import run
 
 
 def _name(text: str) -> x509.Name:
@@ -73,7 +74,7 @@ def tls_hub(tmp_path: Path, names: list[x509.GeneralName]) -> Iterator[tuple[str
         yield url, trusted
 
 
-def health(url: str, authorities: Path) -> None:
+def health(qtbot: Any, url: str, authorities: Path) -> None:
     async def ask() -> None:
         client = HubClient(url, "kt_test", connect_timeout=2, read_timeout=2, authorities=authorities)
         try:
@@ -81,22 +82,24 @@ def health(url: str, authorities: Path) -> None:
         finally:
             await client.aclose()
 
-    asyncio.run(ask())
+    run(qtbot, ask())
 
 
-def test_an_https_hub_signed_by_an_authority_in_the_trust_store_is_reached(tmp_path: Path) -> None:
+def test_an_https_hub_signed_by_an_authority_in_the_trust_store_is_reached(qtbot: Any, qasync_loop: Any,
+                                                                           tmp_path: Path) -> None:
     with tls_hub(tmp_path, [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]) as (url, trusted):
-        health(url, trusted)  # no exception: the hub answered, its certificate checked
+        health(qtbot, url, trusted)  # no exception: the hub answered, its certificate checked
         empty = tmp_path / "empty"
         empty.mkdir()
         with pytest.raises(HubUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
-            health(url, empty)
+            health(qtbot, url, empty)
 
 
-def test_an_https_hub_whose_certificate_names_another_host_is_refused(tmp_path: Path) -> None:
+def test_an_https_hub_whose_certificate_names_another_host_is_refused(qtbot: Any, qasync_loop: Any,
+                                                                      tmp_path: Path) -> None:
     with tls_hub(tmp_path, [x509.DNSName("hub.example")]) as (url, trusted), \
             pytest.raises(HubUnavailable, match="CERTIFICATE_VERIFY_FAILED"):
-        health(url, trusted)
+        health(qtbot, url, trusted)
 
 
 def test_an_http_hub_trusts_no_authority_at_all() -> None:

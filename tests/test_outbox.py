@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -25,18 +24,12 @@ from kiosk.outbox_worker import OutboxWorker
 from kiosk.workflows.references import new_reference
 from tests.fakehub import Reply, fake_hub
 from tests.hubserver import HubServer, free_port, start_hub
+from tests.qt_async import run
 from tests.resident import OUTBOX_KEY, make_kiosk
 from tests.sealed import unsealed
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")
-
-
-def run(qtbot: Any, coro: Coroutine[Any, Any, T], timeout: int = 10000) -> T:
-    """Run a coroutine on the app's qasync loop while Qt spins."""
-    task = asyncio.ensure_future(coro)
-    qtbot.waitUntil(task.done, timeout=timeout)
-    return task.result()
 
 
 def payload(details: str = "none") -> dict[str, Any]:

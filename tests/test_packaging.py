@@ -54,7 +54,9 @@ def test_kiosk_unit_promises() -> None:
 
 
 def requirements_hash() -> str:
-    return hashlib.sha256((ROOT / "requirements.txt").read_bytes()).hexdigest()
+    """Of requirements.txt and the file it includes (a change to either rebuilds the venv)."""
+    return hashlib.sha256(b"".join((ROOT / name).read_bytes()
+                                   for name in ("requirements.txt", "requirements-hub.txt"))).hexdigest()
 
 
 @pytest.fixture
