@@ -47,7 +47,7 @@ def check(data: object, kind: type[T]) -> T:
 def _decode(kind: type, value: Any) -> Any:
     if kind is Path and isinstance(value, str):
         return Path(value)
-    raise NotImplementedError(f"no {kind.__name__} from {type(value).__name__}")
+    raise TypeError(f"Input should be a {'path, written as text' if kind is Path else kind.__name__}")
 
 
 def _encode(value: Any) -> Any:
