@@ -20,7 +20,7 @@ log = logging.getLogger("hub.journeys")
 
 
 def definition(journey: Journey) -> str:
-    """As JSON: the same text, byte for byte, as the pydantic models wrote before 0.2 (so a
+    """As JSON: the same text, byte for byte, as the earlier pydantic models wrote it (so a
     stored version's digest still matches)."""
     return dump_json(journey).decode()
 

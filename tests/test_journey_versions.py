@@ -65,3 +65,61 @@ def test_kiosks_on_either_version_of_a_journey_are_served(tmp_path: Path, qtbot)
         assert httpx.post(f"{hub.url}/api/v1/events", json=bad, headers=auth(hub.token)).status_code == 422
     finally:
         hub.stop()
+
+
+#: sha256 of the text pydantic wrote for SMALL (kiosk/workflows/model.py before msgspec).
+DIGEST_WRITTEN_BY_PYDANTIC = "73d79af8ecdac518974e502a622d1158d71ceeb0cc684bdbd4ea7b436de01a2e"
+
+SMALL = '''
+id = "small"
+version = 3
+title = "A small journey"
+tile = "Small"
+group = "Tests"
+start = "kind"
+[[steps]]
+id = "kind"
+type = "choice"
+question = "Which?"
+options = [{value = "a", label = "A"}, {value = "b", label = "B", hint = "The other"}]
+next = [{goto = "when", when = {answer = "kind", equals = "a"}}, {goto = "count"}]
+[[steps]]
+id = "when"
+type = "date"
+question = "When?"
+date_rule = "past_or_today"
+quick_dates = ["today", "yesterday"]
+next = "count"
+[[steps]]
+id = "count"
+type = "number"
+question = "How many?"
+min = 1
+max = 2.5
+whole_number = false
+next = "check"
+[[steps]]
+id = "check"
+type = "check_answers"
+[submit]
+connector = "open311"
+confirmation_title = "Sent"
+what_happens_next = ["We will look."]
+open311 = {service_code = "S1", attributes = {k = "kind"}}
+'''
+
+
+def test_a_journey_is_stored_as_the_same_text_as_before_so_its_digest_still_matches() -> None:
+    """Hubs store each published version with a digest of its text, and warn when a version's
+    text changes. The text must stay what earlier hubs wrote (with pydantic): this digest was
+    taken from their text for this journey (routes, conditions, dates, a float limit, Open311)."""
+    import hashlib
+    import tomllib
+
+    from hub.journey_versions import definition
+    from kiosk.workflows.model import Journey
+    from kiosk.workflows.structs import check
+
+    text = definition(check(tomllib.loads(SMALL), Journey))
+    assert '"min":1.0,"max":2.5' in text and '"when":{"answer":"kind","equals":"a","not_equals":null' in text
+    assert hashlib.sha256(text.encode()).hexdigest() == DIGEST_WRITTEN_BY_PYDANTIC
