@@ -20,9 +20,16 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.display")
 
 
+#: The kiosk's typeface, then where Qt finds what it lacks: Arabic script (Arabic and Urdu) in
+#: Noto Naskh Arabic, symbols (▾ ✓ ● ⌫) in Noto Sans Symbols2, all in Debian's fonts-noto-core.
+#: Without the list, fontconfig gave both to DejaVu Sans, another design beside Noto's.
+FAMILIES = ["Noto Sans", "Noto Naskh Arabic", "Noto Sans Symbols2"]
+
+
 def prepare_app(app: QApplication, touch_only: bool) -> None:
-    """The kiosk's typeface for every widget, and no mouse pointer on a touch-only screen."""
-    font = QFont("Noto Sans")
+    """The kiosk's typefaces for every widget, and no mouse pointer on a touch-only screen."""
+    font = QFont()
+    font.setFamilies(FAMILIES)
     font.setStyleHint(QFont.StyleHint.SansSerif)
     app.setFont(font)
     if touch_only:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QAbstractButton, QApplication, QFrame, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtGui import QColor, QTextLayout
+from PySide6.QtWidgets import QAbstractButton, QApplication, QFrame, QLabel, QLineEdit, QVBoxLayout, QWidget
 from sqlalchemy import select
 
 from hub.db import InsightCount
@@ -215,6 +215,39 @@ def test_side_bars_are_drawn_on_the_reading_side(kiosk: Kiosk) -> None:
     k.controller.set_language("en")
     assert bar_side(on_screen, colour) == "left"
     on_screen.deleteLater()
+
+
+def typefaces(widget: QWidget, text: str) -> set[str]:
+    """The typefaces Qt draws ``text`` in, in the widget's own font (spaces left out: they come
+    from the first typeface whatever the script)."""
+    layout = QTextLayout(text.replace(" ", ""), widget.font())
+    layout.beginLayout()
+    layout.createLine()
+    layout.endLayout()
+    return {run.rawFont().familyName() for run in layout.glyphRuns()}
+
+
+def test_every_script_is_drawn_in_noto(kiosk: Kiosk) -> None:
+    """Arabic and Urdu in Noto Naskh Arabic and the symbols Noto Sans lacks (▾ ✓) in Noto Sans
+    Symbols2, as docs/languages.md says: left to fontconfig, both were DejaVu Sans."""
+    k = kiosk
+    k.tap("attract_start")
+    k.wait_page("home_page")
+    k.tap("accessibility")
+    more = k.window.more_button
+    assert typefaces(more, more.text()) == {"Noto Sans", "Noto Sans Symbols2"}
+    k.tap("overlay_language")
+    for code, heading in (("ar", "ماذا تريد أن تفعل؟"), ("ur", "آپ کیا کرنا چاہتے ہیں؟")):
+        k.tap(f"overlay_lang_{code}")
+        k.wait_heading(heading)
+        shown = next(w for w in k.page.findChildren(QLabel) if w.isVisible() and w.text() == heading)
+        assert typefaces(shown, heading) == {"Noto Naskh Arabic"}, code
+        k.tap("accessibility")
+        k.tap("overlay_language")
+    k.tap("overlay_lang_pl")
+    k.wait_heading("Co chcesz zrobić?")
+    shown = next(w for w in k.page.findChildren(QLabel) if w.isVisible() and w.text() == "Co chcesz zrobić?")
+    assert typefaces(shown, shown.text()) == {"Noto Sans"}
 
 
 def test_changing_language_mid_journey_keeps_the_answers(kiosk: Kiosk) -> None:

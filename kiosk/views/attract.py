@@ -32,7 +32,10 @@ class AttractPage(QWidget):
                                                 council=council_name))
         self.target.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         inner = QVBoxLayout(self.target)
-        inner.setContentsMargins(80, 80, 80, 80)
+        # Little above and below: the stretches place the words anyway, and at the largest text
+        # in Arabic or Urdu with a message, on a landscape screen, every pixel is needed (Noto
+        # Naskh Arabic's lines are 1.7 times its size; the screen drive found them squeezed).
+        inner.setContentsMargins(80, 8, 80, 8)
         inner.addStretch(2)
         lines = [(council_name, "attract-title", "attract_title")]
         if closed:

@@ -29,11 +29,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit
 
 from kiosk.app import build_kiosk, build_services, show_full_screen
+from kiosk.views.attract import AttractPage
 from kiosk.views.fields import AddressField
 from kiosk.views.pages import CheckAnswersPage, ConfirmationPage, HomePage, ResultPage, Section
 from kiosk.views.scrolling import scroll_area_of
+from kiosk.views.text import tr
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.model import StepType
+from kiosk.workflows.opening_hours import hours_lines
 from tests.resident import kiosk_settings
 from tests.screen.measure import (
     as_array,
@@ -150,6 +153,13 @@ def views(run: Run) -> Iterator[tuple[str, Callable[[], None]]]:
     """Every view, as a name and a way to put it on screen."""
     window, controller = run.window, run.controller
     yield "attract", controller.show_attract
+    shell = controller.shell
+    languages = [c.language.name for c in shell.catalogs.values()]
+    yield "attract with a message", lambda: shell.show(AttractPage(
+        "Demo Borough Council", ["Open Monday to Friday, 8:30am to 5pm."], languages=languages), "none", top_bar=False)
+    if run.setting[0] == "standard" and run.language == "en":  # shown only after a wipe, which puts both back
+        yield "closed", lambda: shell.show(AttractPage("Demo Borough Council", closed_hours=hours_lines(
+            ["09:00-17:00"] * 5 + ["10:00-13:00", "closed"], tr)), "none", top_bar=False)
     catalog = controller.shell.catalog
     yield "home", lambda: window.show_page(HomePage([catalog.journey(j) for j in JOURNEYS]))
     fake = SimpleNamespace(window=window)
