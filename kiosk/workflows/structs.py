@@ -163,14 +163,13 @@ class _Wire(Struct, metaclass=_KeywordsOnly):
             if isinstance(value, cls):
                 return value
             try:
-                return msgspec.convert(value, cls, strict=True)
-            except ValidationError as exc:
-                found = problem(exc)
+                return check(value, cls)
+            except Problem as found:
                 # The field's place goes with it: the hub adds it to the error's loc (hub/app.py).
                 raise PydanticCustomError(found.kind, found.what, {"where": found.where}) from None
 
         return core_schema.no_info_plain_validator_function(
-            validate, serialization=core_schema.plain_serializer_function_ser_schema(msgspec.to_builtins))
+            validate, serialization=core_schema.plain_serializer_function_ser_schema(dump))
 
     @classmethod
     def __get_pydantic_json_schema__(cls, _core_schema: Any, _handler: Any) -> dict[str, Any]:
