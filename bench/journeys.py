@@ -29,7 +29,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import qasync
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QEventLoop, QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
@@ -39,6 +39,9 @@ from kiosk.app import build_as_run
 from kiosk.config import load_settings
 from kiosk.views.scrolling import scroll_area_of
 
+#: How long a resident looks at a page before tapping, at the least.
+READING_MS = 300
+
 
 class Driver:
     def __init__(self, app: QApplication, window, controller) -> None:  # type: ignore[no-untyped-def]
@@ -46,6 +49,8 @@ class Driver:
         self.step_ms: list[float] = []
         self.step_names: list[str] = []
         self.wipe_ms: list[float] = []
+        #: Pause before each timed tap as a resident reads (False: tap as soon as it is drawn).
+        self.reading = True
 
     def spin(self) -> None:
         self.app.processEvents()
@@ -86,12 +91,24 @@ class Driver:
         QTest.mouseClick(self.window.windowHandle(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point)
 
     def tap(self, name: str) -> None:
+        self.read()
         self.click(self.point(self.find(QAbstractButton, name)))
+
+    def read(self) -> None:
+        """Wait as a resident does before a tap: they read the page first, for seconds, and
+        nobody taps within 0.3 s of a page appearing. The kiosk's event loop runs meanwhile, as
+        in use (it builds the page a tap most likely leads to: kiosk/flows/ahead.py)."""
+        if not self.reading:
+            return
+        pause = QEventLoop()
+        QTimer.singleShot(READING_MS, pause.quit)
+        pause.exec()
 
     def cont(self) -> None:
         """Tap Continue and time it until the next page has painted."""
         old = self.window.page
         old_name = old.objectName()
+        self.read()
         point = self.point(self.find(QAbstractButton, "continue"))
         start = time.perf_counter()
         self.click(point)
@@ -112,6 +129,7 @@ class Driver:
 
     def type(self, name: str, text: str) -> None:
         w = self.find(QLineEdit, name)
+        self.read()
         self.click(self.point(w, QPoint(w.width() // 2, min(w.height() // 2, 24))))
         assert isinstance(w, QLineEdit)
         w.clear()

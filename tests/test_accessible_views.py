@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 
 from accessibility.themes import STANDARD, contrast, text_pairs, ui_pairs
 from kiosk.views.fields import AddressField
-from kiosk.views.pages import CheckAnswersPage, ConfirmationPage, HomePage, ResultPage, Section, StepPage
+from kiosk.views.pages import HomePage, ResultPage, Section, StepPage
+from kiosk.views.send_pages import CheckAnswersPage, ConfirmationPage
 from kiosk.workflows.describe import OptionView
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.i18n import Catalog

@@ -104,3 +104,40 @@ def test_dynamic_options_must_be_loaded_and_respected() -> None:
     assert s.needs_dynamic_options() == ""
     assert not s.submit_answer("2026-12-02")
     assert s.submit_answer("2026-12-01")
+
+
+def test_the_preview_is_the_page_the_answer_then_leads_to_and_changes_nothing(missed_bin: JourneySession) -> None:
+    s = missed_bin
+    assert s.submit_answer(ADDRESS)
+    before = (dict(s.answers), list(s.history), s.view())
+    preview = s.preview_next()
+    assert preview is not None
+    assert (dict(s.answers), list(s.history), s.view()) == before  # a what-if only
+    assert s.submit_answer("general")
+    assert s.view() == preview.view  # the route for an answer the routes do not name
+    assert s.submit_answer({"mode": "other", "day": "2", "month": "11", "year": "2026"})
+    assert s.current.id == "where_left"
+
+
+def test_a_check_answers_preview_leaves_the_coming_answer_blank(missed_bin: JourneySession) -> None:
+    s = missed_bin
+    for answer in (ADDRESS, "general", {"mode": "other", "day": "2", "month": "11", "year": "2026"},
+                   "kerbside", ""):
+        assert s.submit_answer(answer), s.view().errors
+    assert s.current.id == "email"
+    preview = s.preview_next()
+    assert preview is not None and preview.view.type == StepType.CHECK_ANSWERS
+    assert [r.step_id for r in preview.rows][-2:] == ["details", "email"]
+    assert preview.rows[-1].answer == ""  # not known yet
+    assert s.submit_answer("resident@example.com")
+    assert s.view() == preview.view
+    assert [(r.step_id, r.label) for r in s.summary()] == [(r.step_id, r.label) for r in preview.rows]
+
+
+def test_no_preview_from_check_answers(missed_bin: JourneySession) -> None:
+    s = missed_bin
+    for answer in (ADDRESS, "general", {"mode": "other", "day": "2", "month": "11", "year": "2026"},
+                   "kerbside", "", ""):
+        assert s.submit_answer(answer), s.view().errors
+    assert s.current.type == StepType.CHECK_ANSWERS
+    assert s.preview_next() is None

@@ -315,7 +315,8 @@ def test_the_keyboard_has_the_letters_of_the_language(kiosk: Kiosk) -> None:
 @pytest.mark.parametrize("code", ["pl", "ar", "ur"])
 def test_every_view_fits_in_each_language_at_the_largest_text(kiosk: Kiosk, code: str, tmp_path: Path) -> None:
     from kiosk.views.fields import AddressField
-    from kiosk.views.pages import CheckAnswersPage, ConfirmationPage, HomePage
+    from kiosk.views.pages import HomePage
+    from kiosk.views.send_pages import CheckAnswersPage, ConfirmationPage
     from kiosk.workflows.engine import JourneySession
     from kiosk.workflows.model import StepType
     from tests.test_accessible_views import ADDRESSES, check_page, step_pages

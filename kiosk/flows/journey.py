@@ -8,13 +8,16 @@ import logging
 import uuid
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from accessibility.speech import spell
+from kiosk.flows.ahead import Ahead
 from kiosk.flows.lookups import LookupFlow
 from kiosk.shell import Shell
-from kiosk.views.pages import CheckAnswersPage, ConfirmationPage, MessagePage, StepPage
+from kiosk.views.pages import MessagePage, StepPage
+from kiosk.views.send_pages import CheckAnswersPage, ConfirmationPage
 from kiosk.views.text import tr
+from kiosk.workflows.describe import StepView, SummaryRow
 from kiosk.workflows.i18n import N_
 from kiosk.workflows.model import StepType
 from kiosk.workflows.references import new_reference
@@ -29,12 +32,17 @@ SEND_STATUS = {
 }
 
 
+#: From showing a reference to sending its submission (see _on_submit).
+SEND_AFTER_MS = 50
+
+
 class JourneyFlow(QObject):
     def __init__(self, shell: Shell) -> None:
         super().__init__()
         self.shell = shell
         self.lookups = LookupFlow(shell, back=self.back, leave=self._leave)
         self._confirmation_page: ConfirmationPage | None = None
+        self.ahead = Ahead(shell)
         shell.window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
         shell.when_wiped(self._forget)
 
@@ -54,19 +62,27 @@ class JourneyFlow(QObject):
             self.lookups.load_options(session, source)
             return
         if step.type == StepType.CHECK_ANSWERS:
-            page = CheckAnswersPage(session.view(), session.summary())
-            page.change.connect(self._on_change)
-            page.submit.connect(self._on_submit)
-            page.back.connect(self.back)
-            page.handoff.connect(shell.go().start_handoff)
-            if practice:
-                page.practice_only()
+            view, rows = session.view(), session.summary()
+            page = self.ahead.take(self._answers_key(view, rows, practice))
+            if not (isinstance(page, CheckAnswersPage) and page.reword(rows)):
+                page = self._check_answers_page(view, rows, practice)
             shell.show(page, "question")
+            self.ahead.after_showing(self._prepare_confirmation)
             return
         if step.type == StepType.RESULT:
             self.lookups.run(session)
             return
-        step_page = StepPage(session.view())
+        view = session.view()
+        step_page = self.ahead.take(self.ahead.key(view, practice))
+        if not isinstance(step_page, StepPage):
+            step_page = self._step_page(view, practice)
+        shell.show(step_page, "question")
+        self.ahead.after_showing(self._prepare_next)
+
+    # ---- pages, built when needed or ahead of time (kiosk/flows/ahead.py) -------------
+    def _step_page(self, view: StepView, practice: bool) -> StepPage:
+        shell = self.shell
+        step_page = StepPage(view)
         step_page.continued.connect(self._on_continue)
         step_page.back.connect(self.back)
         step_page.handoff.connect(shell.go().start_handoff)
@@ -76,7 +92,66 @@ class JourneyFlow(QObject):
         address = step_page.address_field
         if address is not None:
             address.lookup_requested.connect(lambda pc: self.lookups.addresses(address, pc))
-        shell.show(step_page, "question")
+        return step_page
+
+    def _check_answers_page(self, view: StepView, rows: list[SummaryRow], practice: bool) -> CheckAnswersPage:
+        page = CheckAnswersPage(view, rows)
+        page.change.connect(self._on_change)
+        page.submit.connect(self._on_submit)
+        page.back.connect(self.back)
+        page.handoff.connect(self.shell.go().start_handoff)
+        if practice:
+            page.practice_only()
+        return page
+
+    def _answers_key(self, view: StepView, rows: list[SummaryRow], practice: bool) -> object:
+        """A check-answers page's questions, not its answers: those are re-worded (reword)."""
+        return self.ahead.key(view, tuple((r.step_id, r.label, r.sensitive) for r in rows), practice)
+
+    def _prepare_next(self) -> None:
+        """While the resident reads a question: the page it most likely leads to."""
+        session = self.shell.resident.journey
+        preview = session.preview_next() if session is not None else None
+        if preview is None:
+            return
+        practice = self.shell.resident.practice is not None
+        if preview.view.type == StepType.CHECK_ANSWERS:
+            rows = list(preview.rows)
+            key = self._answers_key(preview.view, rows, practice)
+            if not self.ahead.has(key):
+                self.ahead.keep(key, self._check_answers_page(preview.view, rows, practice))
+            return
+        key = self.ahead.key(preview.view, practice)
+        if not self.ahead.has(key):
+            self.ahead.keep(key, self._step_page(preview.view, practice))
+
+    def _confirmation_key(self) -> object:
+        session = self.shell.resident.journey
+        submit = session.journey.submit if session is not None else None
+        if submit is None or self.shell.resident.practice is not None:
+            return None
+        return self.ahead.key("confirmation", submit.confirmation_title, tuple(submit.what_happens_next),
+                              self._track_url(""))
+
+    def _track_url(self, reference: str) -> str:
+        shell = self.shell
+        hub = shell.settings.hub
+        url = f"{(hub.public_url or hub.url).rstrip('/')}/track/{reference}"
+        if shell.catalog.code != "en":
+            url += f"?lang={shell.catalog.code}"  # the tracking page in the resident's language
+        return url
+
+    def _prepare_confirmation(self) -> None:
+        """While the resident checks their answers: the confirmation, with a reference drawn for
+        it (a reference means nothing until the submission is committed with it: _on_submit)."""
+        key = self._confirmation_key()
+        session = self.shell.resident.journey
+        if key is None or session is None or session.journey.submit is None or self.ahead.has(key):
+            return
+        submit = session.journey.submit
+        reference = new_reference()
+        self.ahead.keep(key, ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next,
+                                              self._track_url(reference), tr(SEND_STATUS["sending"])))
 
     def _on_continue(self, raw: Any) -> None:
         shell = self.shell
@@ -143,7 +218,9 @@ class JourneyFlow(QObject):
         if session is None or session.journey.submit is None:
             return
         payload = session.submission()
-        reference = new_reference()
+        ready = self.ahead.take(self._confirmation_key())
+        page = ready if isinstance(ready, ConfirmationPage) else None
+        reference = page.code if page is not None else new_reference()
         officer = resident.officer
         assisted = officer is not None and officer.assisted
         payload.update(
@@ -160,6 +237,8 @@ class JourneyFlow(QObject):
             shell.services.outbox.put("submission", uuid.uuid4().hex, payload)
         except Exception:
             log.exception("could not commit a submission to the outbox")
+            if page is not None:
+                page.deleteLater()
             fault = MessagePage("fault", tr("Sorry, we could not save your answers"), [
                 tr("Nothing has been sent. This kiosk has a problem storing information."),
                 shell.settings.branding.counter_directions,
@@ -171,13 +250,12 @@ class JourneyFlow(QObject):
         shell.events.submitted(session.journey.id, payload["channel"], session.error_count)
         resident.journey_done = True
         submit = session.journey.submit
-        initial = "waiting" if shell.hub_status.reachable is False else "sending"
-        hub = shell.settings.hub
-        url = f"{(hub.public_url or hub.url).rstrip('/')}/track/{reference}"
-        if shell.catalog.code != "en":
-            url += f"?lang={shell.catalog.code}"  # the tracking page in the resident's language
-        page = ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next, url,
-                                tr(SEND_STATUS[initial]))
+        initial = tr(SEND_STATUS["waiting" if shell.hub_status.reachable is False else "sending"])
+        if page is None:
+            page = ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next,
+                                    self._track_url(reference), initial)
+        elif page.status.text() != initial:
+            page.set_status(initial)
         page.finished.connect(shell.go().ask_why)
         page.spell.setVisible(shell.narrator.enabled)
         page.spell.clicked.connect(lambda: shell.narrator.say(spell(reference)))
@@ -185,7 +263,10 @@ class JourneyFlow(QObject):
         self._confirmation_page = page
         resident.journey = None  # answers are in the outbox now; nothing to go back to
         shell.show(page, "confirmation")
-        shell.services.worker.wake()
+        # Sent once the reference is on the screen: sending takes the Qt thread a millisecond
+        # or two (the payload read back and decrypted, the request made), which the page's first
+        # paint need not wait for. The submission is safe in the outbox already.
+        QTimer.singleShot(SEND_AFTER_MS, self, shell.services.worker.wake)
 
     def on_send_state(self, reference: str, state: str) -> None:
         """From the outbox worker: tell the resident the truth about their submission."""

@@ -92,6 +92,23 @@ class PageScroll(QScrollArea):
         self.verticalScrollBar().setValue(0)
         self._check_more()
 
+    def park(self, page: QWidget) -> None:
+        """A page built ahead of time waits here, hidden: styled as it will be shown (a page that
+        moves to another parent is styled again, widget by widget) and laid out at the width it
+        will have, so that showing it is only showing it."""
+        page.setParent(self._holder)
+        page.hide()
+        width = self.viewport().width()
+        fit = getattr(page, "fit_width", None)
+        if callable(fit):
+            fit(width)
+        page.ensurePolished()
+        layout = page.layout()
+        if layout is not None:
+            height = page.heightForWidth(width) if page.hasHeightForWidth() else page.sizeHint().height()
+            page.resize(width, max(height, self.viewport().height()))
+            layout.activate()
+
     def take_page(self) -> None:
         """The page goes out (hidden; its owner deletes it), without leaving its parent."""
         if self._page is not None:

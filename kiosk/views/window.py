@@ -345,6 +345,14 @@ class KioskWindow(QWidget):
         if callable(focus):
             focus()
 
+    def park_page(self, page: ScrollPage) -> None:
+        """Keep a page built ahead of time where it will show, hidden, styled and laid out
+        (kiosk/flows/ahead.py); show_page shows it. Its action bar waits in the action slot."""
+        self.page_scroll.park(page)
+        page.action_bar.setParent(self.action_slot)
+        page.action_bar.hide()
+        page.action_bar.ensurePolished()
+
     # ---- overlay --------------------------------------------------------------------
     def show_overlay(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]],
                      groups: list[tuple[str, list[tuple[str, str, str]]]] | None = None) -> Overlay:

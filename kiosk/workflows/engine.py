@@ -6,8 +6,10 @@ resident entered (``raw``). Nothing here knows about Qt or HTTP.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from kiosk.workflows import validators as v
@@ -16,6 +18,22 @@ from kiosk.workflows.i18n import Catalog, english
 from kiosk.workflows.model import Condition, Journey, Step, StepType
 
 Answer = Any
+
+
+@dataclass(frozen=True)
+class Preview:
+    """The page the current step most likely leads to, worked out before the resident answers
+    (the kiosk builds it while they read: kiosk/flows/ahead.py). Only a guess: it is used when
+    it equals what the answer then leads to."""
+
+    view: StepView
+    #: For a check-answers page: its rows, the current step's answer left blank (not known yet).
+    rows: tuple[SummaryRow, ...] = ()
+
+
+class _Pending:
+    """The current step's answer in a preview: given, but not known yet."""
+
 
 
 def is_blank(raw: Any) -> bool:
@@ -158,6 +176,28 @@ class JourneySession:
         if cond.includes is not None:
             return isinstance(value, list) and cond.includes in value
         return False
+
+    def preview_next(self) -> Preview | None:
+        """The next page as it will most likely be once the current step is answered: a route
+        that tests that answer is taken as if it were none of the values the route names. None
+        when there is no page to build ahead (a result, options to fetch, the end)."""
+        step = self.current
+        if step.type in (StepType.CHECK_ANSWERS, StepType.RESULT) or step.terminal:
+            return None
+        ghost = copy.copy(self)
+        ghost.answers = dict(self.answers)
+        ghost.history = list(self.history)
+        if step.collects_answer:
+            ghost.answers[step.id] = _Pending()
+        ghost.history.append(ghost._next_step_id(step))
+        ghost._error = None
+        ghost._raw = ghost.draft = None
+        after = ghost.current
+        if after.type == StepType.RESULT or ghost.needs_dynamic_options():
+            return None
+        if after.type == StepType.CHECK_ANSWERS:
+            return Preview(ghost.view(), tuple(ghost.summary()))
+        return Preview(ghost.view())
 
     def back(self) -> bool:
         if len(self.history) <= 1:
@@ -307,7 +347,8 @@ class JourneySession:
             step = journey.step(sid)
             if step.collects_answer:
                 label = step.summary_label or step.question
-                rows.append(SummaryRow(sid, label, self._shown(step, catalog), step.sensitive))
+                shown = "" if isinstance(self.answers.get(sid), _Pending) else self._shown(step, catalog)
+                rows.append(SummaryRow(sid, label, shown, step.sensitive))
         return rows
 
     def _shown(self, step: Step, catalog: Catalog) -> str:

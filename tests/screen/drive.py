@@ -31,8 +31,9 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, 
 from kiosk.app import build_kiosk, build_services, show_full_screen
 from kiosk.views.attract import AttractPage
 from kiosk.views.fields import AddressField
-from kiosk.views.pages import CheckAnswersPage, ConfirmationPage, HomePage, ResultPage, Section
+from kiosk.views.pages import HomePage, ResultPage, Section
 from kiosk.views.scrolling import scroll_area_of
+from kiosk.views.send_pages import CheckAnswersPage, ConfirmationPage
 from kiosk.views.text import tr
 from kiosk.workflows.engine import JourneySession
 from kiosk.workflows.model import StepType
