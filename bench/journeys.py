@@ -49,8 +49,9 @@ class Driver:
         self.step_ms: list[float] = []
         self.step_names: list[str] = []
         self.wipe_ms: list[float] = []
-        #: Pause before each timed tap as a resident reads (False: tap as soon as it is drawn).
+        #: Pause before each tap as a resident reads (False: tap as soon as it is drawn).
         self.reading = True
+        self.reading_ms = READING_MS
 
     def spin(self) -> None:
         self.app.processEvents()
@@ -101,7 +102,7 @@ class Driver:
         if not self.reading:
             return
         pause = QEventLoop()
-        QTimer.singleShot(READING_MS, pause.quit)
+        QTimer.singleShot(self.reading_ms, pause.quit)
         pause.exec()
 
     def cont(self) -> None:

@@ -81,6 +81,9 @@ def sample(d: Driver, sessions: int) -> Sample:
     # Counted with nothing in flight: a send to the hub holds its batch (items and messages)
     # until the hub answers, which is not a leak.
     outbox = d.controller.services.outbox
+    # Usage events queued since the last send wait for the worker's next pass (up to a minute,
+    # or the next submission): sent now.
+    d.controller.services.worker.wake()
     wait_for(lambda: all(outbox.depth(kind) == 0 for kind in ("submission", "event", "audit", "taster")),
              20, "the outbox to empty", d.spin)
     for _ in range(3):

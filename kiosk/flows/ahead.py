@@ -31,7 +31,7 @@ AFTER_MS = 120
 
 class Ahead(QObject):
     def __init__(self, shell: Shell) -> None:
-        super().__init__(shell)
+        super().__init__(shell.window)  # its timer ends with the window
         self._shell = shell
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -40,7 +40,7 @@ class Ahead(QObject):
         self._task: Callable[[], None] | None = None
         self._page: ScrollPage | None = None
         self._key: object = None
-        shell.when_wiped(lambda _reason: self.drop())
+        shell.when_wiped(self._on_wipe)
 
     def key(self, *parts: object) -> object:
         """A page's key: what it says, and how it is shown."""
@@ -83,6 +83,10 @@ class Ahead(QObject):
         if page is not None and shiboken6.isValid(page):
             page.action_bar.setParent(page)  # deleted with its page
             page.deleteLater()
+
+    def _on_wipe(self, _reason: str) -> None:
+        if shiboken6.isValid(self):  # not once the window has gone (at shutdown)
+            self.drop()
 
     def _run(self) -> None:
         task, self._task = self._task, None

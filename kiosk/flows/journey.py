@@ -43,6 +43,12 @@ class JourneyFlow(QObject):
         self.lookups = LookupFlow(shell, back=self.back, leave=self._leave)
         self._confirmation_page: ConfirmationPage | None = None
         self.ahead = Ahead(shell)
+        # One timer, made once (a singleShot with a method each time left a weak reference
+        # behind per submission: tests/test_soak.py).
+        self._send_soon = QTimer(shell.window)
+        self._send_soon.setSingleShot(True)
+        self._send_soon.setInterval(SEND_AFTER_MS)
+        self._send_soon.timeout.connect(shell.services.worker.wake)
         shell.window.keyboard.enter_pressed.connect(self._on_keyboard_enter)
         shell.when_wiped(self._forget)
 
@@ -266,7 +272,7 @@ class JourneyFlow(QObject):
         # Sent once the reference is on the screen: sending takes the Qt thread a millisecond
         # or two (the payload read back and decrypted, the request made), which the page's first
         # paint need not wait for. The submission is safe in the outbox already.
-        QTimer.singleShot(SEND_AFTER_MS, self, shell.services.worker.wake)
+        self._send_soon.start()
 
     def on_send_state(self, reference: str, state: str) -> None:
         """From the outbox worker: tell the resident the truth about their submission."""
