@@ -10,7 +10,6 @@ read; the best one only scores a little better against runs of one colour."""
 
 from __future__ import annotations
 
-import qrcode
 from PySide6.QtCore import QPointF, QSize, Qt
 from PySide6.QtGui import QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -20,6 +19,11 @@ class QrCode(QWidget):
     def __init__(self, data: str, side: int = 280) -> None:
         super().__init__()
         self.setObjectName("qr_code")
+        # Loaded with the first code drawn, not at start: 0.7 MiB the attract screen does not
+        # need (a confirmation's code is drawn while the resident checks their answers:
+        # kiosk/flows/ahead.py).
+        import qrcode
+
         code = qrcode.QRCode(border=4, error_correction=qrcode.constants.ERROR_CORRECT_M, mask_pattern=0)
         code.add_data(data)
         code.make(fit=True)

@@ -3,7 +3,8 @@ kiosk/views/scrolling.py)."""
 
 from __future__ import annotations
 
-from typing import cast
+import functools
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QGuiApplication
@@ -21,6 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.views.text import tr
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QStyle, QStyleOptionButton
 
 #: Widest the reading column grows (GOV.UK two-thirds column at kiosk scale).
 COLUMN_MAX_WIDTH = 1200
@@ -144,6 +148,16 @@ def link_label(url: str, name: str) -> QLabel:
     return link
 
 
+@functools.cache
+def _style_types() -> tuple[type[QStyle], type[QStyleOptionButton]]:
+    """Imported when first needed, not at the top: the first screen has no radios, and QStyle
+    costs 6 ms of enums; then kept (an import statement in a method goes through PySide's import
+    hook at each call, and a radio's size is asked for many times a page)."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionButton
+
+    return QStyle, QStyleOptionButton
+
+
 class _Wrapping(FocusLabels):
     """Radios and check boxes whose words wrap (Qt's own never do, and clip at large text
     sizes) and whose whole row is the touch target."""
@@ -169,9 +183,7 @@ class _Wrapping(FocusLabels):
         button = cast(QAbstractButton, self)
         if not isinstance(button, (QRadioButton, QCheckBox)):
             return 0
-        # Here, not at the top: the first screen has no radios, and QStyle costs 6 ms of enums.
-        from PySide6.QtWidgets import QStyle, QStyleOptionButton
-
+        QStyle, QStyleOptionButton = _style_types()
         option = QStyleOptionButton()
         option.initFrom(button)
         element = (QStyle.SubElement.SE_RadioButtonIndicator if isinstance(button, QRadioButton)
@@ -182,7 +194,6 @@ class _Wrapping(FocusLabels):
         return leading + 20
 
     def _fit(self) -> None:
-        indent = self._indent()
         role = cast(QWidget, self).property("role")
         if role == "secondary":  # the padding a push button has
             self._row.setContentsMargins(24, 8, 24, 8)
@@ -190,6 +201,7 @@ class _Wrapping(FocusLabels):
         if role == "answer":  # inside its border, the same on both sides in either direction
             self._row.setContentsMargins(28, 16, 28, 16)
             return
+        indent = self._indent()
         trailing = 8 if indent else 0
         if cast(QAbstractButton, self).isRightToLeft():  # layout margins are not mirrored: swap them
             self._row.setContentsMargins(trailing, 8, indent, 8)
