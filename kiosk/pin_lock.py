@@ -10,9 +10,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-
 log = logging.getLogger("kiosk.maintenance")
 
 
@@ -82,6 +79,10 @@ class PinLock(Lockout):
         self._hash = pin_hash
 
     def check(self, pin: str) -> PinResult:
+        # Loaded with the first PIN checked, not at start (kiosk/workflows/pin_verifier.py).
+        from argon2 import PasswordHasher
+        from argon2.exceptions import InvalidHashError, VerificationError
+
         failures, until = self._load()
         now = self._clock()
         if until > now:

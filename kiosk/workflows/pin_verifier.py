@@ -20,10 +20,6 @@ import base64
 import hashlib
 import hmac
 
-from argon2 import Type
-from argon2.exceptions import HashingError
-from argon2.low_level import hash_secret_raw
-
 PREFIX = "kv1"
 _KEY_LABEL = b"council-kiosk offline staff PINs v1"
 
@@ -52,6 +48,12 @@ def keyed_verifier(argon2_hash: str, key: bytes) -> str:
 
 
 def verify(pin: str, verifier: str, key: bytes) -> bool:
+    # argon2 is loaded with the first PIN checked, not with the kiosk: 1 MiB a kiosk waiting
+    # at its attract screen does not need (and checking a PIN takes a good part of a second).
+    from argon2 import Type
+    from argon2.exceptions import HashingError
+    from argon2.low_level import hash_secret_raw
+
     try:
         prefix, kind, version, params, length, salt, mac = verifier.split("$")
         if prefix != PREFIX or kind != "argon2id":
