@@ -4,7 +4,8 @@
 
 Measures, in the kiosk process (offscreen, 1920x1080):
 - p50/p95 from a tap on Continue (mouse press and release, given to the window as the display
-  gives them) to the next page's first paint;
+  gives them) to the next page's first paint, each tap 0.3 s after the page appeared, as a
+  resident reads it first (the kiosk builds the next page meanwhile: kiosk/flows/ahead.py);
 - peak RSS of the kiosk process after completing three journeys (missed bin, fly-tipping,
   bulky waste), and after all the rounds;
 - p50/p95 from the wipe that ends a session (``end_session``, which collects the session's

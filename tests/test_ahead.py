@@ -32,6 +32,20 @@ def to_bin_type(kiosk: Kiosk) -> None:
     kiosk.wait_heading("Which bin was missed?")
 
 
+def to_email(kiosk: Kiosk, details: str = "") -> None:
+    """On to the last question, the optional email address."""
+    to_bin_type(kiosk)
+    kiosk.choose("bin_type", "general")
+    kiosk.date("when", "2", "11", "2026")
+    kiosk.cont()
+    kiosk.choose("where_left", "kerbside")
+    kiosk.wait_heading("Is there anything else the crew should know? (optional)")
+    if details:
+        kiosk.type("input_details", details)
+    kiosk.cont()
+    kiosk.wait_heading("What is your email address? (optional)")
+
+
 def test_the_next_question_is_built_while_the_resident_reads_and_shown_on_the_tap(kiosk: Kiosk) -> None:
     to_bin_type(kiosk)
     kiosk.choose("bin_type", "general")
@@ -56,14 +70,7 @@ def test_an_answer_that_leads_elsewhere_gets_its_own_page(kiosk: Kiosk) -> None:
 
 
 def test_check_answers_built_ahead_shows_the_answer_just_given(kiosk: Kiosk) -> None:
-    to_bin_type(kiosk)
-    kiosk.choose("bin_type", "general")
-    kiosk.date("when", "2", "11", "2026")
-    kiosk.cont()
-    kiosk.choose("where_left", "kerbside")
-    kiosk.wait_heading("Is there anything else the crew should know? (optional)")
-    kiosk.cont()
-    kiosk.wait_heading("What is your email address? (optional)")
+    to_email(kiosk)
     ready = built_ahead(kiosk, "check_answers")
     assert isinstance(ready, CheckAnswersPage)
     kiosk.type("input_email", "resident@example.com")
@@ -75,12 +82,7 @@ def test_check_answers_built_ahead_shows_the_answer_just_given(kiosk: Kiosk) -> 
 
 
 def test_the_reference_drawn_ahead_is_the_one_sent(kiosk: Kiosk) -> None:
-    to_bin_type(kiosk)
-    kiosk.choose("bin_type", "general")
-    kiosk.date("when", "2", "11", "2026")
-    kiosk.cont()
-    kiosk.choose("where_left", "kerbside")
-    kiosk.cont()
+    to_email(kiosk)
     kiosk.cont()
     kiosk.wait_page("check_answers")
     ready = built_ahead(kiosk, "confirmation")
@@ -96,14 +98,7 @@ def test_the_reference_drawn_ahead_is_the_one_sent(kiosk: Kiosk) -> None:
 
 def test_the_wipe_takes_a_page_built_ahead_with_the_answers_in_it(kiosk: Kiosk) -> None:
     canary = "CANARY-ahead-7Q2"
-    to_bin_type(kiosk)
-    kiosk.choose("bin_type", "general")
-    kiosk.date("when", "2", "11", "2026")
-    kiosk.cont()
-    kiosk.choose("where_left", "kerbside")
-    kiosk.type("input_details", canary)
-    kiosk.cont()
-    kiosk.wait_heading("What is your email address? (optional)")
+    to_email(kiosk, details=canary)
     built_ahead(kiosk, "check_answers")  # the details answer is on it
 
     def canary_on_a_widget() -> bool:
