@@ -25,6 +25,12 @@ def built_ahead(kiosk: Kiosk, name: str) -> ScrollPage:
     return page
 
 
+def reference_shown(reference: str) -> bool:
+    """Whether any label holds the reference (as drawn: with break hints after its hyphens)."""
+    return any(reference in w.text().replace("\u200b", "") for w in QApplication.allWidgets()
+               if isinstance(w, QLabel))
+
+
 def to_bin_type(kiosk: Kiosk) -> None:
     kiosk.start("missed-bin")
     kiosk.wait_heading("What is the address of the missed bin?")
@@ -109,3 +115,25 @@ def test_the_wipe_takes_a_page_built_ahead_with_the_answers_in_it(kiosk: Kiosk) 
     kiosk.controller.end_session()
     kiosk.qtbot.waitUntil(lambda: not canary_on_a_widget(), timeout=3000)
     assert ahead(kiosk).waiting is None
+
+
+def test_a_submission_that_cannot_be_stored_shows_no_reference(kiosk: Kiosk) -> None:
+    """The outbox refuses the write (a storage fault): the fault page, not the confirmation
+    built ahead, and its reference is gone with it."""
+    to_email(kiosk)
+    kiosk.cont()
+    kiosk.wait_page("check_answers")
+    ready = built_ahead(kiosk, "confirmation")
+    assert isinstance(ready, ConfirmationPage)
+    reference = ready.code
+    outbox = kiosk.services.outbox
+    assert reference_shown(reference)  # on the page built ahead, hidden
+    outbox._db.execute("PRAGMA query_only=ON")  # every write now fails, as on a read-only disk
+    try:
+        kiosk.tap("continue")
+        kiosk.wait_heading("Sorry, we could not save your answers")
+        kiosk.qtbot.waitUntil(lambda: not reference_shown(reference), timeout=3000)
+    finally:
+        outbox._db.execute("PRAGMA query_only=OFF")
+    assert outbox.depth("submission") == 0
+    assert kiosk.hub is not None and kiosk.hub.case(reference) is None

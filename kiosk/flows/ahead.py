@@ -80,9 +80,8 @@ class Ahead(QObject):
         self._timer.stop()
         self._task = None
         page, self._page, self._key = self._page, None, None
-        if page is not None and shiboken6.isValid(page):
-            page.action_bar.setParent(page)  # deleted with its page
-            page.deleteLater()
+        if page is not None:
+            discard(page)
 
     def _on_wipe(self, _reason: str) -> None:
         if shiboken6.isValid(self):  # not once the window has gone (at shutdown)
@@ -92,3 +91,10 @@ class Ahead(QObject):
         task, self._task = self._task, None
         if task is not None:
             task()
+
+
+def discard(page: ScrollPage) -> None:
+    """Delete a page that was built ahead and will not be shown (its action bar waits apart)."""
+    if shiboken6.isValid(page):
+        page.action_bar.setParent(page)  # deleted with its page
+        page.deleteLater()

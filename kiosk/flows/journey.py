@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 
 from accessibility.speech import spell
-from kiosk.flows.ahead import Ahead
+from kiosk.flows.ahead import Ahead, discard
 from kiosk.flows.lookups import LookupFlow
 from kiosk.shell import Shell
 from kiosk.views.pages import MessagePage, StepPage
@@ -244,7 +244,7 @@ class JourneyFlow(QObject):
         except Exception:
             log.exception("could not commit a submission to the outbox")
             if page is not None:
-                page.deleteLater()
+                discard(page)
             fault = MessagePage("fault", tr("Sorry, we could not save your answers"), [
                 tr("Nothing has been sent. This kiosk has a problem storing information."),
                 shell.settings.branding.counter_directions,
