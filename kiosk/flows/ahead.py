@@ -48,7 +48,7 @@ class Ahead(QObject):
         return (*parts, shell.catalog.code, shell.display.text_size, shell.display.contrast)
 
     def after_showing(self, task: Callable[[], None]) -> None:
-        """Run ``task`` once the page just shown is up (it calls ``keep`` with what it built)."""
+        """Run ``task`` once the page just shown is up (it calls ``prepare``)."""
         self._task = task
         self._timer.start()
 
@@ -57,12 +57,13 @@ class Ahead(QObject):
         """The page built ahead and not yet shown, if any."""
         return self._page
 
-    def has(self, key: object) -> bool:
-        return self._page is not None and self._key == key
-
-    def keep(self, key: object, page: ScrollPage) -> None:
-        """Hold ``page`` for ``key``, in place of any page held before."""
+    def prepare(self, key: object, build: Callable[[], ScrollPage]) -> None:
+        """Hold the page ``build`` makes for ``key``, in place of any page held before; nothing
+        to do if the page held is already the one for ``key``."""
+        if self._page is not None and self._key == key:
+            return
         self.drop()
+        page = build()
         self._shell.window.park_page(page)
         self._page, self._key = page, key
 
@@ -81,7 +82,7 @@ class Ahead(QObject):
         self._task = None
         page, self._page, self._key = self._page, None, None
         if page is not None:
-            discard(page)
+            self._shell.window.discard_parked(page)
 
     def _on_wipe(self, _reason: str) -> None:
         if shiboken6.isValid(self):  # not once the window has gone (at shutdown)
@@ -92,9 +93,3 @@ class Ahead(QObject):
         if task is not None:
             task()
 
-
-def discard(page: ScrollPage) -> None:
-    """Delete a page that was built ahead and will not be shown (its action bar waits apart)."""
-    if shiboken6.isValid(page):
-        page.action_bar.setParent(page)  # deleted with its page
-        page.deleteLater()

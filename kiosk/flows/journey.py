@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QTimer
 
 from accessibility.speech import spell
-from kiosk.flows.ahead import Ahead, discard
+from kiosk.flows.ahead import Ahead
 from kiosk.flows.lookups import LookupFlow
 from kiosk.shell import Shell
 from kiosk.views.pages import MessagePage, StepPage
@@ -121,15 +121,13 @@ class JourneyFlow(QObject):
         if preview is None:
             return
         practice = self.shell.resident.practice is not None
-        if preview.view.type == StepType.CHECK_ANSWERS:
+        view = preview.view
+        if view.type == StepType.CHECK_ANSWERS:
             rows = list(preview.rows)
-            key = self._answers_key(preview.view, rows, practice)
-            if not self.ahead.has(key):
-                self.ahead.keep(key, self._check_answers_page(preview.view, rows, practice))
-            return
-        key = self.ahead.key(preview.view, practice)
-        if not self.ahead.has(key):
-            self.ahead.keep(key, self._step_page(preview.view, practice))
+            self.ahead.prepare(self._answers_key(view, rows, practice),
+                               lambda: self._check_answers_page(view, rows, practice))
+        else:
+            self.ahead.prepare(self.ahead.key(view, practice), lambda: self._step_page(view, practice))
 
     def _confirmation_key(self) -> object:
         session = self.shell.resident.journey
@@ -150,14 +148,18 @@ class JourneyFlow(QObject):
     def _prepare_confirmation(self) -> None:
         """While the resident checks their answers: the confirmation, with a reference drawn for
         it (a reference means nothing until the submission is committed with it: _on_submit)."""
-        key = self._confirmation_key()
         session = self.shell.resident.journey
-        if key is None or session is None or session.journey.submit is None or self.ahead.has(key):
+        submit = session.journey.submit if session is not None else None
+        key = self._confirmation_key()
+        if submit is None or key is None:
             return
-        submit = session.journey.submit
-        reference = new_reference()
-        self.ahead.keep(key, ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next,
-                                              self._track_url(reference), tr(SEND_STATUS["sending"])))
+
+        def build() -> ConfirmationPage:
+            reference = new_reference()
+            return ConfirmationPage(submit.confirmation_title, reference, submit.what_happens_next,
+                                    self._track_url(reference), tr(SEND_STATUS["sending"]))
+
+        self.ahead.prepare(key, build)
 
     def _on_continue(self, raw: Any) -> None:
         shell = self.shell
@@ -244,7 +246,7 @@ class JourneyFlow(QObject):
         except Exception:
             log.exception("could not commit a submission to the outbox")
             if page is not None:
-                discard(page)
+                shell.window.discard_parked(page)
             fault = MessagePage("fault", tr("Sorry, we could not save your answers"), [
                 tr("Nothing has been sent. This kiosk has a problem storing information."),
                 shell.settings.branding.counter_directions,

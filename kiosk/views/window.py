@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
@@ -352,6 +353,12 @@ class KioskWindow(QWidget):
         page.action_bar.setParent(self.action_slot)
         page.action_bar.hide()
         page.action_bar.ensurePolished()
+
+    def discard_parked(self, page: ScrollPage) -> None:
+        """Delete a page parked by park_page that will not be shown, its action bar with it."""
+        if shiboken6.isValid(page):
+            page.action_bar.setParent(page)  # deleted with its page
+            page.deleteLater()
 
     # ---- overlay --------------------------------------------------------------------
     def show_overlay(self, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]],

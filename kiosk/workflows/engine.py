@@ -35,7 +35,6 @@ class _Pending:
     """The current step's answer in a preview: given, but not known yet."""
 
 
-
 def is_blank(raw: Any) -> bool:
     if raw is None:
         return True
@@ -139,10 +138,14 @@ class JourneySession:
                 self.last_error_kind = err.kind
                 return False
             self.answers[step.id] = value  # None records a skipped optional question
+        self._move_on(step)
+        return True
+
+    def _move_on(self, step: Step) -> None:
+        """From ``step``, its answer recorded: to the step its routes lead to."""
         self._error = None
         self._raw = self.draft = None
         self.history.append(self._next_step_id(step))
-        return True
 
     def _next_step_id(self, step: Step) -> str:
         if self.changing:
@@ -189,9 +192,7 @@ class JourneySession:
         ghost.history = list(self.history)
         if step.collects_answer:
             ghost.answers[step.id] = _Pending()
-        ghost.history.append(ghost._next_step_id(step))
-        ghost._error = None
-        ghost._raw = ghost.draft = None
+        ghost._move_on(step)
         after = ghost.current
         if after.type == StepType.RESULT or ghost.needs_dynamic_options():
             return None
