@@ -82,7 +82,8 @@ def sample(d: Driver, sessions: int) -> Sample:
     # until the hub answers, which is not a leak.
     outbox = d.controller.services.outbox
     # Usage events queued since the last send wait for the worker's next pass (up to a minute,
-    # or the next submission): sent now.
+    # or the next submission): written and sent now.
+    d.controller.shell.events.flush()
     d.controller.services.worker.wake()
     wait_for(lambda: all(outbox.depth(kind) == 0 for kind in ("submission", "event", "audit", "taster")),
              20, "the outbox to empty", d.spin)

@@ -170,6 +170,7 @@ def run(settings: KioskSettings, shown: Callable[[QWidget | None], None] | None 
     app.aboutToQuit.connect(health_task.cancel)
     with loop:
         code = loop.run_forever()
+    controller.shell.events.flush()  # made in the last moment before the exit
     services.outbox.close()
     signal.set_wakeup_fd(-1)  # before the socket behind it goes
     signal.signal(signal.SIGTERM, signal.SIG_DFL)

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from accessibility.announce import announce, announce_page
@@ -96,6 +96,10 @@ class Navigation(Protocol):
     def practice_error(self) -> None: ...
 
 
+#: After a tap: its page is drawn well within this, and a resident reads it for far longer.
+EVENTS_AFTER_MS = 100
+
+
 class Shell(QObject):
     def __init__(self, app: QApplication, window: KioskWindow, services: Services, display: DisplaySettings,
                  narrator: Narrator) -> None:
@@ -106,7 +110,12 @@ class Shell(QObject):
         self.display = display
         self.narrator = narrator
         self.resident = Resident()
-        self.events = services.events or EventLog(services.outbox)
+        # Usage events are written once the tap that made them has been drawn (kiosk/events.py).
+        self._write_events = QTimer(self)
+        self._write_events.setSingleShot(True)
+        self._write_events.setInterval(EVENTS_AFTER_MS)
+        self.events = services.events or EventLog(services.outbox, soon=self._write_events.start)
+        self._write_events.timeout.connect(self.events.flush)
         self.tasks = TaskRunner()
         t = services.settings.timeouts
         self.idle = IdleTimer(app, t.warning_seconds * 1000)

@@ -171,6 +171,7 @@ def test_nothing_typed_survives_any_exit(qtbot, qasync_loop, canary_hub: HubServ
         except Exception:
             pytest.fail("left after the wipe:\n" + "\n".join(leftovers(kiosk, dirs)))
         # The usage events of the session reached the hub, and hold nothing that was typed.
+        kiosk.controller.shell.events.flush()  # written a moment after the tap that made them: now
         kiosk.services.worker.wake()
         try:
             qtbot.waitUntil(lambda: kiosk.services.outbox.depth("event") == 0, timeout=10000)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import select
 
 from hub.config import InsightSettings
@@ -41,6 +43,7 @@ def insight_hub(tmp_path: Path) -> Iterator[HubServer]:
 
 
 def flush_events(k: Kiosk) -> None:
+    k.controller.shell.events.flush()  # written a moment after the tap that made them: now
     k.services.worker.wake()
     k.qtbot.waitUntil(lambda: k.services.outbox.depth("event") == 0, timeout=10000)
 
@@ -170,6 +173,46 @@ def test_scripted_sessions_give_exact_figures(qtbot, qasync_loop, insight_hub: H
         assert ["Bin", "5", "2", "1 moved to a phone; 1 timed out"] in funnel
         assert ["Due on", "3", "1", "1 started again"] in funnel
         assert client.get("/insight", auth=("officer9", "officer-password-1")).status_code == 403
+
+
+def test_a_taps_usage_event_is_written_after_its_page(qtbot, qasync_loop, insight_hub: HubServer,  # type: ignore[no-untyped-def]
+                                                      tmp_path: Path) -> None:
+    """The page a tap leads to is drawn before the tap's usage event is written to the outbox
+    (kiosk/events.py); the kiosk writes it a moment later by itself, and it reaches the hub."""
+    k = make_kiosk(qtbot, insight_hub, tmp_path / "kiosk")
+    try:
+        events = k.controller.shell.events
+        k.start("missed-bin")
+        k.typed_address("address")
+        k.wait_heading("Which bin was missed?")
+        k.qtbot.waitUntil(lambda: events.pending == 0, timeout=3000)
+        old = k.page
+        at_paint: list[int] = []  # events not yet written when the new page is first drawn
+
+        class Drawn(QObject):
+            def eventFilter(self, obj: QObject, event: QEvent) -> bool:
+                page = k.window.page
+                if (not at_paint and event.type() == QEvent.Type.Paint and page is not old and page is not None
+                        and isinstance(obj, QWidget) and (obj is page or page.isAncestorOf(obj))):
+                    at_paint.append(events.pending)
+                return False
+
+        drawn = Drawn()
+        QApplication.instance().installEventFilter(drawn)  # type: ignore[union-attr]
+        try:
+            k.choose("bin_type", "general")
+            k.wait_heading("When was your bin due to be collected?")
+            k.qtbot.waitUntil(lambda: bool(at_paint), timeout=3000)
+        finally:
+            QApplication.instance().removeEventFilter(drawn)  # type: ignore[union-attr]
+        assert at_paint == [1]  # drawn with its event ("when" reached) still to be written
+        k.qtbot.waitUntil(lambda: events.pending == 0, timeout=3000)  # no flush asked for: on its own
+        flush_events(k)
+    finally:
+        k.close()
+    with insight_hub.state.sessions() as session:
+        steps = [(e.kind, e.step) for e in session.scalars(select(InsightEvent))]
+    assert ("step_reached", "when") in steps
 
 
 def test_small_counts_are_suppressed(insight_hub: HubServer) -> None:

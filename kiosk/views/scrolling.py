@@ -110,10 +110,10 @@ class PageScroll(QScrollArea):
             layout.activate()
 
     def take_page(self) -> None:
-        """The page goes out (hidden; its owner deletes it), without leaving its parent."""
+        """The page goes out of the layout, without leaving its parent; its owner hides it (once
+        the page that replaces it has the focus) and deletes it."""
         if self._page is not None:
             self._pages.removeWidget(self._page)
-            self._page.hide()
             self._page = None
 
     def scroll_on(self) -> None:

@@ -311,18 +311,19 @@ class KioskWindow(QWidget):
 
     def show_page(self, page: QWidget, top_bar: bool = True) -> None:
         """Swap in a page; the old one is destroyed, so nothing it held lingers. Scrolling pages
-        go into the window's one scroll area; others fill the page area themselves."""
+        go into the window's one scroll area; others fill the page area themselves.
+
+        The new page is in and has the focus before the old one is hidden: hiding the widget
+        with the focus (Continue, say) would first pass it on along the chain, to a button in
+        the top bar, which the window would redraw and a screen reader announce, for nothing."""
         self.close_overlay()
         self.keyboard.detach()
         old = self._page
-        if old is not None:
-            if old.parentWidget() is self.stack:
-                self.stack.removeWidget(old)
-            elif self.page_scroll.page() is old:
+        if old is not None:  # out of the layouts, not yet hidden: it is under the new one
+            if self.page_scroll.page() is old:
                 self.page_scroll.take_page()
             if isinstance(old, ScrollPage):
                 self._slot.removeWidget(old.action_bar)
-                old.action_bar.setParent(old)  # deleted with its page
         if isinstance(page, ScrollPage):
             if page.actions_row.count():
                 self._slot.insertWidget(0, page.action_bar, 1)
@@ -333,18 +334,26 @@ class KioskWindow(QWidget):
             self.stack.addWidget(page)
             self.stack.setCurrentWidget(page)
         self._page = page
-        self._show_more(isinstance(page, ScrollPage) and self.page_scroll.has_more)
-        if old is not None:
-            old.hide()
-            # Deleted once the new page has been drawn: deleting a page's widgets takes a few
-            # milliseconds, and a deferred delete would run before the paint (it is posted at a
-            # higher priority than the window's update). Nothing of it is on the screen meanwhile.
-            QTimer.singleShot(1, old, old.deleteLater)
-        self.topbar.setVisible(top_bar)
         self._order_tabs(page)
         focus = getattr(page, "focus_start", None)
         if callable(focus):
             focus()
+        if old is not None:
+            if old.parentWidget() is self.stack:
+                self.stack.removeWidget(old)
+            old.hide()
+            bar = old.action_bar if isinstance(old, ScrollPage) else None
+            if bar is not None:
+                bar.hide()
+            # Deleted once the new page has been drawn: deleting a page's widgets takes a few
+            # milliseconds, and a deferred delete would run before the paint (it is posted at a
+            # higher priority than the window's update). Nothing of it is on the screen meanwhile.
+            # (Its action bar stays where it is until then: moved, it would be styled again.)
+            for gone in (old, bar):
+                if gone is not None:
+                    QTimer.singleShot(1, gone, gone.deleteLater)
+        self._show_more(isinstance(page, ScrollPage) and self.page_scroll.has_more)
+        self.topbar.setVisible(top_bar)
 
     def park_page(self, page: ScrollPage) -> None:
         """Keep a page built ahead of time where it will show, hidden, styled and laid out
@@ -357,7 +366,7 @@ class KioskWindow(QWidget):
     def discard_parked(self, page: ScrollPage) -> None:
         """Delete a page parked by park_page that will not be shown, its action bar with it."""
         if shiboken6.isValid(page):
-            page.action_bar.setParent(page)  # deleted with its page
+            page.action_bar.deleteLater()
             page.deleteLater()
 
     # ---- overlay --------------------------------------------------------------------
