@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QWidget
 from sqlalchemy import select
 
 from hub.db import InsightCount, InsightEvent
@@ -66,6 +66,9 @@ def test_timer_is_paused_while_the_kiosk_is_busy(qtbot, qasync_loop, tmp_path: P
             kiosk.type("input_reference", "KQ4M-7XTB-3HNP")
             kiosk.cont()
             kiosk.wait_heading("Please wait")
+            # The focus (what a screen reader reads) is on "Please wait", not passed on to the
+            # top bar's first button when the page with Continue went.
+            assert QApplication.focusWidget() is kiosk.widget(QLabel, "page_heading")
             assert not kiosk.controller.idle.active
             assert kiosk.window.overlay is None
             # The look-up times out (5 s read timeout); the fault page arms the timer again.

@@ -321,7 +321,8 @@ class MessagePage(ScrollPage):
 
     def __init__(self, name: str, heading: str, paragraphs: list[str], actions: list[tuple[str, str, str]]) -> None:
         super().__init__(name)
-        self.column.addWidget(label(heading, "heading", "page_heading"))
+        self.heading = focusable_heading(heading)
+        self.column.addWidget(self.heading)
         for para in paragraphs:
             self.column.addWidget(label(para))
         self.buttons: dict[str, QPushButton] = {}
@@ -332,8 +333,10 @@ class MessagePage(ScrollPage):
             self.buttons[key] = b
 
     def focus_start(self) -> None:
-        if self.buttons:
-            next(iter(self.buttons.values())).setFocus(Qt.FocusReason.OtherFocusReason)
+        """The first button; with none (please wait), the heading, so that the focus does not go
+        on to the top bar's first button, which a screen reader would then read out."""
+        first = next(iter(self.buttons.values()), None)
+        (first or self.heading).setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 def busy_page(heading: str, text: str) -> MessagePage:
