@@ -125,6 +125,12 @@ def kiosk_config(workdir: Path, hub: Hub, demo: bool = False) -> Path:
     return config
 
 
+def percentile(values: list[float], share: float) -> float:
+    """The value ``share`` (0.95 for p95) of the way up ``values`` sorted (nearest rank below)."""
+    ordered = sorted(values)
+    return ordered[int(share * (len(ordered) - 1))]
+
+
 def environment() -> str:
     import platform
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import httpx
 
-from bench.harness import cpu_seconds, environment, hub_process
+from bench.harness import cpu_seconds, environment, hub_process, percentile
 from kiosk.workflows.references import new_reference
 
 
@@ -42,8 +42,7 @@ class Load:
         return len(self.latencies) / self.wall
 
     def percentile(self, p: float) -> float:
-        ordered = sorted(self.latencies)
-        return ordered[int(p * (len(ordered) - 1))]
+        return percentile(self.latencies, p)
 
 
 def submit_load(urls: Sequence[str], token: str, requests: int, concurrency: int, rate: float = 0) -> Load:

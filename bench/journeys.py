@@ -34,7 +34,7 @@ from PySide6.QtCore import QEvent, QEventLoop, QPoint, Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
-from bench.harness import environment, hub_process, kiosk_config, wait_for
+from bench.harness import environment, hub_process, kiosk_config, percentile, wait_for
 from bench.theme_switch import Painted
 from kiosk.app import build_as_run
 from kiosk.config import load_settings
@@ -232,11 +232,6 @@ def measure(rounds: int, demo: bool = True) -> tuple[Driver, float, float]:
                 journey(driver)
         worker.cancel()
         return driver, rss_three, peak_rss_mb()
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[int(share * (len(ordered) - 1))]
 
 
 def main() -> None:

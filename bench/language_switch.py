@@ -20,7 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from bench.harness import environment, offline_settings
+from bench.harness import environment, offline_settings, percentile
 from bench.theme_switch import Painted
 from kiosk.app import build_as_run
 
@@ -55,10 +55,9 @@ def main() -> None:
             page.removeEventFilter(watcher)
             app.sendPostedEvents(None, 52)  # QEvent.DeferredDelete: the old page goes, as in the running app
             times.append((watcher.at - start) * 1000)
-        times.sort()
-        p95 = times[int(0.95 * (len(times) - 1))]
+        p95 = percentile(times, 0.95)
         print(f"switch language -> page drawn again and painted: p50 {statistics.median(times):.1f} ms, "
-              f"p95 {p95:.1f} ms, max {times[-1]:.1f} ms over {len(times)} switches")
+              f"p95 {p95:.1f} ms, max {max(times):.1f} ms over {len(times)} switches")
         print(environment())
         controller.close()
         services.outbox.close()
