@@ -354,6 +354,16 @@ class KioskWindow(QWidget):
                     QTimer.singleShot(1, gone, gone.deleteLater)
         self._show_more(isinstance(page, ScrollPage) and self.page_scroll.has_more)
         self.topbar.setVisible(top_bar)
+        self._settle()
+
+    def _settle(self) -> None:
+        """Lay the window out now, before its next frame: whether there is "More below" (and so
+        whether a page without actions has an action bar) is known only once the new page is laid
+        out, and the scroll area then says so (``PageScroll.more``, to ``_show_more``). Left to Qt,
+        that came after the first frame: the new page was drawn with the old page's bar, then
+        laid out and drawn again (tests/test_page_change.py)."""
+        for _ in range(3):  # the bar shown or hidden asks for one more layout, at most twice
+            QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def park_page(self, page: ScrollPage) -> None:
         """Keep a page built ahead of time where it will show, hidden, styled and laid out
