@@ -5,7 +5,7 @@ show_page)."""
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QEvent, QObject, QPoint
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.resident import Kiosk
@@ -57,3 +57,28 @@ def test_every_frame_of_the_new_page_shows_the_bar_it_keeps(kiosk: Kiosk) -> Non
     # page's height, before the new page was laid out), and a second layout and frame followed.
     assert frames.seen, "the new page was never painted"
     assert set(frames.seen) == {final}, frames.seen
+
+
+def test_the_box_to_type_in_is_in_view_above_the_keyboard_and_the_action_bar(kiosk: Kiosk) -> None:
+    # "Anything else the crew should know?" takes the focus and brings the keyboard up, which
+    # leaves the page area a third of its height. The box must be scrolled into that third.
+    kiosk.start("missed-bin")
+    kiosk.wait_heading("What is the address of the missed bin?")
+    kiosk.typed_address("address")
+    kiosk.choose("bin_type", "general")
+    kiosk.date("when", "1", "11", "2026")
+    kiosk.cont()
+    kiosk.choose("where_left", "kerbside")
+    kiosk.wait_heading("Is there anything else the crew should know? (optional)")
+    for _ in range(3):
+        QApplication.processEvents()
+    box = QApplication.focusWidget()
+    assert box is not None and box.objectName() == "input_details"
+    window = kiosk.window
+    assert window.keyboard.isVisible() and window.action_slot.isVisible()
+    # Its first lines, where the cursor is, are what is on top there: not the action bar.
+    for y in (8, min(box.height() - 8, 100)):
+        point = box.mapTo(window, QPoint(box.width() // 2, y))
+        top = window.childAt(point)
+        assert top is box or (top is not None and box.isAncestorOf(top)), (
+            f"at {y} px into the box, {top.objectName() if top else None!r} is on top")

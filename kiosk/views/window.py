@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -31,7 +31,7 @@ from kiosk.views.icons import svg_pixmap
 from kiosk.views.keyboard import OnScreenKeyboard
 from kiosk.views.lessons import TasterBanner
 from kiosk.views.pinpad import PinPad
-from kiosk.views.scrolling import PageScroll, ScrollPage, see_through_content
+from kiosk.views.scrolling import PageScroll, ScrollPage, scroll_area_of, see_through_content
 from kiosk.views.text import tr
 from kiosk.views.widgets import button, label, lead_with_layout
 
@@ -355,6 +355,9 @@ class KioskWindow(QWidget):
         self._show_more(isinstance(page, ScrollPage) and self.page_scroll.has_more)
         self.topbar.setVisible(top_bar)
         self._settle()
+        focused = QApplication.focusWidget()
+        if focused is not None and page.isAncestorOf(focused):
+            self._keep_in_view(focused)  # again: the action bar may have come or gone since
 
     def _settle(self) -> None:
         """Lay the window out now, before its next frame: whether there is "More below" (and so
@@ -435,13 +438,18 @@ class KioskWindow(QWidget):
         if new is None or not self.isAncestorOf(new):
             return
         self.keyboard.attach(new)
-        if isinstance(new, (QLineEdit, QPlainTextEdit)):
-            # Keep the box in view above the keyboard.
-            parent: QObject | None = new.parent()
-            while parent is not None and not isinstance(parent, QScrollArea):
-                parent = parent.parent()
-            if isinstance(parent, QScrollArea):
-                parent.ensureWidgetVisible(new, 50, 120)
+        self._keep_in_view(new)
+
+    def _keep_in_view(self, box: QWidget | None) -> None:
+        """A text box with the focus is scrolled into view above the keyboard and the action bar,
+        once the window is laid out with them: worked out before the keyboard came up, the page
+        area was still its full height, and the box ended up under the action bar."""
+        if not isinstance(box, (QLineEdit, QPlainTextEdit)):
+            return
+        area = scroll_area_of(box)
+        if area is not None:
+            self._settle()
+            area.ensureWidgetVisible(box, 50, 120)
 
     # ---- lockdown basics (the full set arrives with shared-terminal safety) ------------
     def closeEvent(self, event: QCloseEvent) -> None:
