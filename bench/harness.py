@@ -18,6 +18,9 @@ import httpx
 from kiosk.config import HubLink, KioskSettings, OutboxSettings
 
 ROOT = Path(__file__).resolve().parent.parent
+#: How long a resident looks at a page before tapping, at the least (the kiosk's taps in
+#: bench.journeys, and the bare window's in bench.versus_bare, come this long after their page).
+READING_MS = 300
 OUTBOX_KEY = "q3Jm7vT1cXk9Wb2Yp5Nd8Rf0Hs4Lg6Az-Ue1Io3Ky7M="
 HUB_KEY = "Uv7cE8m0d0Hqk3J9X5oYb2G8n6P1sRzT4aWfLqVdKiM="
 
