@@ -27,14 +27,19 @@ class Frames(QObject):
         return False
 
 
-def test_every_frame_of_the_new_page_shows_the_bar_it_keeps(kiosk: Kiosk) -> None:
-    # From a date typed on the on-screen keyboard, with Continue in the action bar, to a choice
-    # that goes on by itself: no keyboard and no action bar on the page that follows.
+def to_date_typed(kiosk: Kiosk) -> None:
+    """A missed bin's collection date typed on the on-screen keyboard, Continue still to tap."""
     kiosk.start("missed-bin")
     kiosk.wait_heading("What is the address of the missed bin?")
     kiosk.typed_address("address")
     kiosk.choose("bin_type", "general")
     kiosk.date("when", "1", "11", "2026")
+
+
+def test_every_frame_of_the_new_page_shows_the_bar_it_keeps(kiosk: Kiosk) -> None:
+    # From a date typed on the on-screen keyboard, with Continue in the action bar, to a choice
+    # that goes on by itself: no keyboard and no action bar on the page that follows.
+    to_date_typed(kiosk)
     old = kiosk.page
     assert kiosk.window.keyboard.isVisible() and kiosk.window.action_slot.isVisible()
     frames = Frames(kiosk, "step_where_left")
@@ -62,11 +67,7 @@ def test_every_frame_of_the_new_page_shows_the_bar_it_keeps(kiosk: Kiosk) -> Non
 def test_the_box_to_type_in_is_in_view_above_the_keyboard_and_the_action_bar(kiosk: Kiosk) -> None:
     # "Anything else the crew should know?" takes the focus and brings the keyboard up, which
     # leaves the page area a third of its height. The box must be scrolled into that third.
-    kiosk.start("missed-bin")
-    kiosk.wait_heading("What is the address of the missed bin?")
-    kiosk.typed_address("address")
-    kiosk.choose("bin_type", "general")
-    kiosk.date("when", "1", "11", "2026")
+    to_date_typed(kiosk)
     kiosk.cont()
     kiosk.choose("where_left", "kerbside")
     kiosk.wait_heading("Is there anything else the crew should know? (optional)")
