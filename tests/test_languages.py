@@ -424,3 +424,24 @@ def test_keyboard_boards_are_built_once_and_speak_the_current_language(kiosk: Ki
     keyboard.attach(box)
     assert keyboard.keys["q"] is letter_q and letter_q.accessibleName() == "Letter q"
     assert enter.accessibleName() == "Enter: go on to the next step" and enter.text() == "Enter"
+
+
+def test_more_below_keeps_its_gap_from_the_screen_edge_in_arabic(kiosk: Kiosk) -> None:
+    k = kiosk
+    k.start("fly-tipping")
+    k.typed_address("where")
+    more = k.window.more_button
+
+    def gaps() -> tuple[int, int]:
+        """From the window's left edge to the button, and from the button to the right edge."""
+        k.click_at(k.widget(QLineEdit, "input_location_detail"))  # the keyboard up: more below
+        k.qtbot.waitUntil(more.isVisible, timeout=2000)
+        left = more.mapTo(k.window, QPoint(0, 0)).x()
+        return left, k.window.width() - (left + more.width())
+
+    english = gaps()
+    k.controller.set_language("ar")  # the page is drawn again, in Arabic
+    arabic = gaps()
+    # The same gap at the reading end's far side (the words differ in width, not the gap).
+    assert english[1] >= 24 and english[0] > 1000, english
+    assert arabic[0] == english[1] and arabic[1] > 1000, f"English {english}, Arabic {arabic}"

@@ -249,7 +249,7 @@ class KioskWindow(QWidget):
         self.action_slot.setObjectName("action_slot")
         self.action_slot.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._slot = QHBoxLayout(self.action_slot)
-        self._slot.setContentsMargins(0, 0, 24, 0)
+        self._mirror_slot()
         self._slot.setSpacing(0)
         self.more_button = button("", "more", "more_below")
         self.more_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys move through the page itself
@@ -490,8 +490,17 @@ class KioskWindow(QWidget):
         b.ensurePolished()
         return max(b.sizeHint().width(), b.fontMetrics().horizontalAdvance(b.text()) + 52)
 
+    def _mirror_slot(self) -> None:
+        """"More below" keeps its gap from the screen's edge on the right in English and on the
+        left in Arabic or Urdu: a layout's margins are not mirrored with its contents, and it was
+        drawn touching the screen's edge."""
+        gap = 24
+        self._slot.setContentsMargins(gap if self.isRightToLeft() else 0, 0, 0 if self.isRightToLeft() else gap, 0)
+
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
+        if event.type() == QEvent.Type.LayoutDirectionChange:
+            self._mirror_slot()
         if event.type() == QEvent.Type.StyleChange:
             self.fit_top_bar()
             # Again once the buttons themselves have their new fonts (they are styled after us).
