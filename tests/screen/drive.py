@@ -120,6 +120,14 @@ class Run:
                                      f"needs {lab.heightForWidth(lab.width())})")
         goal = GOALS[contrast_name]
         focused = QApplication.focusWidget()
+        if isinstance(focused, (QLineEdit, QPlainTextEdit)) and focused.isVisible():
+            # Where the resident types: the cursor's line is what is on top there (not the
+            # action bar or the keyboard), so they see what they type (WCAG 2.2, 2.4.11).
+            cursor = focused.inputMethodQuery(Qt.InputMethodQuery.ImCursorRectangle).center()
+            top = self.window.childAt(focused.mapTo(self.window, cursor))
+            if top is not focused and not (top is not None and focused.isAncestorOf(top)):
+                self.problems.append(f"{label}: the text box {focused.objectName()!r} with the focus is under "
+                                     f"{type(top).__name__} {top.objectName() if top else ''!r} where its cursor is")
         if isinstance(focused, (QAbstractButton, QLineEdit, QPlainTextEdit)) and focused.isVisible():
             drawn = focus_contrast(pixels, visible_rect(focused))
             if drawn is not None:
