@@ -44,7 +44,7 @@ log = logging.getLogger("kiosk.boot")
 
 #: Loaded after the first paint, in this order, with Qt's input handled between each.
 STAGE_TWO = ("asyncio", "sqlite3", "msgspec", "kiosk.config", "httpx", "kiosk.hub_client", "babel.dates",
-             "kiosk.workflows.model", "kiosk.workflows.i18n", "kiosk.workflows.engine", "cryptography.fernet",
+             "kiosk.workflows.model", "kiosk.workflows.i18n", "kiosk.workflows.engine", "nacl.secret",
              "kiosk.outbox", "kiosk.views.fields", "kiosk.views.pages", "kiosk.views.window", "qasync",
              "accessibility.speech", "kiosk.flows.assist", "kiosk.flows.taster", "kiosk.controller", "kiosk.app")
 

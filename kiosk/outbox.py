@@ -2,7 +2,7 @@
 reference, and deleted only once the hub has acknowledged it.
 
 SQLite with synchronous=FULL, so a commit survives power loss or kill -9. Payloads are
-encrypted (Fernet) so nothing a resident typed is readable from the disk. The key sits in the
+sealed (kiosk/sealing.py) so nothing a resident typed is readable from the disk. The key sits in the
 kiosk's settings on the same disk, so whatever the hub has taken is also scrubbed: SQLite zeroes
 a deleted row where it lay (secure_delete), and the write-ahead log, which still holds the page
 as it was, is checkpointed and emptied (after each submission, and after each batch of the rest).
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from cryptography.fernet import Fernet, InvalidToken
+from kiosk.sealing import Sealer, Unreadable
 
 log = logging.getLogger("kiosk.outbox")
 
@@ -47,7 +47,7 @@ class OutboxItem:
 class Outbox:
     def __init__(self, path: Path, key: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        self._fernet = Fernet(key.encode("ascii"))
+        self._sealer = Sealer(key)
         self._db = sqlite3.connect(path, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
@@ -84,7 +84,7 @@ class Outbox:
     def put(self, kind: str, idempotency_key: str, payload: dict[str, Any], durable: bool = True) -> None:
         """Queue an item. ``durable=False`` (usage events) skips the fsync: the item still
         survives the app being killed, just not a power cut in the same instant."""
-        sealed = self._fernet.encrypt(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
+        sealed = self._sealer.seal(json.dumps(payload, separators=(",", ":")).encode("utf-8"))
         now = time.time()
         if not durable:
             self._db.execute("PRAGMA synchronous=NORMAL")
@@ -114,10 +114,10 @@ class Outbox:
 
     def _open(self, item_id: int, sealed: bytes) -> dict[str, Any] | None:
         try:
-            payload: dict[str, Any] = json.loads(self._fernet.decrypt(sealed))
+            payload: dict[str, Any] = json.loads(self._sealer.open(sealed))
             return payload
-        except (InvalidToken, ValueError) as exc:
-            self._quarantine(item_id, "cannot be decrypted" if isinstance(exc, InvalidToken) else "not JSON")
+        except (Unreadable, ValueError) as exc:
+            self._quarantine(item_id, "cannot be decrypted" if isinstance(exc, Unreadable) else "not JSON")
             return None
 
     def _quarantine(self, item_id: int, reason: str) -> None:

@@ -4,25 +4,23 @@ from __future__ import annotations
 
 import re
 
-from cryptography.fernet import Fernet, InvalidToken
+from kiosk.sealing import MARK, Sealer, Unreadable
 
 
 def unsealed(data: bytes, key: str) -> bytes:
-    """The file as someone holding the kiosk's key would read it: every sealed (Fernet) item in
-    it opened. A submission the hub has taken must leave no copy, sealed or not. And a short
-    canary such as a year turns up by chance in the base64 of sealed items (about one run in
-    four hundred did), so the search must read what they hold, not their letters."""
-    fernet = Fernet(key)
+    """The file as someone holding the kiosk's key would read it: every sealed item in it
+    (kiosk/sealing.py) opened. A submission the hub has taken must leave no copy, sealed or not.
+    And a short canary such as a year turns up by chance in the base64 of sealed items (about
+    one run in four hundred did), so the search must read what they hold, not their letters."""
+    sealer = Sealer(key)
     out, at = [], 0
-    for run in re.finditer(rb"gAAAAA[A-Za-z0-9_=-]+", data):
-        # A token is the base64 of 57 + 16k bytes; the bytes after it in the row may be letters too.
-        for size in range(1, len(run[0])):
-            length = 4 * -(-(57 + 16 * size) // 3)
-            if length > len(run[0]):
-                break
+    for run in re.finditer(re.escape(MARK) + rb"[A-Za-z0-9_=-]+", data):
+        # The mark, then the base64 of a 24-byte nonce, a 16-byte tag and what was sealed; the
+        # bytes after it in the row may be letters too, so try each length base64 can have.
+        for length in range(len(MARK) + 56, len(run[0]) + 1, 4):
             try:
-                opened = fernet.decrypt(run[0][:length])
-            except InvalidToken:
+                opened = sealer.open(run[0][:length])
+            except Unreadable:
                 continue
             out += [data[at:run.start()], b"[sealed: ", opened, b"]"]
             at = run.start() + length

@@ -222,6 +222,64 @@ def test_an_unreadable_row_is_set_aside_and_the_rest_are_sent(qtbot, qasync_loop
     outbox.close()
 
 
+def test_submissions_queued_before_the_upgrade_are_still_sent(qtbot, qasync_loop, hub: HubServer,  # type: ignore[no-untyped-def]
+                                                             tmp_path: Path) -> None:
+    """Until December 2026 the outbox sealed items with Fernet; a kiosk upgraded with some still
+    queued (the hub was down) sends them once, and seals what comes after the new way."""
+    from cryptography.fernet import Fernet
+
+    path = tmp_path / "outbox.sqlite3"
+    Outbox(path, OUTBOX_KEY).close()  # the table, as the old version made it (the same columns)
+    before = payload("Zqxvqueuedbefore")
+    with sqlite3.connect(path) as old:  # the row exactly as the old version wrote it
+        old.execute("INSERT INTO outbox (idempotency_key, kind, sealed, created_at, next_attempt_at)"
+                    " VALUES (?,?,?,?,?)", (uuid.uuid4().hex, "submission",
+                                            Fernet(OUTBOX_KEY).encrypt(json.dumps(before).encode()), 1.0, 1.0))
+    old.close()
+    outbox = Outbox(path, OUTBOX_KEY)
+    after = payload("Zqxvqueuedafter")
+    outbox.put("submission", uuid.uuid4().hex, after)
+    with sqlite3.connect(path) as reader:
+        sealed = [row[0] for row in reader.execute("SELECT sealed FROM outbox ORDER BY id")]
+    reader.close()
+    assert [s[:6] for s in sealed] == [b"gAAAAA", b"box1:" + sealed[1][5:6]]
+    assert not any(b"Zqxv" in s for s in sealed)
+    client = HubClient(hub.url, hub.token)
+    worker = OutboxWorker(outbox, client)
+    assert run(qtbot, worker.send_due()) == 2
+    assert outbox.depth() == 0 and outbox.quarantined() == 0
+    assert hub.case(before["reference"]) is not None and hub.case(after["reference"]) is not None
+    run(qtbot, client.aclose())
+    outbox.close()
+
+
+@pytest.mark.parametrize("change", ["a letter altered", "cut short", "lengthened", "not base64", "unmarked"])
+def test_a_sealed_item_altered_on_the_disk_is_set_aside_not_sent(qtbot, qasync_loop, hub: HubServer,  # type: ignore[no-untyped-def]
+                                                                 tmp_path: Path, change: str) -> None:
+    path = tmp_path / "outbox.sqlite3"
+    outbox = Outbox(path, OUTBOX_KEY)
+    altered, kept = payload("Zqxvaltered"), payload()
+    outbox.put("submission", uuid.uuid4().hex, altered)
+    outbox.put("submission", uuid.uuid4().hex, kept)
+    with sqlite3.connect(path) as disk:
+        (sealed,) = disk.execute("SELECT sealed FROM outbox WHERE id = 1").fetchone()
+        middle = len(sealed) // 2
+        changed = {"a letter altered": sealed[:middle] + (b"A" if sealed[middle:middle + 1] != b"A" else b"B")
+                   + sealed[middle + 1:],
+                   "cut short": sealed[:-8], "lengthened": sealed + b"AAAA",
+                   "not base64": sealed[:middle] + b"!*" + sealed[middle:],
+                   "unmarked": sealed[5:]}[change]
+        disk.execute("UPDATE outbox SET sealed = ? WHERE id = 1", (changed,))
+    disk.close()
+    client = HubClient(hub.url, hub.token)
+    worker = OutboxWorker(outbox, client)
+    assert run(qtbot, worker.send_due()) == 1
+    assert outbox.quarantined() == 1 and outbox.depth() == 0
+    assert hub.case(altered["reference"]) is None and hub.case(kept["reference"]) is not None
+    run(qtbot, client.aclose())
+    outbox.close()
+
+
 def test_submissions_go_first_and_a_bad_batch_stops_nothing(qtbot, qasync_loop, hub: HubServer,  # type: ignore[no-untyped-def]
                                                           tmp_path: Path) -> None:
     outbox = Outbox(tmp_path / "outbox.sqlite3", OUTBOX_KEY)
