@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QPushButton,
     QRadioButton,
     QSizePolicy,
@@ -113,6 +114,17 @@ def lead_with_layout(lab: QLabel) -> None:
         lab.setAlignment(Qt.AlignmentFlag.AlignLeft | vertical)
 
 
+def set_margins_by_direction(layout: QLayout, widget: QWidget, leading: int, top: int, trailing: int,
+                             bottom: int) -> None:
+    """``layout``'s margins given at the leading and trailing edges (left and right in English,
+    right and left in Arabic or Urdu) of ``widget``: a layout's own margins are not mirrored with
+    its contents. Call again on each ``LayoutDirectionChange``."""
+    if widget.isRightToLeft():
+        layout.setContentsMargins(trailing, top, leading, bottom)
+    else:
+        layout.setContentsMargins(leading, top, trailing, bottom)
+
+
 def label(text: str, role: str = "", name: str = "") -> QLabel:
     lab = QLabel()
     if role:  # before the text: with a screen reader on, setting the text makes its accessible
@@ -202,11 +214,7 @@ class _Wrapping(FocusLabels):
             self._row.setContentsMargins(28, 16, 28, 16)
             return
         indent = self._indent()
-        trailing = 8 if indent else 0
-        if cast(QAbstractButton, self).isRightToLeft():  # layout margins are not mirrored: swap them
-            self._row.setContentsMargins(trailing, 8, indent, 8)
-        else:
-            self._row.setContentsMargins(indent, 8, trailing, 8)
+        set_margins_by_direction(self._row, cast(QWidget, self), indent, 8, 8 if indent else 0, 8)
 
     def text(self) -> str:
         return str(self._words.text())

@@ -33,7 +33,7 @@ from kiosk.views.lessons import TasterBanner
 from kiosk.views.pinpad import PinPad
 from kiosk.views.scrolling import PageScroll, ScrollPage, scroll_area_of, see_through_content
 from kiosk.views.text import tr
-from kiosk.views.widgets import button, label, lead_with_layout
+from kiosk.views.widgets import button, label, lead_with_layout, set_margins_by_direction
 
 
 class Overlay(QWidget):
@@ -494,8 +494,7 @@ class KioskWindow(QWidget):
         """"More below" keeps its gap from the screen's edge on the right in English and on the
         left in Arabic or Urdu: a layout's margins are not mirrored with its contents, and it was
         drawn touching the screen's edge."""
-        gap = 24
-        self._slot.setContentsMargins(gap if self.isRightToLeft() else 0, 0, 0 if self.isRightToLeft() else gap, 0)
+        set_margins_by_direction(self._slot, self, 0, 0, 24, 0)
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
