@@ -20,11 +20,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-from typing import Any
+from typing import TYPE_CHECKING
 
 from nacl.encoding import URLSafeBase64Encoder
 from nacl.exceptions import CryptoError
 from nacl.secret import SecretBox
+
+if TYPE_CHECKING:
+    from cryptography.fernet import Fernet
 
 MARK = b"box1:"
 #: What the box's key is derived for (BLAKE2b personalisation, at most 16 bytes).
@@ -42,7 +45,7 @@ class Sealer:
             raise ValueError("the outbox key must decode to 32 bytes")
         self._key = key
         self._box = SecretBox(hashlib.blake2b(key=raw, person=PURPOSE, digest_size=SecretBox.KEY_SIZE).digest())
-        self._fernet: Any = None
+        self._fernet: Fernet | None = None
 
     def seal(self, data: bytes) -> bytes:
         return MARK + bytes(self._box.encrypt(data, encoder=URLSafeBase64Encoder))
@@ -65,7 +68,6 @@ class Sealer:
         if self._fernet is None:
             self._fernet = Fernet(self._key.encode("ascii"))
         try:
-            opened: bytes = self._fernet.decrypt(sealed)
+            return self._fernet.decrypt(sealed)
         except InvalidToken:
             raise Unreadable from None
-        return opened
