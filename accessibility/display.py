@@ -1,5 +1,5 @@
-"""The resident's display choices (text size, contrast): applied to the whole app at once, kept
-for the session, and put back to the site's defaults by the wipe."""
+"""The resident's display choices (text size, contrast): applied to the whole kiosk window at
+once, kept for the session, and put back to the site's defaults by the wipe."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor, QFont
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from accessibility.themes import CONTRASTS, TEXT_SIZES, Palette, Theme, contrast, theme_for
 from kiosk.views.style import mirrored, style_sheet
@@ -49,9 +49,19 @@ def branded_palette(branding: Branding | str) -> Palette:
 
 
 class DisplaySettings:
-    def __init__(self, app: QApplication, branding: Branding, default_size: str = "standard",
+    """The theme's style sheet is the kiosk window's own, not the application's. Qt restyles a
+    changed application sheet by polishing every widget once for itself and once more for each of
+    its ancestors (``QStyleSheetStyle::repolish``, measured: a widget 10 deep got 12 style-change
+    events a switch, 20 deep 22). A window's own sheet polishes each widget in it twice, however
+    deep. The kiosk's pages are deep (window, stack, scroll area, page, column, row, button,
+    words), and its keyboard, once used, adds 150 or more keys: a text-size switch with the
+    keyboard's boards built took p95 130-141 ms with the application's sheet (docs/benchmarks.md).
+    Everything the kiosk shows is inside the window (overlays, pages built ahead, the keyboard)."""
+
+    def __init__(self, app: QApplication, window: QWidget, branding: Branding, default_size: str = "standard",
                  default_contrast: str = "standard") -> None:
         self._app = app
+        self._window = window
         self._base = branded_palette(branding)
         self.default_size = default_size
         self.default_contrast = default_contrast
@@ -90,8 +100,8 @@ class DisplaySettings:
 
     def apply(self) -> None:
         sheet = style_sheet(self.theme)
-        if sheet != self._app.styleSheet():  # the same sheet again would re-style every widget
-            self._app.setStyleSheet(sheet)
+        if sheet != self._window.styleSheet():  # the same sheet again would re-style every widget
+            self._window.setStyleSheet(sheet)
 
     def chosen(self) -> list[str]:
         """For insight: the settings that differ from standard."""

@@ -53,7 +53,7 @@ def build_kiosk(app: QApplication, services: Services) -> tuple[KioskWindow, Kio
     prepare_app(app, services.settings.touch_only)
     install_heading_role(app)
     window = KioskWindow(services.settings.branding)
-    display = DisplaySettings(app, services.settings.branding)
+    display = DisplaySettings(app, window, services.settings.branding)
     controller = KioskController(window, services, display)
     services.worker.set_listener(controller.on_send_state)
     if services.worker.vitals is not None:

@@ -179,8 +179,9 @@ class FirstScreen(QWidget):
 def show_first_screen(app: QApplication, look: FirstLook) -> FirstScreen:
     prepare_app(app, look.touch_only)
     install_heading_role(app)
-    app.setStyleSheet(style_sheet(theme_for("standard", "standard", branded_palette(look.header_colour))))
     screen = FirstScreen(look, dt.datetime.now())
+    # Its own sheet, as the kiosk window has (accessibility/display.py): the application keeps none.
+    screen.setStyleSheet(style_sheet(theme_for("standard", "standard", branded_palette(look.header_colour))))
     primary = QGuiApplication.primaryScreen()
     if primary is not None:
         screen.setGeometry(primary.geometry())

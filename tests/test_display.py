@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QApplication, QLabel
+from PySide6.QtWidgets import QLabel
 
 from accessibility.themes import all_themes, contrast, text_pairs, ui_pairs
 from tests.resident import Kiosk
@@ -32,8 +32,8 @@ def test_large_text_and_high_contrast_apply_at_once_and_the_wipe_resets_them(kio
     assert kiosk.window.overlay.buttons["contrast_standard"].property("chosen") == "false"
     kiosk.tap("overlay_close")
     assert kiosk.controller.display.contrast == "high"
-    app_style = QApplication.instance().styleSheet()  # type: ignore[union-attr]
-    assert "background: #0b0c0c" in app_style and "color: #ffffff" in app_style
+    sheet = kiosk.window.styleSheet()
+    assert "background: #0b0c0c" in sheet and "color: #ffffff" in sheet
     assert kiosk.controller.shell.time_factor() == 2.0  # more time with large text
     assert kiosk.controller.display.chosen() == ["large_text", "high_contrast"]
     kiosk.tap("accessibility")
