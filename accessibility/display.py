@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor, QFont
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication
 
 from accessibility.themes import CONTRASTS, TEXT_SIZES, Palette, Theme, contrast, theme_for
 from kiosk.views.style import mirrored, style_sheet
@@ -48,6 +48,14 @@ def branded_palette(branding: Branding | str) -> Palette:
     return replace(base, header=colour)
 
 
+class Restylable(Protocol):
+    """The kiosk window: it takes the theme's sheet as its own (``KioskWindow.restyle``)."""
+
+    def styleSheet(self) -> str: ...
+
+    def restyle(self, sheet: str) -> None: ...
+
+
 class DisplaySettings:
     """The theme's style sheet is the kiosk window's own, not the application's. Qt restyles a
     changed application sheet by polishing every widget once for itself and once more for each of
@@ -56,9 +64,10 @@ class DisplaySettings:
     deep. The kiosk's pages are deep (window, stack, scroll area, page, column, row, button,
     words), and its keyboard, once used, adds 150 or more keys: a text-size switch with the
     keyboard's boards built took p95 130-141 ms with the application's sheet (docs/benchmarks.md).
-    Everything the kiosk shows is inside the window (overlays, pages built ahead, the keyboard)."""
+    Everything the kiosk shows is inside the window (overlays, pages built ahead, the keyboard),
+    and the keyboard's boards that are not showing step out of it while it is restyled."""
 
-    def __init__(self, app: QApplication, window: QWidget, branding: Branding, default_size: str = "standard",
+    def __init__(self, app: QApplication, window: Restylable, branding: Branding, default_size: str = "standard",
                  default_contrast: str = "standard") -> None:
         self._app = app
         self._window = window
@@ -101,7 +110,7 @@ class DisplaySettings:
     def apply(self) -> None:
         sheet = style_sheet(self.theme)
         if sheet != self._window.styleSheet():  # the same sheet again would re-style every widget
-            self._window.setStyleSheet(sheet)
+            self._window.restyle(sheet)
 
     def chosen(self) -> list[str]:
         """For insight: the settings that differ from standard."""

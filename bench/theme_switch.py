@@ -1,15 +1,18 @@
 """Switching text size or contrast: time until the current page has re-laid out and painted.
 
-    .venv/bin/python -m bench.theme_switch [--switches 100]
+    .venv/bin/python -m bench.theme_switch [--switches 100] [--boards]
 
 A question page with an error summary and a long list of options (fly-tipping "What has been
 dumped?") at 1920x1080, offscreen; alternates standard/large text and standard/high contrast.
+With ``--boards``, the on-screen keyboard has first been shown for a text, an email, a postcode and
+a number box, as after a resident has typed in a journey: its boards are kept built (hidden).
 
 Then, in a process of its own, a bare PySide6 window restyled the same way: as many labels,
 buttons, check boxes and plain widgets as the kiosk's window had (shown or hidden as they were,
-with the same words and roles) in the kiosk's own style sheets, switched in the same order and
-timed by the same clock. Restyling is Qt's work for every widget in the application, so the
-bare window is the floor on this machine that day, and the ratio holds when the machine is slow.
+with the same words and roles) in the kiosk's own style sheets, set on the window as the kiosk's
+are, switched in the same order and timed by the same clock. Restyling is Qt's work for every
+widget in the window, so the bare window is the floor on this machine that day, and the ratio
+holds when the machine is slow.
 """
 
 from __future__ import annotations
@@ -27,7 +30,16 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QAbstractButton, QApplication, QCheckBox, QLabel, QRadioButton, QScrollBar, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QScrollBar,
+    QWidget,
+)
 
 from accessibility.themes import theme_for
 from bench.harness import environment, offline_settings, percentile
@@ -50,8 +62,8 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QPushButton, QScr
 spec = json.loads(open(sys.argv[1], encoding="utf-8").read())
 sheets = [open(path, encoding="utf-8").read() for path in spec["sheets"]]
 app = QApplication(sys.argv[:1])
-app.setStyleSheet(sheets[-1])  # where the kiosk's switches start
 window = QWidget()
+window.setStyleSheet(sheets[-1])  # where the kiosk's switches start; the window's own, as the kiosk's
 outer = QVBoxLayout(window)
 area = QScrollArea()
 area.setWidgetResizable(True)
@@ -88,7 +100,7 @@ times = []
 for i in range(spec["switches"]):
     watcher = Painted()
     start = time.perf_counter()
-    app.setStyleSheet(sheets[i % len(sheets)])
+    window.setStyleSheet(sheets[i % len(sheets)])
     page.update()
     while watcher.at is None:
         app.processEvents()
@@ -151,6 +163,7 @@ class Painted(QObject):
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--switches", type=int, default=100)
+    parser.add_argument("--boards", action="store_true", help="the keyboard's boards built first, as after typing")
     args = parser.parse_args()
     app = QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
@@ -164,6 +177,13 @@ def main() -> None:
         session.submit_answer([])  # an error summary too
         page = StepPage(session.view())
         window.show_page(page)
+        if args.boards:
+            for layout in ("text", "email", "postcode", "numeric"):
+                box = QLineEdit()
+                box.setProperty("keyboard", layout)
+                window.keyboard.attach(box)
+                app.processEvents()
+            window.keyboard.detach()
         for _ in range(5):
             app.processEvents()
         times = []

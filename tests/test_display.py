@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFontInfo
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QLineEdit
 
 from accessibility.themes import all_themes, contrast, text_pairs, ui_pairs
 from tests.resident import Kiosk
@@ -54,3 +54,28 @@ def test_every_theme_meets_its_contrast_promise() -> None:
         for what, fg, bg in ui_pairs(theme.palette):
             assert contrast(fg, bg) >= 3.0, f"{theme.name} {what}"
         assert (theme.min_text_contrast == 7.0) == theme.name.endswith("-high")
+
+
+def test_a_keyboard_board_hidden_during_a_contrast_switch_comes_back_in_the_new_colours(kiosk: Kiosk) -> None:
+    """Boards not showing are not restyled with the window (they step out of it); shown again,
+    their keys are drawn in the colours chosen meanwhile, and type."""
+    kiosk.start("missed-bin")
+    kiosk.wait_heading("What is the address of the missed bin?")
+    keyboard = kiosk.window.keyboard
+    kiosk.type("input_address_postcode", "")  # the postcode board
+    postcode_key = keyboard.keys["1"]
+    kiosk.tap("manual_address")
+    kiosk.type("input_address_manual_line1", "1 High Street")  # the text board; the postcode's hidden
+    assert keyboard.keys["1"] is not postcode_key and not postcode_key.isVisible()
+    kiosk.tap("accessibility")
+    kiosk.tap("overlay_contrast_high")
+    kiosk.tap("overlay_close")
+    assert not kiosk.window.isAncestorOf(postcode_key)  # not restyled while no one sees it
+    box = kiosk.widget(QLineEdit, "input_address_manual_postcode")
+    kiosk.click_at(box)
+    kiosk.qtbot.waitUntil(lambda: keyboard.keys.get("1") is postcode_key and postcode_key.isVisible(), timeout=3000)
+    picture = postcode_key.grab().toImage()
+    assert picture.pixelColor(6, picture.height() // 2).name() == "#0b0c0c"  # high contrast's background
+    assert kiosk.window.keyboard.keys["space"].isVisible()
+    keyboard.type_text("TS18 1AU")
+    assert box.text() == "TS18 1AU"

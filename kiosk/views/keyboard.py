@@ -8,6 +8,7 @@ script), and every key has a spoken name for explore-by-touch.
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QHideEvent
 from PySide6.QtWidgets import (
@@ -74,6 +75,8 @@ class OnScreenKeyboard(QWidget):
         self._boards.setContentsMargins(16, 12, 16, 12)
         #: Built boards, the most recently shown last: (layout, language, native) -> board.
         self._built: dict[tuple[str, str, bool], _Board] = {}
+        # Boards set aside have no parent: they go with the keyboard, not whenever Python collects it.
+        self.destroyed.connect(lambda _=None, built=self._built: _delete_boards(built))
         #: Goes up when the screen's language changes: a board built before says its keys again.
         self._wording = 0
         self.keys: dict[str, QPushButton] = {}
@@ -136,12 +139,22 @@ class OnScreenKeyboard(QWidget):
         self.hide()
 
     # ---- building -----------------------------------------------------------------
+    def set_aside_hidden(self) -> None:
+        """Before the window's style sheet changes (text size, contrast): the boards not showing
+        leave the window, so Qt does not restyle their keys (50 or so a board) while no one sees
+        them. Each is styled as it comes back, the next time its layout is wanted."""
+        for board in self._built.values():
+            if board.isHidden() and board.parentWidget() is self:
+                self._boards.removeWidget(board)
+                board.setParent(None)
+
     def _build(self, name: str) -> None:
         """Show the board for this layout, language and script: built once, then reused."""
         wanted = (name, self.language, self.native)
         board = self._built.pop(wanted, None)
         if board is None:
             board = self._make_board(name)
+        if board.parentWidget() is not self:  # new, or set aside while the window was restyled
             board.hide()
             self._boards.addWidget(board)
         self._built[wanted] = board  # now the most recently used
@@ -155,7 +168,8 @@ class OnScreenKeyboard(QWidget):
         self.layout_name = name
         while len(self._built) > KEEP_BOARDS:
             oldest = self._built.pop(next(iter(self._built)))
-            self._boards.removeWidget(oldest)
+            if oldest.parentWidget() is self:
+                self._boards.removeWidget(oldest)
             oldest.deleteLater()
 
     def _make_board(self, name: str) -> _Board:
@@ -268,6 +282,13 @@ class OnScreenKeyboard(QWidget):
     def hideEvent(self, event: QHideEvent) -> None:
         super().hideEvent(event)
         self.shown.emit(False)
+
+
+def _delete_boards(built: dict[tuple[str, str, bool], _Board]) -> None:
+    for board in built.values():
+        if shiboken6.isValid(board):  # those in the keyboard went with it
+            board.deleteLater()
+    built.clear()
 
 
 class _Board(QWidget):

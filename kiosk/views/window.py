@@ -280,6 +280,12 @@ class KioskWindow(QWidget):
         app.focusChanged.connect(self._on_focus_changed)
         self.retranslate()  # again, now that every part of the window exists
 
+    def restyle(self, sheet: str) -> None:
+        """The theme's style sheet (text size, contrast), the window's own: the keyboard's hidden
+        boards are set aside first, and styled when next shown."""
+        self.keyboard.set_aside_hidden()
+        self.setStyleSheet(sheet)
+
     def retranslate(self) -> None:
         """Top bar texts in the current language (the pages are rebuilt by the controller)."""
         for b, text, description in (
