@@ -194,6 +194,16 @@ def launch(command: list[str], until: str, then: str | None = None, settle_s: fl
     return first, second, pss
 
 
+def child(command: list[str], timeout: int) -> str:
+    """What a measuring process printed; if it failed, what it said on stderr, and stop."""
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"{' '.join(command[1:3])} failed (exit {out.returncode}): its output is above")
+    return out.stdout
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--starts", type=int, default=9)
@@ -220,10 +230,8 @@ def main() -> None:
     sheet.write_text(style_sheet(theme_for("standard", "standard")), encoding="utf-8")
 
     def bare_taps(count: int, reading_ms: int) -> list[float]:
-        out = subprocess.run([py, "-c", BARE_TAPS, str(count), str(sheet), str(reading_ms)], cwd=ROOT,
-                             capture_output=True, text=True, check=True, timeout=300,
-                             env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-        return list(json.loads(out.stdout.splitlines()[-1])["times"])
+        out = child([py, "-c", BARE_TAPS, str(count), str(sheet), str(reading_ms)], timeout=300)
+        return list(json.loads(out.splitlines()[-1])["times"])
 
     # The bare window's taps come as the kiosk's do, one 0.3 s after its page appeared with the
     # event loop running meanwhile (back to back, with its caches warm from the tap before, it was
@@ -233,9 +241,8 @@ def main() -> None:
     count = 11 * args.rounds  # as many as the kiosk's: 11 taps of Continue a round
     paced = bare_taps(count // 2, READING_MS)
     back_to_back = bare_taps(count, 0)
-    taps = json.loads(subprocess.run([py, "-m", "bench.journeys", "--rounds", str(args.rounds), "--json"], cwd=ROOT,
-                                     capture_output=True, text=True, check=True, timeout=900,
-                                     env={**os.environ, "QT_QPA_PLATFORM": "offscreen"}).stdout.splitlines()[-1])
+    taps = json.loads(child([py, "-m", "bench.journeys", "--rounds", str(args.rounds), "--json"],
+                            timeout=900).splitlines()[-1])
     paced += bare_taps(count - count // 2, READING_MS)
     back_to_back += bare_taps(count, 0)
     bare_figures = {"p50": statistics.median(paced), "p95": percentile(paced, 0.95), "taps": len(paced)}
