@@ -25,6 +25,16 @@ OUTBOX_KEY = "q3Jm7vT1cXk9Wb2Yp5Nd8Rf0Hs4Lg6Az-Ue1Io3Ky7M="
 HUB_KEY = "Uv7cE8m0d0Hqk3J9X5oYb2G8n6P1sRzT4aWfLqVdKiM="
 
 
+def measuring_child(command: list[str], timeout: int) -> str:
+    """What a measuring process (offscreen) printed; if it failed, what it said on stderr, and stop."""
+    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    if out.returncode != 0:
+        sys.stderr.write(out.stderr)
+        raise SystemExit(f"{' '.join(command[1:3])} failed (exit {out.returncode}): its output is above")
+    return out.stdout
+
+
 @dataclass
 class Hub:
     url: str

@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -42,7 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from accessibility.themes import theme_for
-from bench.harness import environment, offline_settings, percentile
+from bench.harness import environment, measuring_child, offline_settings, percentile
 from kiosk.app import build_as_run
 from kiosk.views.pages import StepPage
 from kiosk.views.style import style_sheet
@@ -138,9 +137,8 @@ def bare_restyle(widgets: list[tuple[str, str, str, bool]], switches: int) -> li
             sheets.append(str(path))
         spec = Path(tmp) / "spec.json"
         spec.write_text(json.dumps({"sheets": sheets, "widgets": widgets, "switches": switches}), encoding="utf-8")
-        out = subprocess.run([sys.executable, "-c", BARE_RESTYLE, str(spec)], cwd=ROOT, capture_output=True,
-                             text=True, check=True, timeout=300, env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    times: list[float] = json.loads(out.stdout)
+        out = measuring_child([sys.executable, "-c", BARE_RESTYLE, str(spec)], timeout=300)
+    times: list[float] = json.loads(out)
     return times
 
 

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -36,7 +35,7 @@ import time
 from pathlib import Path
 
 from accessibility.themes import theme_for
-from bench.harness import READING_MS, ROOT, environment, hub_process, kiosk_config, percentile
+from bench.harness import READING_MS, ROOT, environment, hub_process, kiosk_config, measuring_child, percentile
 from kiosk.views.style import style_sheet
 
 BARE_WINDOW = r"""
@@ -194,16 +193,6 @@ def launch(command: list[str], until: str, then: str | None = None, settle_s: fl
     return first, second, pss
 
 
-def child(command: list[str], timeout: int) -> str:
-    """What a measuring process printed; if it failed, what it said on stderr, and stop."""
-    out = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
-                         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
-    if out.returncode != 0:
-        sys.stderr.write(out.stderr)
-        raise SystemExit(f"{' '.join(command[1:3])} failed (exit {out.returncode}): its output is above")
-    return out.stdout
-
-
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--starts", type=int, default=9)
@@ -230,7 +219,7 @@ def main() -> None:
     sheet.write_text(style_sheet(theme_for("standard", "standard")), encoding="utf-8")
 
     def bare_taps(count: int, reading_ms: int) -> list[float]:
-        out = child([py, "-c", BARE_TAPS, str(count), str(sheet), str(reading_ms)], timeout=300)
+        out = measuring_child([py, "-c", BARE_TAPS, str(count), str(sheet), str(reading_ms)], timeout=300)
         return list(json.loads(out.splitlines()[-1])["times"])
 
     # The bare window's taps come as the kiosk's do, one 0.3 s after its page appeared with the
@@ -241,7 +230,7 @@ def main() -> None:
     count = 11 * args.rounds  # as many as the kiosk's: 11 taps of Continue a round
     paced = bare_taps(count // 2, READING_MS)
     back_to_back = bare_taps(count, 0)
-    taps = json.loads(child([py, "-m", "bench.journeys", "--rounds", str(args.rounds), "--json"],
+    taps = json.loads(measuring_child([py, "-m", "bench.journeys", "--rounds", str(args.rounds), "--json"],
                             timeout=900).splitlines()[-1])
     paced += bare_taps(count - count // 2, READING_MS)
     back_to_back += bare_taps(count, 0)

@@ -286,7 +286,7 @@ class OnScreenKeyboard(QWidget):
 
 def _delete_boards(built: dict[tuple[str, str, bool], _Board]) -> None:
     for board in built.values():
-        if shiboken6.isValid(board):  # those in the keyboard went with it
+        if shiboken6.isValid(board) and board.parentWidget() is None:  # set aside; the rest go with the keyboard
             board.deleteLater()
     built.clear()
 
