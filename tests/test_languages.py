@@ -5,7 +5,9 @@ answers, the voice and the keyboard follow the language, and the wipe puts Engli
 
 from __future__ import annotations
 
+import itertools
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from sqlalchemy import select
 
 from hub.db import InsightCount
 from kiosk.ui_texts import resident_ui_texts
+from kiosk.views.keyboard import OnScreenKeyboard
 from kiosk.workflows.i18n import check_catalog, load_catalog, load_catalogs
 from kiosk.workflows.loader import load_journeys
 from tests.hubserver import HubServer
@@ -286,6 +289,13 @@ def test_the_voice_follows_the_language_with_a_clear_fallback(kiosk: Kiosk) -> N
     assert recorder.said[-1].endswith("شروع کرنے کے لیے اسکرین کو چھوئیں، بٹن.")
 
 
+def left_to_right(keyboard: OnScreenKeyboard, *rows: Sequence[str]) -> bool:
+    """Each row's keys stand on the screen from left to right in the order given."""
+    def x(key: str) -> int:
+        return keyboard.keys[key].mapToGlobal(QPoint(0, 0)).x()
+    return all(x(a) < x(b) for row in rows for a, b in itertools.pairwise(row))
+
+
 def test_the_keyboard_has_the_letters_of_the_language(kiosk: Kiosk) -> None:
     k = kiosk
     k.start("fly-tipping")
@@ -304,8 +314,12 @@ def test_the_keyboard_has_the_letters_of_the_language(kiosk: Kiosk) -> None:
     k.click_at(edit)
     k.qtbot.waitUntil(keyboard.isVisible, timeout=2000)
     assert "ض" not in keyboard.keys and keyboard.keys["script"].text() == "عربي"
+    # The screen reads right to left; the keys keep their places on a keyboard (Q at the left).
+    assert left_to_right(keyboard, "1234567890", "qwertyuiop", ["shift", "z", "m"],
+                         ["'", "/", "backspace"], ["script", "space", "enter", "hide"])
     keyboard.press("script")
     assert "ض" in keyboard.keys and keyboard.keys["script"].text() == "ABC"
+    assert left_to_right(keyboard, "ضصثقفغعهخحج", "شسيبلاتنمكط")  # ض on the Q key, as on an Arabic keyboard
     for letter in "سوق":
         keyboard.press(letter)
     assert edit.text().endswith("سوق")

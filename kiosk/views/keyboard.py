@@ -191,16 +191,7 @@ class OnScreenKeyboard(QWidget):
                 line.addWidget(self._key(board, N_("⌫ Delete"), "backspace", N_("Delete the last character"),
                                          wide=True))
             line.addStretch(1)
-            if name in ("numeric", "phone") or all(k.isdigit() for k in keys):
-                # Digits go 1 2 3 in every language, Arabic and Urdu included: never mirrored.
-                holder = QWidget()
-                holder.setObjectName("digit_row")
-                holder.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
-                line.setContentsMargins(0, 0, 0, 0)
-                holder.setLayout(line)
-                board.rows.addWidget(holder)
-            else:
-                board.rows.addLayout(line)
+            board.rows.addLayout(line)
         bottom = QHBoxLayout()
         bottom.setSpacing(8)
         bottom.addStretch(1)
@@ -296,6 +287,9 @@ class _Board(QWidget):
 
     def __init__(self, wording: int) -> None:
         super().__init__()
+        # Keys sit where they do on a keyboard in every language, never mirrored: digits 1 2 3,
+        # Q (and in Arabic ض, on the same key) at the left, Delete and Enter at the right.
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.rows = QVBoxLayout(self)
         self.rows.setContentsMargins(0, 0, 0, 0)
         self.rows.setSpacing(8)
